@@ -1,0 +1,90 @@
+package io.checkpointservice.api;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A connection to the checkpoint service of this node. Not thread-safe in the sense of JCA
+ * handles: use one connection per thread, or get a new one per unit of work; the service behind
+ * it is shared and thread-safe.
+ *
+ * <p>Segment names are {@code [A-Za-z0-9._-]} words separated by {@code /}, 1 to
+ * {@value SegmentNames#MAX_NAME_LENGTH} characters, with no empty, {@code .} or {@code ..}
+ * word. The connection factory's namespace is put in front of the name; the application never
+ * writes it.
+ *
+ * <p>Every method of a closed connection throws {@link IllegalStateException}.
+ */
+public interface CheckpointConnection extends AutoCloseable {
+
+    /**
+     * Stores {@code state} as the newest version of segment {@code name} in this node's local
+     * storage and returns at once (guarantee G1): in memory mode once the bytes are in the
+     * node's memory, in disk mode once the file is as durable as the configured sync policy says.
+     * Replication to replica nodes happens in the background (G2). The array is copied; the
+     * caller may reuse it.
+     *
+     * @param name the segment name, without namespace
+     * @param state the bytes to store; may be empty, not null
+     * @return the new version, strictly greater than every earlier version of this segment
+     * @throws InvalidSegmentNameException when {@code name} is null or not a valid name (G9)
+     * @throws SegmentTooLargeException when {@code state} is longer than the configured
+     *     {@code maxSegmentBytes} (G9)
+     * @throws NullPointerException when {@code state} is null (G9)
+     * @throws StaleWriterException when another node has taken the segment over since this node
+     *     last wrote or loaded it (G6)
+     * @throws CheckpointException when the local store cannot write, for example a full disk;
+     *     the previous version is then left as it was
+     * @throws IllegalStateException when this connection is closed
+     */
+    long write(String name, byte[] state);
+
+    /**
+     * Returns the newest version of segment {@code name} reachable in the cluster (G5), loading
+     * it into this node's local storage first when a replica holds a newer copy than this node.
+     * Loading takes the segment over for this node (G6). A copy whose checksum does not match is
+     * never returned (G7).
+     *
+     * @param name the segment name, without namespace
+     * @return the newest checkpoint, or empty when no such segment exists (G8)
+     * @throws InvalidSegmentNameException when {@code name} is null or not a valid name
+     * @throws SegmentUnavailableException when the segment exists but no intact copy is
+     *     reachable now; the caller may retry (G8)
+     * @throws IllegalStateException when this connection is closed
+     */
+    Optional<Checkpoint> load(String name);
+
+    /**
+     * Waits until at least {@code replicaCount} nodes other than the writer hold {@code version}
+     * of segment {@code name} or a newer one (G3). With {@code replicaCount} 0 it returns true at
+     * once for a version this node holds.
+     *
+     * @param name the segment name, without namespace
+     * @param version a version returned by {@link #write}
+     * @param timeout how long to wait at most; zero checks once without waiting
+     * @return true when the replicas hold that version or a newer one, false on timeout
+     * @throws InvalidSegmentNameException when {@code name} is null or not a valid name
+     * @throws IllegalArgumentException when {@code version} is not positive or {@code timeout}
+     *     is null or negative
+     * @throws IllegalStateException when this connection is closed
+     */
+    boolean awaitReplicated(String name, long version, Duration timeout);
+
+    /**
+     * Removes segment {@code name} from this node and, in a cluster, from every replica.
+     *
+     * @param name the segment name, without namespace
+     * @return true when the segment existed, false when it was absent
+     * @throws InvalidSegmentNameException when {@code name} is null or not a valid name
+     * @throws StaleWriterException when another node has taken the segment over
+     * @throws IllegalStateException when this connection is closed
+     */
+    boolean delete(String name);
+
+    /**
+     * Closes this handle and gives the physical connection back to the pool. Closing twice is
+     * harmless. Stored segments are not affected.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,101 @@
+package io.checkpointservice.ra.config;
+
+import io.checkpointservice.ra.store.SyncPolicy;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The node-wide settings, checked once when the adapter starts. Every value here is valid:
+ * code that receives an AdapterSettings checks nothing again.
+ *
+ * @param nodeName this node's name in the cluster and in {@code Checkpoint.originNode()}
+ * @param storageMode memory or disk
+ * @param storageDirectory where disk mode keeps its files
+ * @param syncPolicy how durable a disk write is when write returns
+ * @param maxSegmentBytes the largest state a write accepts
+ * @param replicaCount R: copies held by nodes other than the writer
+ */
+public record AdapterSettings(String nodeName, StorageMode storageMode, Path storageDirectory,
+                              SyncPolicy syncPolicy, int maxSegmentBytes, int replicaCount) {
+
+    /** Largest accepted maxSegmentBytes: what one Java array holds, less headroom. */
+    public static final int MAX_SEGMENT_BYTES_LIMIT = Integer.MAX_VALUE - 64;
+    /** Sanity bound on replicaCount: more copies than this is a typo, not a plan. */
+    public static final int MAX_REPLICA_COUNT = 16;
+
+    public AdapterSettings {
+        Objects.requireNonNull(nodeName);
+        Objects.requireNonNull(storageMode);
+        Objects.requireNonNull(storageDirectory);
+        Objects.requireNonNull(syncPolicy);
+    }
+
+    /**
+     * Turns raw property values (already resolved against system properties, null meaning
+     * "use the default") into settings, reporting every problem at once.
+     */
+    public static AdapterSettings parse(RawSettings raw) {
+        List<String> problems = new ArrayList<>();
+        String nodeName = raw.nodeName() != null ? raw.nodeName() : Defaults.nodeName();
+        if (nodeName.length() > 255 || nodeName.chars().anyMatch(Character::isISOControl)) {
+            problems.add("nodeName '" + nodeName + "' must be at most 255 printable characters");
+        }
+        StorageMode mode = StorageMode.DISK;
+        if (raw.storageMode() != null) {
+            try {
+                mode = StorageMode.parse(raw.storageMode());
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        SyncPolicy sync = SyncPolicy.FSYNC;
+        if (raw.syncPolicy() != null) {
+            try {
+                sync = SyncPolicy.parse(raw.syncPolicy());
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        Path directory = null;
+        try {
+            directory = raw.storageDirectory() != null
+                    ? Path.of(raw.storageDirectory()) : Defaults.storageDirectory(nodeName);
+        } catch (RuntimeException e) {
+            problems.add("storageDirectory '" + raw.storageDirectory() + "' is not a valid path: " + e.getMessage());
+        }
+        int maxBytes = parseInt("maxSegmentBytes", raw.maxSegmentBytes(), Defaults.MAX_SEGMENT_BYTES,
+                0, MAX_SEGMENT_BYTES_LIMIT, problems);
+        int replicas = parseInt("replicaCount", raw.replicaCount(), Defaults.REPLICA_COUNT,
+                0, MAX_REPLICA_COUNT, problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidSettingsException(problems);
+        }
+        return new AdapterSettings(nodeName, mode, directory, sync, maxBytes, replicas);
+    }
+
+    private static int parseInt(String name, String value, int defaultValue, int min, int max,
+                                List<String> problems) {
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed < min || parsed > max) {
+                problems.add(name + " " + parsed + " is outside " + min + ".." + max);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            problems.add(name + " '" + value + "' is not a whole number");
+            return defaultValue;
+        }
+    }
+
+    /**
+     * The values as configured, before defaults and checks; null means not set.
+     */
+    public record RawSettings(String nodeName, String storageMode, String storageDirectory,
+                              String syncPolicy, String maxSegmentBytes, String replicaCount) {
+    }
+}

@@ -1,0 +1,137 @@
+package io.checkpointservice.ra.jca;
+
+import io.checkpointservice.api.CheckpointConnection;
+import io.checkpointservice.api.CheckpointConnectionFactory;
+import io.checkpointservice.api.InvalidSegmentNameException;
+import io.checkpointservice.api.SegmentNames;
+import io.checkpointservice.ra.config.ConfigValues;
+import io.checkpointservice.ra.config.Defaults;
+import io.checkpointservice.ra.service.CheckpointService;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ConfigProperty;
+import jakarta.resource.spi.ConnectionDefinition;
+import jakarta.resource.spi.ConnectionManager;
+import jakarta.resource.spi.ConnectionRequestInfo;
+import jakarta.resource.spi.ManagedConnection;
+import jakarta.resource.spi.ManagedConnectionFactory;
+import jakarta.resource.spi.ResourceAdapter;
+import jakarta.resource.spi.ResourceAdapterAssociation;
+import java.io.PrintWriter;
+import java.util.Objects;
+import java.util.Set;
+import javax.security.auth.Subject;
+
+/**
+ * One connection factory configuration: its namespace. Creates the physical connections the
+ * application server pools; each is a thin view on the node's shared {@link CheckpointService}.
+ */
+@ConnectionDefinition(
+        connectionFactory = CheckpointConnectionFactory.class,
+        connectionFactoryImpl = CheckpointConnectionFactoryImpl.class,
+        connection = CheckpointConnection.class,
+        connectionImpl = CheckpointConnectionImpl.class)
+public class CheckpointManagedConnectionFactory implements ManagedConnectionFactory, ResourceAdapterAssociation {
+
+    private static final long serialVersionUID = 1L;
+
+    @ConfigProperty(defaultValue = Defaults.NAMESPACE, description = "Put in front of every segment name "
+            + "written through this factory, so applications with different namespaces cannot read or "
+            + "overwrite each other's segments. One word of A-Z a-z 0-9 . _ -, at most 64 characters.")
+    private String namespace = Defaults.NAMESPACE;
+
+    private transient CheckpointResourceAdapter resourceAdapter;
+    private transient PrintWriter logWriter;
+
+    @Override
+    public Object createConnectionFactory(ConnectionManager connectionManager) throws ResourceException {
+        resolvedNamespace();
+        return new CheckpointConnectionFactoryImpl(this, connectionManager);
+    }
+
+    /** Outside an application server: every connection gets its own physical connection. */
+    @Override
+    public Object createConnectionFactory() throws ResourceException {
+        return createConnectionFactory(new UnpooledConnectionManager());
+    }
+
+    @Override
+    public ManagedConnection createManagedConnection(Subject subject, ConnectionRequestInfo info) throws ResourceException {
+        return new CheckpointManagedConnection(this);
+    }
+
+    /** Any of our own live connections serves any request: they carry no per-request state. */
+    @Override
+    public ManagedConnection matchManagedConnections(Set connections, Subject subject, ConnectionRequestInfo info) {
+        for (Object candidate : connections) {
+            if (candidate instanceof CheckpointManagedConnection connection
+                    && connection.belongsTo(this) && !connection.isDestroyed()) {
+                return connection;
+            }
+        }
+        return null;
+    }
+
+    /** @return the running service of the adapter this factory belongs to */
+    CheckpointService service() throws ResourceException {
+        if (resourceAdapter == null) {
+            throw new ResourceException("connection factory is not associated with the checkpoint resource adapter");
+        }
+        return resourceAdapter.service();
+    }
+
+    /**
+     * @return the namespace after the per-node system property, checked
+     * @throws ResourceException when the configured namespace is invalid
+     */
+    String resolvedNamespace() throws ResourceException {
+        String value = ConfigValues.resolve("namespace", namespace);
+        try {
+            return SegmentNames.requireValidNamespace(value != null ? value : Defaults.NAMESPACE);
+        } catch (InvalidSegmentNameException e) {
+            throw new ResourceException("invalid connection factory config property 'namespace': " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public ResourceAdapter getResourceAdapter() {
+        return resourceAdapter;
+    }
+
+    @Override
+    public void setResourceAdapter(ResourceAdapter adapter) throws ResourceException {
+        if (!(adapter instanceof CheckpointResourceAdapter checkpointAdapter)) {
+            throw new ResourceException("expected a CheckpointResourceAdapter, got " + adapter);
+        }
+        resolvedNamespace();
+        this.resourceAdapter = checkpointAdapter;
+    }
+
+    public String getNamespace() {
+        return namespace;
+    }
+
+    public void setNamespace(String namespace) {
+        this.namespace = namespace;
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return logWriter;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        this.logWriter = out;
+    }
+
+    /** JCA requires equality by configuration. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CheckpointManagedConnectionFactory other && Objects.equals(namespace, other.namespace);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hashCode(namespace);
+    }
+}

@@ -39,8 +39,9 @@ public record AdapterSettings(String nodeName, StorageMode storageMode, Path sto
     public static AdapterSettings parse(RawSettings raw) {
         List<String> problems = new ArrayList<>();
         String nodeName = raw.nodeName() != null ? raw.nodeName() : Defaults.nodeName();
-        if (nodeName.length() > 255 || nodeName.chars().anyMatch(Character::isISOControl)) {
-            problems.add("nodeName '" + nodeName + "' must be at most 255 printable characters");
+        if (!nodeName.matches("[A-Za-z0-9._-]{1,64}")) {
+            problems.add("nodeName '" + nodeName + "' must be 1 to 64 characters of A-Z a-z 0-9 . _ - "
+                    + "and unique in the cluster; set -D" + ConfigValues.SYSTEM_PROPERTY_PREFIX + "nodeName");
         }
         StorageMode mode = StorageMode.DISK;
         if (raw.storageMode() != null) {

@@ -2,11 +2,10 @@ package io.checkpointservice.ra.jca;
 
 import io.checkpointservice.ra.config.AdapterSettings;
 import io.checkpointservice.ra.config.ConfigValues;
-import io.checkpointservice.ra.config.StorageMode;
+import io.checkpointservice.ra.config.ClusterSettings;
+import io.checkpointservice.ra.replication.Replicator;
+import io.checkpointservice.ra.service.CheckpointNode;
 import io.checkpointservice.ra.service.CheckpointService;
-import io.checkpointservice.ra.store.DiskStore;
-import io.checkpointservice.ra.store.LocalStore;
-import io.checkpointservice.ra.store.MemoryStore;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ActivationSpec;
@@ -17,8 +16,10 @@ import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterInternalException;
 import jakarta.resource.spi.TransactionSupport;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import jakarta.resource.spi.work.WorkException;
 import java.io.Serializable;
-import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.logging.Logger;
 import javax.transaction.xa.XAResource;
@@ -66,28 +67,64 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
             + "a copy of every segment; awaitReplicated waits for R.")
     private String replicaCount = "2";
 
-    private transient volatile CheckpointService service;
+    @ConfigProperty(defaultValue = "checkpoint-service", description = "Name of the checkpoint cluster's "
+            + "own JGroups channel; every node of one service uses the same name.")
+    private String clusterName = "checkpoint-service";
+
+    @ConfigProperty(defaultValue = "127.0.0.1", description = "Address the checkpoint cluster binds to.")
+    private String bindAddress = "127.0.0.1";
+
+    @ConfigProperty(description = "TCP port of the checkpoint cluster. Default: 55200 plus "
+            + "jboss.socket.binding.port-offset.")
+    private String bindPort;
+
+    @ConfigProperty(defaultValue = "static", description = "Member discovery: 'static' (initialHosts) "
+            + "or 'multicast'.")
+    private String discovery = "static";
+
+    @ConfigProperty(description = "Static discovery: comma-separated host[port] of members, e.g. "
+            + "'10.0.0.1[55200],10.0.0.2[55200]'. Default: this node only.")
+    private String initialHosts;
+
+    @ConfigProperty(description = "Topology: site id; replicas are spread over sites, racks, machines.")
+    private String siteId;
+
+    @ConfigProperty(description = "Topology: rack id.")
+    private String rackId;
+
+    @ConfigProperty(description = "Topology: machine id.")
+    private String machineId;
+
+    @ConfigProperty(defaultValue = "1.0", description = "This node's share of replica copies relative "
+            + "to other nodes; 0 holds none.")
+    private String capacityFactor = "1.0";
+
+    private transient volatile CheckpointNode node;
 
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
-        AdapterSettings settings;
         try {
-            settings = AdapterSettings.parse(rawSettings());
-        } catch (IllegalArgumentException e) {
-            throw new ResourceAdapterInternalException(e.getMessage(), e);
-        }
-        LocalStore store;
-        try {
-            store = settings.storageMode() == StorageMode.DISK
-                    ? DiskStore.open(settings.storageDirectory(), settings.syncPolicy())
-                    : new MemoryStore();
+            AdapterSettings settings = AdapterSettings.parse(rawSettings());
+            ClusterSettings clusterSettings = ClusterSettings.parse(rawClusterSettings());
+            node = CheckpointNode.start(settings, clusterSettings, replicator -> startWorker(context, replicator));
         } catch (RuntimeException e) {
-            throw new ResourceAdapterInternalException(e.getMessage(), e);
+            throw new ResourceAdapterInternalException("checkpoint adapter cannot start: " + e.getMessage(), e);
         }
-        service = new CheckpointService(settings, store, Clock.systemUTC());
-        LOG.info(() -> "checkpoint service started on node '" + settings.nodeName() + "': store "
-                + store.describe() + ", " + store.list().size() + " segments, replicaCount "
-                + settings.replicaCount() + ", maxSegmentBytes " + settings.maxSegmentBytes());
+    }
+
+    /** Runs a replication worker on the server's WorkManager; a plain thread without a server. */
+    private static void startWorker(BootstrapContext context, Replicator replicator) {
+        if (context == null) {
+            Thread thread = new Thread(replicator::runWorker, "checkpoint-replication");
+            thread.setDaemon(true);
+            thread.start();
+            return;
+        }
+        try {
+            context.getWorkManager().scheduleWork(new ReplicationWork(replicator));
+        } catch (WorkException e) {
+            throw new IllegalStateException("the WorkManager refused a replication worker: " + e.getMessage(), e);
+        }
     }
 
     AdapterSettings.RawSettings rawSettings() {
@@ -100,13 +137,28 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
                 ConfigValues.resolve("replicaCount", replicaCount));
     }
 
+    Map<String, String> rawClusterSettings() {
+        Map<String, String> raw = new HashMap<>();
+        raw.put("clusterName", ConfigValues.resolve("clusterName", clusterName));
+        raw.put("bindAddress", ConfigValues.resolve("bindAddress", bindAddress));
+        raw.put("bindPort", ConfigValues.resolve("bindPort", bindPort));
+        raw.put("discovery", ConfigValues.resolve("discovery", discovery));
+        raw.put("initialHosts", ConfigValues.resolve("initialHosts", initialHosts));
+        raw.put("siteId", ConfigValues.resolve("siteId", siteId));
+        raw.put("rackId", ConfigValues.resolve("rackId", rackId));
+        raw.put("machineId", ConfigValues.resolve("machineId", machineId));
+        raw.put("capacityFactor", ConfigValues.resolve("capacityFactor", capacityFactor));
+        raw.values().removeIf(Objects::isNull);
+        return raw;
+    }
+
     @Override
     public void stop() {
-        CheckpointService running = service;
-        service = null;
+        CheckpointNode running = node;
+        node = null;
         if (running != null) {
             running.close();
-            LOG.info(() -> "checkpoint service stopped on node '" + running.settings().nodeName() + "'");
+            LOG.info(() -> "checkpoint service stopped on node '" + running.service().settings().nodeName() + "'");
         }
     }
 
@@ -115,11 +167,11 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
      * @throws ResourceException when the adapter is not started
      */
     CheckpointService service() throws ResourceException {
-        CheckpointService running = service;
+        CheckpointNode running = node;
         if (running == null) {
             throw new ResourceException("the checkpoint resource adapter is not started");
         }
-        return running;
+        return running.service();
     }
 
     @Override
@@ -185,6 +237,78 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
         this.replicaCount = replicaCount;
     }
 
+    public String getClusterName() {
+        return clusterName;
+    }
+
+    public void setClusterName(String clusterName) {
+        this.clusterName = clusterName;
+    }
+
+    public String getBindAddress() {
+        return bindAddress;
+    }
+
+    public void setBindAddress(String bindAddress) {
+        this.bindAddress = bindAddress;
+    }
+
+    public String getBindPort() {
+        return bindPort;
+    }
+
+    public void setBindPort(String bindPort) {
+        this.bindPort = bindPort;
+    }
+
+    public String getDiscovery() {
+        return discovery;
+    }
+
+    public void setDiscovery(String discovery) {
+        this.discovery = discovery;
+    }
+
+    public String getInitialHosts() {
+        return initialHosts;
+    }
+
+    public void setInitialHosts(String initialHosts) {
+        this.initialHosts = initialHosts;
+    }
+
+    public String getSiteId() {
+        return siteId;
+    }
+
+    public void setSiteId(String siteId) {
+        this.siteId = siteId;
+    }
+
+    public String getRackId() {
+        return rackId;
+    }
+
+    public void setRackId(String rackId) {
+        this.rackId = rackId;
+    }
+
+    public String getMachineId() {
+        return machineId;
+    }
+
+    public void setMachineId(String machineId) {
+        this.machineId = machineId;
+    }
+
+    public String getCapacityFactor() {
+        return capacityFactor;
+    }
+
+    public void setCapacityFactor(String capacityFactor) {
+        this.capacityFactor = capacityFactor;
+    }
+
     /** JCA requires equality by configuration. */
     @Override
     public boolean equals(Object o) {
@@ -194,11 +318,11 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
         if (!(o instanceof CheckpointResourceAdapter other)) {
             return false;
         }
-        return rawSettings().equals(other.rawSettings());
+        return rawSettings().equals(other.rawSettings()) && rawClusterSettings().equals(other.rawClusterSettings());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(rawSettings());
+        return Objects.hash(rawSettings(), rawClusterSettings());
     }
 }

@@ -4,9 +4,17 @@ import io.checkpointservice.api.Checkpoint;
 import io.checkpointservice.api.CheckpointException;
 import io.checkpointservice.api.SegmentTooLargeException;
 import io.checkpointservice.api.SegmentUnavailableException;
+import io.checkpointservice.ra.cluster.ClusterUnavailableException;
+import io.checkpointservice.ra.cluster.LocalCluster;
+import io.checkpointservice.ra.cluster.Ownership;
+import io.checkpointservice.ra.cluster.ReplicaStore;
+import io.checkpointservice.ra.cluster.SegmentDirectory;
+import io.checkpointservice.ra.cluster.SegmentRecord;
 import io.checkpointservice.ra.config.AdapterSettings;
+import io.checkpointservice.ra.replication.ReplicationProgress;
+import io.checkpointservice.ra.replication.Replicator;
+import io.checkpointservice.ra.restore.SegmentLoader;
 import io.checkpointservice.ra.store.Checksums;
-import io.checkpointservice.ra.store.CorruptSegmentException;
 import io.checkpointservice.ra.store.KeyLocks;
 import io.checkpointservice.ra.store.LocalStore;
 import io.checkpointservice.ra.store.LocalStoreException;
@@ -24,25 +32,56 @@ import java.util.Optional;
  * {@link io.checkpointservice.api.CheckpointConnection} are carried out. Connection handles of
  * every namespace share it. Thread-safe.
  *
- * <p>Every input is checked before anything is stored (G9). Writes to one segment are serialised
- * so that versions strictly increase.
+ * <p>Reading order of the data path: {@link #write} checks its input (G9), stores locally (G1)
+ * and marks the segment for the {@link Replicator}; {@link #load} is the {@link SegmentLoader}.
+ * Operations on one segment are serialised by a per-segment lock.
  */
 public final class CheckpointService implements AutoCloseable {
 
+    private static final long AWAIT_POLL_MILLIS = 50;
+
     private final AdapterSettings settings;
     private final LocalStore store;
+    private final SegmentDirectory directory;
+    private final ReplicaStore replicas;
     private final Clock clock;
+    private final Ownership ownership;
+    private final ReplicationProgress progress = new ReplicationProgress();
+    private final Replicator replicator;
+    private final SegmentLoader loader;
     private final KeyLocks locks = new KeyLocks();
     private volatile boolean closed;
 
-    public CheckpointService(AdapterSettings settings, LocalStore store, Clock clock) {
+    /**
+     * A node of a cluster.
+     *
+     * @param directory the cluster's segment records
+     * @param replicas the cluster's chunk copies
+     */
+    public CheckpointService(AdapterSettings settings, LocalStore store, SegmentDirectory directory,
+                             ReplicaStore replicas, Clock clock) {
         this.settings = Objects.requireNonNull(settings);
         this.store = Objects.requireNonNull(store);
+        this.directory = Objects.requireNonNull(directory);
+        this.replicas = Objects.requireNonNull(replicas);
         this.clock = Objects.requireNonNull(clock);
+        this.ownership = new Ownership(settings.nodeName());
+        this.replicator = new Replicator(store, directory, replicas, ownership, progress);
+        this.loader = new SegmentLoader(store, directory, replicas, ownership, replicator, clock);
+    }
+
+    /** A node alone, without network: no replica ever holds a copy. */
+    public CheckpointService(AdapterSettings settings, LocalStore store, Clock clock) {
+        this(settings, store, new LocalCluster(), clock);
+    }
+
+    private CheckpointService(AdapterSettings settings, LocalStore store, LocalCluster alone, Clock clock) {
+        this(settings, store, alone.directory(), alone.replicas(0), clock);
     }
 
     /**
-     * Stores a new version locally and returns it (G1).
+     * Stores a new version locally and returns it (G1); replication follows in the background.
+     * Reads the cluster's record only from this node's memory: no network round trip.
      *
      * @see io.checkpointservice.api.CheckpointConnection#write
      */
@@ -57,39 +96,40 @@ public final class CheckpointService implements AutoCloseable {
         byte[] copy = state.clone();
         int checksum = Checksums.crc32c(copy);
         String key = segment.key();
+        long version;
         try (KeyLocks.Held held = locks.lock(key)) {
-            long version = store.metadata(key).map(m -> m.version() + 1).orElse(1L);
+            Optional<SegmentRecord> record = directory.get(key);
+            long epoch = ownership.epochForWrite(key, name, record);
+            long newest = Math.max(store.metadata(key).map(SegmentMetadata::version).orElse(0L),
+                    record.map(SegmentRecord::version).orElse(0L));
+            version = newest + 1;
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            SegmentMetadata metadata = new SegmentMetadata(key, version, 0, now,
-                    settings.nodeName(), copy.length, checksum);
-            store.put(new StoredSegment(metadata, copy));
-            return version;
+            store.put(new StoredSegment(new SegmentMetadata(key, version, epoch, now, settings.nodeName(),
+                    copy.length, checksum), copy));
         }
+        replicator.markDirty(key);
+        return version;
     }
 
     /**
-     * Returns the newest intact local copy (G5, G7, G8 on a single node).
+     * Returns the newest version in the cluster and takes the segment over (G5-G8).
      *
      * @see io.checkpointservice.api.CheckpointConnection#load
      */
+    @SuppressWarnings("try")
     public Optional<Checkpoint> load(String namespace, String name) {
         SegmentKey segment = new SegmentKey(namespace, name);
         ensureOpen();
-        try {
-            return store.get(segment.key()).map(stored -> toCheckpoint(segment, stored));
-        } catch (CorruptSegmentException e) {
-            throw new SegmentUnavailableException("segment '" + name + "' exists but its only copy is "
-                    + "corrupt and was quarantined: " + e.getMessage(), e);
+        try (KeyLocks.Held held = locks.lock(segment.key())) {
+            return loader.load(segment.key(), name).map(stored -> toCheckpoint(segment, stored));
         } catch (LocalStoreException e) {
-            throw new SegmentUnavailableException("segment '" + name + "' cannot be read now: "
-                    + e.getMessage(), e);
+            throw new SegmentUnavailableException("segment '" + name + "' cannot be read now: " + e.getMessage(), e);
         }
     }
 
     /**
-     * Waits for R replicas of {@code version} (G3). A single node has no replicas: with R = 0 it
-     * answers at once whether this node holds the version; with R > 0 it waits out the timeout
-     * and answers false, because no other node can hold a copy.
+     * Waits until R nodes other than the writer hold {@code version} or newer (G3). With R = 0
+     * it answers at once whether this node holds it.
      *
      * @see io.checkpointservice.api.CheckpointConnection#awaitReplicated
      */
@@ -102,16 +142,38 @@ public final class CheckpointService implements AutoCloseable {
             throw new IllegalArgumentException("timeout must be zero or positive, was " + timeout);
         }
         ensureOpen();
-        boolean heldLocally = store.metadata(segment.key()).map(m -> m.version() >= version).orElse(false);
+        String key = segment.key();
         if (settings.replicaCount() == 0) {
-            return heldLocally;
+            return store.metadata(key).map(m -> m.version() >= version).orElse(false)
+                    || directory.get(key).map(r -> r.hasData() && r.version() >= version).orElse(false);
         }
-        sleep(timeout);
-        return false;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (isReplicated(key, version)) {
+                return true;
+            }
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                progress.awaitChange(Math.min(left, AWAIT_POLL_MILLIS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    private boolean isReplicated(String key, long version) {
+        Optional<SegmentRecord> record = directory.get(key);
+        return record.isPresent() && record.get().hasData() && record.get().version() >= version
+                && replicas.copiesOutside(key, record.get().writer()) >= settings.replicaCount();
     }
 
     /**
-     * Removes the segment.
+     * Removes the segment here and everywhere: leaves a tombstone in the cluster's record so
+     * that no older copy can come back and later versions keep counting up.
      *
      * @see io.checkpointservice.api.CheckpointConnection#delete
      */
@@ -119,8 +181,29 @@ public final class CheckpointService implements AutoCloseable {
     public boolean delete(String namespace, String name) {
         SegmentKey segment = new SegmentKey(namespace, name);
         ensureOpen();
-        try (KeyLocks.Held held = locks.lock(segment.key())) {
-            return store.remove(segment.key());
+        String key = segment.key();
+        try (KeyLocks.Held held = locks.lock(key)) {
+            for (int attempt = 0; attempt < 10; attempt++) {
+                Optional<SegmentRecord> record = directory.get(key);
+                long epoch = ownership.epochForWrite(key, name, record);
+                Optional<SegmentMetadata> local = store.metadata(key);
+                boolean existed = local.isPresent() || record.map(SegmentRecord::hasData).orElse(false);
+                if (!existed) {
+                    return false;
+                }
+                long lastVersion = Math.max(local.map(SegmentMetadata::version).orElse(0L),
+                        record.map(SegmentRecord::version).orElse(0L));
+                SegmentRecord tombstone = SegmentRecord.claim(epoch, settings.nodeName(), lastVersion, clock.instant());
+                if (directory.compareAndSet(key, record, tombstone)) {
+                    ownership.took(key, epoch);
+                    store.remove(key);
+                    record.filter(SegmentRecord::hasData).ifPresent(old -> Replicator.removeChunks(replicas, key, old));
+                    return true;
+                }
+            }
+            throw new CheckpointException("segment '" + name + "' is being changed by other nodes too often to delete it now; retry");
+        } catch (ClusterUnavailableException e) {
+            throw new CheckpointException("cannot delete segment '" + name + "' now: " + e.getMessage(), e);
         }
     }
 
@@ -134,10 +217,16 @@ public final class CheckpointService implements AutoCloseable {
         return store;
     }
 
+    /** @return the background publisher; its workers are run by the adapter */
+    public Replicator replicator() {
+        return replicator;
+    }
+
     /** Stops serving; later calls throw. The local store is closed, its files stay. */
     @Override
     public void close() {
         closed = true;
+        replicator.stop();
         store.close();
     }
 
@@ -151,13 +240,5 @@ public final class CheckpointService implements AutoCloseable {
     private static Checkpoint toCheckpoint(SegmentKey segment, StoredSegment stored) {
         SegmentMetadata m = stored.metadata();
         return new Checkpoint(segment.name(), m.version(), m.writtenAt(), m.originNode(), stored.data());
-    }
-
-    private static void sleep(Duration timeout) {
-        try {
-            Thread.sleep(timeout.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

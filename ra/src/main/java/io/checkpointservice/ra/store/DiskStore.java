@@ -122,11 +122,12 @@ public final class DiskStore implements LocalStore {
         String key = segment.key();
         Path target = directory.resolve(fileNameFor(key));
         Path temp = directory.resolve(fileNameFor(key) + "." + UUID.randomUUID() + TEMP_SUFFIX);
+        // Encoded before the temporary file exists: a key the header cannot hold leaves no file behind.
+        ByteBuffer header = SegmentFileFormat.encodeHeader(segment.metadata());
+        ByteBuffer data = ByteBuffer.wrap(segment.data());
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE)) {
-                ByteBuffer header = SegmentFileFormat.encodeHeader(segment.metadata());
-                ByteBuffer data = ByteBuffer.wrap(segment.data());
                 while (header.hasRemaining() || data.hasRemaining()) {
                     channel.write(new ByteBuffer[] {header, data});
                 }

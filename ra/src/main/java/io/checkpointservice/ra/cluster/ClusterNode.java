@@ -1,0 +1,212 @@
+package io.checkpointservice.ra.cluster;
+
+import io.checkpointservice.ra.config.ClusterSettings;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import org.infinispan.Cache;
+import org.infinispan.commons.CacheException;
+import org.infinispan.configuration.cache.CacheMode;
+import org.infinispan.configuration.cache.ConfigurationBuilder;
+import org.infinispan.configuration.global.GlobalConfigurationBuilder;
+import org.infinispan.distribution.DistributionInfo;
+import org.infinispan.distribution.group.Grouper;
+import org.infinispan.manager.DefaultCacheManager;
+import org.infinispan.manager.impl.InternalCacheManager;
+import org.infinispan.remoting.transport.Address;
+import org.infinispan.remoting.transport.Transport;
+import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
+
+/**
+ * This node's membership in the checkpoint cluster: an embedded Infinispan cache manager on its
+ * own JGroups channel, with two caches.
+ *
+ * <ul>
+ *   <li>{@value #RECORDS}: replicated (REPL_SYNC), one {@link SegmentRecord} per segment on every
+ *       node, so reads are local and a change returns only when every node has it.</li>
+ *   <li>{@value #CHUNKS}: distributed (DIST_SYNC) with {@code numOwners = R + 1}, chunks grouped
+ *       by segment so all chunks of a segment share their owners. Infinispan places keys by hash
+ *       and cannot be told to avoid the writer; with R + 1 owners at most one of them is the
+ *       writer, so at least R are other nodes (G2). Topology ids make the owners spread over
+ *       sites, racks and machines; state transfer restores R + 1 owners when members change
+ *       (G10).</li>
+ * </ul>
+ */
+public final class ClusterNode implements AutoCloseable {
+
+    static final String RECORDS = "checkpoint-records";
+    static final String CHUNKS = "checkpoint-chunks";
+    private static final Logger LOG = Logger.getLogger(ClusterNode.class.getName());
+
+    private final DefaultCacheManager cacheManager;
+    private final Cache<String, String> records;
+    private final Cache<String, byte[]> chunks;
+    private final String nodeName;
+
+    private ClusterNode(DefaultCacheManager cacheManager, String nodeName) {
+        this.cacheManager = cacheManager;
+        this.nodeName = nodeName;
+        this.records = cacheManager.getCache(RECORDS);
+        this.chunks = cacheManager.getCache(CHUNKS);
+    }
+
+    /**
+     * Starts the cache manager and joins (or forms) the cluster.
+     *
+     * @param nodeName this node's unique name; becomes its JGroups logical name
+     * @param replicaCount R; the chunk cache keeps R + 1 owners
+     * @throws ClusterUnavailableException when the channel cannot start, e.g. the port is taken
+     */
+    public static ClusterNode start(String nodeName, int replicaCount, ClusterSettings settings) {
+        GlobalConfigurationBuilder global = GlobalConfigurationBuilder.defaultClusteredBuilder();
+        global.classLoader(ClusterNode.class.getClassLoader());
+        global.cacheManagerName("checkpoint-" + nodeName);
+        global.jmx().disable();
+        global.transport()
+                .clusterName(settings.clusterName())
+                .nodeName(nodeName)
+                .siteId(settings.siteId())
+                .rackId(settings.rackId())
+                .machineId(settings.machineId())
+                .addProperty(JGroupsTransport.CONFIGURATION_STRING, JGroupsStack.xml(settings));
+        DefaultCacheManager manager = new DefaultCacheManager(global.build(), false);
+        try {
+            manager.defineConfiguration(RECORDS, new ConfigurationBuilder()
+                    .clustering().cacheMode(CacheMode.REPL_SYNC)
+                    .build());
+            manager.defineConfiguration(CHUNKS, new ConfigurationBuilder()
+                    .clustering().cacheMode(CacheMode.DIST_SYNC)
+                    .hash().numOwners(replicaCount + 1).capacityFactor(settings.capacityFactor())
+                    .groups().enabled(true).addGrouper(new SegmentGrouper())
+                    .build());
+            manager.start();
+            ClusterNode node = new ClusterNode(manager, nodeName);
+            node.checkBoundWhereConfigured(settings.bindAddress());
+            LOG.info(() -> "node '" + nodeName + "' joined checkpoint cluster '" + settings.clusterName()
+                    + "' at " + node.physicalAddresses() + "; members " + node.members());
+            return node;
+        } catch (RuntimeException e) {
+            manager.stop();
+            throw new ClusterUnavailableException("cannot join checkpoint cluster '" + settings.clusterName()
+                    + "' on " + settings.bindAddress() + ":" + settings.bindPort() + ": " + e.getMessage()
+                    + "; check bindAddress, bindPort (is the port free?) and initialHosts", e);
+        }
+    }
+
+    /** Refuses to run on an address other than the configured one (a known Infinispan pitfall). */
+    private void checkBoundWhereConfigured(String bindAddress) {
+        List<String> addresses = physicalAddresses();
+        boolean ok = addresses.stream().allMatch(a -> a.startsWith(bindAddress + ":")
+                || a.startsWith("/" + bindAddress + ":"));
+        if (!ok) {
+            throw new IllegalStateException("JGroups bound to " + addresses + " instead of " + bindAddress);
+        }
+    }
+
+    /** @return the transport's physical addresses, as "ip:port" */
+    public List<String> physicalAddresses() {
+        Transport transport = InternalCacheManager.of(cacheManager).getComponent(Transport.class);
+        return transport.getPhysicalAddresses().stream().map(Object::toString).collect(Collectors.toList());
+    }
+
+    /** @return the names of the current members, this node included */
+    public List<String> members() {
+        return cacheManager.getMembers().stream().map(Address::toString).collect(Collectors.toList());
+    }
+
+    /** @return this node's name */
+    public String nodeName() {
+        return nodeName;
+    }
+
+    /** @return the cluster-wide segment records */
+    public SegmentDirectory directory() {
+        return new Directory();
+    }
+
+    /** @return the chunk copies on replica nodes */
+    public ReplicaStore replicas() {
+        return new Replicas();
+    }
+
+    /** Leaves the cluster; the other members take over this node's copies. */
+    @Override
+    public void close() {
+        cacheManager.stop();
+    }
+
+    private final class Directory implements SegmentDirectory {
+
+        @Override
+        public Optional<SegmentRecord> get(String key) {
+            return Optional.ofNullable(SegmentRecord.decode(records.get(key)));
+        }
+
+        @Override
+        public boolean compareAndSet(String key, Optional<SegmentRecord> expected, SegmentRecord next) {
+            try {
+                if (expected.isEmpty()) {
+                    return records.putIfAbsent(key, next.encode()) == null;
+                }
+                return records.replace(key, expected.get().encode(), next.encode());
+            } catch (CacheException e) {
+                throw new ClusterUnavailableException("cannot update the record of '" + key + "': " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private final class Replicas implements ReplicaStore {
+
+        @Override
+        public void putChunk(ChunkKey chunk, byte[] data) {
+            try {
+                chunks.put(chunk.cacheKey(), data);
+            } catch (CacheException e) {
+                throw new ClusterUnavailableException("cannot store chunk " + chunk.cacheKey() + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public byte[] getChunk(ChunkKey chunk) {
+            try {
+                return chunks.get(chunk.cacheKey());
+            } catch (CacheException e) {
+                throw new ClusterUnavailableException("cannot fetch chunk " + chunk.cacheKey() + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void removeChunk(ChunkKey chunk) {
+            try {
+                chunks.remove(chunk.cacheKey());
+            } catch (CacheException e) {
+                LOG.fine(() -> "chunk " + chunk.cacheKey() + " not removed now: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public int copiesOutside(String key, String writer) {
+            DistributionInfo distribution = chunks.getAdvancedCache().getDistributionManager()
+                    .getCacheTopology().getDistribution(new ChunkKey(key, 0, 0, 0).cacheKey());
+            return (int) distribution.readOwners().stream()
+                    .map(Address::toString)
+                    .filter(owner -> !owner.equals(writer))
+                    .count();
+        }
+    }
+
+    /** Puts every chunk of a segment into the segment's group, so they share their owners. */
+    static final class SegmentGrouper implements Grouper<String> {
+
+        @Override
+        public Object computeGroup(String key, Object group) {
+            return ChunkKey.groupOf(key);
+        }
+
+        @Override
+        public Class<String> getKeyType() {
+            return String.class;
+        }
+    }
+}

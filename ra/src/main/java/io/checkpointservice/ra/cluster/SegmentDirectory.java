@@ -1,0 +1,21 @@
+package io.checkpointservice.ra.cluster;
+
+import java.util.Optional;
+
+/**
+ * The cluster-wide table of segment records. Reads are local (every node holds the whole
+ * table); changes are atomic compare-and-set, so two nodes can never both take a segment over.
+ */
+public interface SegmentDirectory {
+
+    /** @return this node's view of the record, without a network round trip */
+    Optional<SegmentRecord> get(String key);
+
+    /**
+     * Sets {@code next} if the record is still {@code expected} (empty: still absent).
+     *
+     * @return true when set; false when someone changed it first
+     * @throws ClusterUnavailableException when the cluster cannot take the change now
+     */
+    boolean compareAndSet(String key, Optional<SegmentRecord> expected, SegmentRecord next);
+}

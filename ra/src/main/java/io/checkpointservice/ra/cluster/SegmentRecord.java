@@ -1,0 +1,84 @@
+package io.checkpointservice.ra.cluster;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The cluster's knowledge of one segment, replicated to every node so that {@code load} decides
+ * fresh vs stale and absent vs unavailable without asking anyone (DESIGN: metadata everywhere).
+ *
+ * <p>Kept as a plain string in the cache: Infinispan marshals strings without a schema, and
+ * {@code equals} on the string is what its conditional {@code replace} compares, which is how
+ * ownership changes are made atomic.
+ *
+ * @param version the newest published version; 0 for a claim without data
+ * @param dataEpoch the epoch under which that version's chunks are stored (part of their keys)
+ * @param epoch the current ownership epoch; a node writing under a lower one is fenced (G6)
+ * @param writer the node that owns the segment now
+ * @param size state bytes of the version
+ * @param checksum CRC32C of the state bytes
+ * @param writtenAt when the version was written
+ * @param origin the node that wrote the version
+ * @param chunkSize bytes per chunk the data was cut into
+ * @param deleted true for a tombstone: the segment was deleted at {@code version}
+ */
+public record SegmentRecord(long version, long dataEpoch, long epoch, String writer, long size,
+                            int checksum, Instant writtenAt, String origin, int chunkSize, boolean deleted) {
+
+    private static final String FORMAT = "1";
+
+    public SegmentRecord {
+        Objects.requireNonNull(writer);
+        Objects.requireNonNull(writtenAt);
+        Objects.requireNonNull(origin);
+    }
+
+    /** A claim of ownership for a segment the cluster holds no data of. */
+    public static SegmentRecord claim(long epoch, String writer, long version, Instant now) {
+        return new SegmentRecord(version, 0, epoch, writer, 0, 0, now, writer, 0, true);
+    }
+
+    /** @return true when a version with data is published, neither deleted nor only claimed */
+    public boolean hasData() {
+        return !deleted && version > 0;
+    }
+
+    /** @return how many chunks hold the data */
+    public int chunkCount() {
+        if (!hasData()) {
+            return 0;
+        }
+        return size == 0 ? 1 : (int) ((size + chunkSize - 1) / chunkSize);
+    }
+
+    /** @return the same record owned by {@code newWriter} under {@code newEpoch} */
+    public SegmentRecord takenOverBy(String newWriter, long newEpoch) {
+        return new SegmentRecord(version, dataEpoch, newEpoch, newWriter, size, checksum, writtenAt,
+                origin, chunkSize, deleted);
+    }
+
+    /** @return true when {@code node}, writing under {@code nodeEpoch}, has been fenced by this record */
+    public boolean fences(String node, long nodeEpoch) {
+        return epoch > nodeEpoch || (epoch == nodeEpoch && !writer.equals(node));
+    }
+
+    String encode() {
+        return String.join("|", FORMAT, Long.toString(version), Long.toString(dataEpoch),
+                Long.toString(epoch), Long.toString(size), Integer.toString(checksum),
+                Long.toString(writtenAt.toEpochMilli()), Integer.toString(chunkSize),
+                deleted ? "D" : "L", writer, origin);
+    }
+
+    static SegmentRecord decode(String encoded) {
+        if (encoded == null) {
+            return null;
+        }
+        String[] f = encoded.split("\\|", -1);
+        if (f.length != 11 || !FORMAT.equals(f[0])) {
+            throw new IllegalStateException("unknown segment record format: " + encoded);
+        }
+        return new SegmentRecord(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), f[9],
+                Long.parseLong(f[4]), Integer.parseInt(f[5]), Instant.ofEpochMilli(Long.parseLong(f[6])),
+                f[10], Integer.parseInt(f[7]), "D".equals(f[8]));
+    }
+}

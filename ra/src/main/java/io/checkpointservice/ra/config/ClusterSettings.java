@@ -1,0 +1,149 @@
+package io.checkpointservice.ra.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How this node joins the checkpoint cluster: the embedded Infinispan's own JGroups channel,
+ * separate from the application server's clustering (own cluster name, own ports).
+ *
+ * @param clusterName the JGroups cluster every node of one checkpoint service uses
+ * @param bindAddress the address the channel binds to; 127.0.0.1 unless set
+ * @param bindPort the TCP port; default 55200 plus WildFly's port offset, so nodes started with
+ *     port offsets on one host do not clash
+ * @param discovery how members find each other
+ * @param initialHosts for static discovery: {@code host[port]} of the members to contact
+ * @param siteId topology id: copies are spread over sites first
+ * @param rackId topology id: then racks
+ * @param machineId topology id: then machines
+ * @param capacityFactor this node's share of replicas relative to others; 0 holds none
+ */
+public record ClusterSettings(String clusterName, String bindAddress, int bindPort, Discovery discovery,
+                              List<String> initialHosts, String siteId, String rackId, String machineId,
+                              float capacityFactor) {
+
+    /** The first port of the checkpoint cluster, before WildFly's port offset. */
+    public static final int DEFAULT_BASE_PORT = 55200;
+
+    public ClusterSettings {
+        Objects.requireNonNull(clusterName);
+        Objects.requireNonNull(bindAddress);
+        Objects.requireNonNull(discovery);
+        initialHosts = List.copyOf(initialHosts);
+    }
+
+    /** How members find each other. */
+    public enum Discovery {
+        /** TCPPING over the listed initialHosts: works everywhere, the default. */
+        STATIC,
+        /** MPING: IP multicast on the local network. */
+        MULTICAST;
+
+        static Discovery parse(String value) {
+            try {
+                return valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("discovery '" + value + "' is not one of: static, multicast");
+            }
+        }
+    }
+
+    /**
+     * Parses raw values keyed by config property name (already resolved against system
+     * properties; absent or null means default), reporting every problem at once.
+     */
+    public static ClusterSettings parse(Map<String, String> raw) {
+        List<String> problems = new ArrayList<>();
+        String clusterName = value(raw, "clusterName", "checkpoint-service");
+        if (!clusterName.matches("[A-Za-z0-9._-]{1,64}")) {
+            problems.add("clusterName '" + clusterName + "' must be 1 to 64 characters of A-Z a-z 0-9 . _ -");
+        }
+        String bindAddress = value(raw, "bindAddress", "127.0.0.1");
+        try {
+            InetAddress.getByName(bindAddress);
+        } catch (UnknownHostException e) {
+            problems.add("bindAddress '" + bindAddress + "' does not resolve to an address of this host");
+        }
+        int bindPort = DEFAULT_BASE_PORT + portOffset(problems);
+        String port = raw.get("bindPort");
+        if (port != null) {
+            bindPort = parsePort("bindPort", port, problems);
+        }
+        Discovery discovery = Discovery.STATIC;
+        try {
+            discovery = Discovery.parse(value(raw, "discovery", "static"));
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        List<String> hosts = new ArrayList<>();
+        String initialHosts = raw.get("initialHosts");
+        if (initialHosts == null) {
+            hosts.add(bindAddress + "[" + bindPort + "]");
+        } else {
+            for (String host : initialHosts.split(",")) {
+                String h = host.trim();
+                if (h.isEmpty()) {
+                    continue;
+                }
+                if (!h.matches("[A-Za-z0-9.:_-]+\\[\\d{1,5}]")) {
+                    problems.add("initialHosts entry '" + h + "' is not host[port], e.g. 127.0.0.1[55200]");
+                } else {
+                    hosts.add(h);
+                }
+            }
+        }
+        float capacity = 1.0f;
+        String capacityValue = raw.get("capacityFactor");
+        if (capacityValue != null) {
+            try {
+                capacity = Float.parseFloat(capacityValue);
+                if (!(capacity >= 0 && capacity <= 1000)) {
+                    problems.add("capacityFactor " + capacityValue + " is outside 0..1000");
+                }
+            } catch (NumberFormatException e) {
+                problems.add("capacityFactor '" + capacityValue + "' is not a number");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidSettingsException(problems);
+        }
+        return new ClusterSettings(clusterName, bindAddress, bindPort, discovery, hosts,
+                raw.get("siteId"), raw.get("rackId"), raw.get("machineId"), capacity);
+    }
+
+    private static String value(Map<String, String> raw, String key, String defaultValue) {
+        String v = raw.get(key);
+        return v == null ? defaultValue : v;
+    }
+
+    private static int parsePort(String name, String value, List<String> problems) {
+        try {
+            int p = Integer.parseInt(value.trim());
+            if (p < 1 || p > 65535) {
+                problems.add(name + " " + p + " is outside 1..65535");
+            }
+            return p;
+        } catch (NumberFormatException e) {
+            problems.add(name + " '" + value + "' is not a port number");
+            return 0;
+        }
+    }
+
+    private static int portOffset(List<String> problems) {
+        String offset = System.getProperty("jboss.socket.binding.port-offset");
+        if (offset == null || offset.isBlank()) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(offset.trim());
+        } catch (NumberFormatException e) {
+            problems.add("jboss.socket.binding.port-offset '" + offset + "' is not a number; set bindPort");
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package io.checkpointservice.ra.replication;
+
+import io.checkpointservice.ra.cluster.ChunkKey;
+import io.checkpointservice.ra.cluster.Ownership;
+import io.checkpointservice.ra.cluster.ReplicaStore;
+import io.checkpointservice.ra.cluster.SegmentDirectory;
+import io.checkpointservice.ra.cluster.SegmentRecord;
+import io.checkpointservice.ra.store.LocalStore;
+import io.checkpointservice.ra.store.LocalStoreException;
+import io.checkpointservice.ra.store.SegmentMetadata;
+import io.checkpointservice.ra.store.StoredSegment;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.DelayQueue;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Publishes this node's local versions to the cluster in the background (G2).
+ *
+ * <p>{@link #markDirty} is all the write path does: it records the key, at most once however
+ * often it is written before a worker gets to it (latest wins: the worker reads whatever version
+ * is local then). Memory is bounded by the number of segments, never by the number of writes.
+ *
+ * <p>A worker ({@link #runWorker}, run as a JCA Work or a plain thread) publishes a version in
+ * three steps: put its chunks on their owners (under this node's epoch, so they can never
+ * overwrite another writer's), compare-and-set the segment record to point at them, remove the
+ * previous version's chunks. A failure leaves the key to be retried with back-off; a record
+ * that has moved to another owner means this node is fenced and stops publishing that segment.
+ */
+public final class Replicator {
+
+    private static final Logger LOG = Logger.getLogger(Replicator.class.getName());
+    private static final long FIRST_RETRY_MILLIS = 100;
+    private static final long MAX_RETRY_MILLIS = 5_000;
+    private static final int CAS_ATTEMPTS = 10;
+
+    private final LocalStore store;
+    private final SegmentDirectory directory;
+    private final ReplicaStore replicas;
+    private final Ownership ownership;
+    private final ReplicationProgress progress;
+    private final String nodeName;
+
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final DelayQueue<DirtyKey> queue = new DelayQueue<>();
+    private volatile boolean stopped;
+
+    public Replicator(LocalStore store, SegmentDirectory directory, ReplicaStore replicas,
+                      Ownership ownership, ReplicationProgress progress) {
+        this.store = store;
+        this.directory = directory;
+        this.replicas = replicas;
+        this.ownership = ownership;
+        this.progress = progress;
+        this.nodeName = ownership.nodeName();
+    }
+
+    /** Notes that {@code key} has a new local version to publish. Never blocks. */
+    public void markDirty(String key) {
+        schedule(key, 0, 0);
+    }
+
+    private void schedule(String key, long delayMillis, int attempt) {
+        if (pending.add(key)) {
+            queue.add(new DirtyKey(key, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis), attempt));
+        }
+    }
+
+    /** @return how many segments wait to be published; for monitoring and tests */
+    public int backlog() {
+        return pending.size();
+    }
+
+    /** Runs until {@link #stop}: takes dirty keys and publishes them. */
+    public void runWorker() {
+        while (!stopped) {
+            DirtyKey next;
+            try {
+                next = queue.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                if (stopped) {
+                    return;
+                }
+                continue;
+            }
+            if (next == null) {
+                continue;
+            }
+            // Removed before publishing: a write that lands meanwhile queues the key again.
+            pending.remove(next.key());
+            try {
+                publish(next.key());
+            } catch (RuntimeException e) {
+                long delay = Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(next.attempt(), 6));
+                LOG.log(next.attempt() == 0 ? Level.INFO : Level.FINE, "cannot replicate '" + next.key()
+                        + "' now, retrying in " + delay + " ms: " + e.getMessage());
+                schedule(next.key(), delay, next.attempt() + 1);
+            }
+        }
+    }
+
+    /**
+     * Publishes what is pending now, in the calling thread, for at most {@code millis}: used on a
+     * graceful stop so that the newest versions leave the node before it does.
+     *
+     * @return true when nothing is left pending
+     */
+    public boolean drain(long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        // Straight from the pending set, ignoring back-off delays; queue entries left behind
+        // find their key already published, which costs one local read.
+        for (String key : List.copyOf(pending)) {
+            if (System.nanoTime() >= deadline) {
+                break;
+            }
+            try {
+                publish(key);
+                pending.remove(key);
+            } catch (RuntimeException e) {
+                LOG.warning(() -> "not replicated before stopping: '" + key + "': " + e.getMessage());
+            }
+        }
+        return pending.isEmpty();
+    }
+
+    /** Makes every worker return; pending keys are dropped (their local copies stay). */
+    public void stop() {
+        stopped = true;
+    }
+
+    /** Publishes the local version of {@code key} if it is newer than the cluster's. */
+    void publish(String key) {
+        Optional<Long> epoch = ownership.current(key);
+        Optional<SegmentMetadata> local = store.metadata(key);
+        if (epoch.isEmpty() || local.isEmpty()) {
+            return; // Not ours (a restored copy, or fenced), or deleted meanwhile.
+        }
+        Optional<SegmentRecord> record = directory.get(key);
+        if (isFenced(key, record, epoch.get()) || isPublished(record, local.get())) {
+            return;
+        }
+        StoredSegment segment;
+        try {
+            Optional<StoredSegment> read = store.get(key);
+            if (read.isEmpty()) {
+                return;
+            }
+            segment = read.get();
+        } catch (LocalStoreException e) {
+            LOG.warning(() -> "local copy of '" + key + "' cannot be read, not replicated: " + e.getMessage());
+            return;
+        }
+        SegmentMetadata version = segment.metadata();
+        putChunks(key, epoch.get(), segment);
+        SegmentRecord next = new SegmentRecord(version.version(), epoch.get(), epoch.get(), nodeName,
+                version.size(), version.checksum(), version.writtenAt(), version.originNode(), Chunks.SIZE, false);
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            if (directory.compareAndSet(key, record, next)) {
+                record.filter(SegmentRecord::hasData).ifPresent(old -> removeChunks(replicas, key, old));
+                progress.published();
+                return;
+            }
+            record = directory.get(key);
+            if (isFenced(key, record, epoch.get()) || isPublished(record, version)) {
+                removeChunks(replicas, key, next);
+                return;
+            }
+        }
+        removeChunks(replicas, key, next);
+        throw new IllegalStateException("record of '" + key + "' kept changing; will retry");
+    }
+
+    private boolean isFenced(String key, Optional<SegmentRecord> record, long epoch) {
+        if (record.isPresent() && record.get().fences(nodeName, epoch)) {
+            ownership.fenced(key);
+            LOG.info(() -> "segment '" + key + "' was taken over by '" + record.get().writer()
+                    + "' (epoch " + record.get().epoch() + "); this node's copies are no longer published");
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean isPublished(Optional<SegmentRecord> record, SegmentMetadata local) {
+        return record.isPresent() && record.get().version() >= local.version();
+    }
+
+    private void putChunks(String key, long epoch, StoredSegment segment) {
+        byte[] data = segment.data();
+        int count = Chunks.count(data.length);
+        for (int i = 0; i < count; i++) {
+            int from = i * Chunks.SIZE;
+            int to = Math.min(data.length, from + Chunks.SIZE);
+            byte[] chunk = count == 1 ? data : Arrays.copyOfRange(data, from, to);
+            replicas.putChunk(new ChunkKey(key, epoch, segment.metadata().version(), i), chunk);
+        }
+    }
+
+    /** Removes the chunks a record points at; a chunk already gone is fine. */
+    public static void removeChunks(ReplicaStore replicas, String key, SegmentRecord record) {
+        for (int i = 0; i < record.chunkCount(); i++) {
+            replicas.removeChunk(new ChunkKey(key, record.dataEpoch(), record.version(), i));
+        }
+    }
+
+    /** A key waiting to be published, with the time it may be taken and how often it failed. */
+    private record DirtyKey(String key, long dueNanos, int attempt) implements Delayed {
+
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return unit.convert(dueNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public int compareTo(Delayed other) {
+            return Long.compare(dueNanos, ((DirtyKey) other).dueNanos);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package io.checkpointservice.ra.restore;
+
+import io.checkpointservice.api.SegmentUnavailableException;
+import io.checkpointservice.ra.cluster.ChunkKey;
+import io.checkpointservice.ra.cluster.ClusterUnavailableException;
+import io.checkpointservice.ra.cluster.Ownership;
+import io.checkpointservice.ra.cluster.ReplicaStore;
+import io.checkpointservice.ra.cluster.SegmentDirectory;
+import io.checkpointservice.ra.cluster.SegmentRecord;
+import io.checkpointservice.ra.replication.Replicator;
+import io.checkpointservice.ra.store.Checksums;
+import io.checkpointservice.ra.store.CorruptSegmentException;
+import io.checkpointservice.ra.store.LocalStore;
+import io.checkpointservice.ra.store.LocalStoreException;
+import io.checkpointservice.ra.store.SegmentMetadata;
+import io.checkpointservice.ra.store.StoredSegment;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * Carries out {@code load}: decides from the cluster's record whether the local copy is the
+ * newest (G5), fetches and checks the newest from the replicas when it is not (G7), tells
+ * "absent" from "unavailable" (G8), and takes the segment over for this node (G6).
+ *
+ * <p>The caller holds the segment's lock, so no local write interleaves.
+ */
+public final class SegmentLoader {
+
+    private static final Logger LOG = Logger.getLogger(SegmentLoader.class.getName());
+    private static final int ATTEMPTS = 5;
+
+    private final LocalStore store;
+    private final SegmentDirectory directory;
+    private final ReplicaStore replicas;
+    private final Ownership ownership;
+    private final Replicator replicator;
+    private final Clock clock;
+    private final String nodeName;
+
+    public SegmentLoader(LocalStore store, SegmentDirectory directory, ReplicaStore replicas,
+                         Ownership ownership, Replicator replicator, Clock clock) {
+        this.store = store;
+        this.directory = directory;
+        this.replicas = replicas;
+        this.ownership = ownership;
+        this.replicator = replicator;
+        this.clock = clock;
+        this.nodeName = ownership.nodeName();
+    }
+
+    /**
+     * @param key the namespaced key
+     * @param name the application's name, for messages
+     * @return the newest copy, now also in the local store, or empty when the segment is absent
+     * @throws SegmentUnavailableException when it exists but no intact copy is reachable now
+     */
+    public Optional<StoredSegment> load(String key, String name) {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Optional<SegmentRecord> record = directory.get(key);
+            Optional<LoadResult> result = record.isEmpty()
+                    ? loadUnknownToCluster(key, name)
+                    : loadKnown(key, name, record.get());
+            if (result.isPresent()) {
+                return result.get().segment();
+            }
+            // The record changed under us (another node published or took over): decide again.
+        }
+        throw new SegmentUnavailableException("segment '" + name + "' is being changed by other nodes "
+                + "too often to load it now; retry");
+    }
+
+    /**
+     * The cluster has never heard of the segment: whatever this node holds is the newest
+     * reachable copy (an unpublished write, or the whole cluster was restarted).
+     */
+    private Optional<LoadResult> loadUnknownToCluster(String key, String name) {
+        Optional<SegmentMetadata> local = store.metadata(key);
+        long epoch = local.map(SegmentMetadata::epoch).orElse(0L) + 1;
+        if (!takeOver(key, Optional.empty(), SegmentRecord.claim(epoch, nodeName, 0, clock.instant()))) {
+            return Optional.empty();
+        }
+        ownership.took(key, epoch);
+        if (local.isEmpty()) {
+            return LoadResult.of(Optional.empty());
+        }
+        Optional<StoredSegment> copy = readLocal(key);
+        if (copy.isEmpty()) {
+            throw new SegmentUnavailableException("segment '" + name + "': the only copy, on this node, is "
+                    + "corrupt and was quarantined");
+        }
+        replicator.markDirty(key);
+        return LoadResult.of(copy);
+    }
+
+    private Optional<LoadResult> loadKnown(String key, String name, SegmentRecord record) {
+        Optional<Long> mine = ownership.current(key);
+        boolean owner = record.writer().equals(nodeName) && mine.isPresent() && mine.get() == record.epoch();
+        Optional<SegmentMetadata> local = store.metadata(key);
+        boolean ownUnpublished = owner && local.isPresent() && local.get().version() > record.version();
+
+        Optional<StoredSegment> segment;
+        if (ownUnpublished) {
+            segment = readLocal(key);
+            if (segment.isEmpty()) {
+                throw new SegmentUnavailableException("segment '" + name + "': this node's newest copy is "
+                        + "corrupt and was quarantined, and it had not reached a replica yet");
+            }
+        } else if (!record.hasData()) {
+            // Deleted or claimed without data: any local copy is older and must not come back.
+            if (local.isPresent()) {
+                store.remove(key);
+            }
+            segment = Optional.empty();
+        } else if (local.isPresent() && sameVersion(local.get(), record)) {
+            segment = readLocal(key).or(() -> Optional.of(fetch(key, name, record)));
+        } else {
+            if (local.isPresent()) {
+                LOG.info(() -> "local copy of '" + key + "' v" + local.get().version()
+                        + " is stale; fetching v" + record.version() + " from a replica");
+            }
+            segment = Optional.of(fetch(key, name, record));
+        }
+        if (!owner) {
+            long epoch = record.epoch() + 1;
+            if (!takeOver(key, Optional.of(record), record.takenOverBy(nodeName, epoch))) {
+                return Optional.empty();
+            }
+            ownership.took(key, epoch);
+        }
+        return LoadResult.of(segment);
+    }
+
+    private static boolean sameVersion(SegmentMetadata local, SegmentRecord record) {
+        return local.version() == record.version() && local.size() == record.size()
+                && local.checksum() == record.checksum();
+    }
+
+    /** @return the local copy, or empty when it was corrupt (and is now quarantined) */
+    private Optional<StoredSegment> readLocal(String key) {
+        try {
+            return store.get(key);
+        } catch (CorruptSegmentException e) {
+            LOG.warning(() -> "local copy of '" + key + "' was corrupt and is discarded: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Fetches the record's version from the replicas, checks it and stores it locally. */
+    private StoredSegment fetch(String key, String name, SegmentRecord record) {
+        byte[] data = new byte[Math.toIntExact(record.size())];
+        int count = record.chunkCount();
+        int offset = 0;
+        try {
+            for (int i = 0; i < count; i++) {
+                byte[] chunk = replicas.getChunk(new ChunkKey(key, record.dataEpoch(), record.version(), i));
+                if (chunk == null) {
+                    throw new SegmentUnavailableException("segment '" + name + "' v" + record.version()
+                            + " exists, but no replica holding it is reachable now (chunk " + i + " of "
+                            + count + " missing); retry when its replica nodes are back");
+                }
+                if (offset + chunk.length > data.length) {
+                    throw new SegmentUnavailableException("segment '" + name + "' v" + record.version()
+                            + ": replica chunks are longer than the record says");
+                }
+                System.arraycopy(chunk, 0, data, offset, chunk.length);
+                offset += chunk.length;
+            }
+        } catch (ClusterUnavailableException e) {
+            throw new SegmentUnavailableException("segment '" + name + "' exists, but its replicas cannot be "
+                    + "reached now: " + e.getMessage(), e);
+        }
+        if (offset != data.length || Checksums.crc32c(data) != record.checksum()) {
+            throw new SegmentUnavailableException("segment '" + name + "' v" + record.version()
+                    + ": the copy fetched from a replica is torn or corrupt and was discarded; retry");
+        }
+        StoredSegment segment = new StoredSegment(new SegmentMetadata(key, record.version(), record.dataEpoch(),
+                record.writtenAt(), record.origin(), record.size(), record.checksum()), data);
+        try {
+            store.put(segment);
+        } catch (LocalStoreException e) {
+            LOG.warning(() -> "restored '" + key + "' but cannot keep it locally: " + e.getMessage());
+        }
+        return segment;
+    }
+
+    private boolean takeOver(String key, Optional<SegmentRecord> expected, SegmentRecord next) {
+        try {
+            return directory.compareAndSet(key, expected, next);
+        } catch (ClusterUnavailableException e) {
+            throw new SegmentUnavailableException("cannot take segment '" + key + "' over for this node now: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** A decided load; empty segment means absent. */
+    private record LoadResult(Optional<StoredSegment> segment) {
+        static Optional<LoadResult> of(Optional<StoredSegment> segment) {
+            return Optional.of(new LoadResult(segment));
+        }
+    }
+}

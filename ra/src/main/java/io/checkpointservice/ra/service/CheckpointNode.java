@@ -1,0 +1,90 @@
+package io.checkpointservice.ra.service;
+
+import io.checkpointservice.ra.cluster.ClusterNode;
+import io.checkpointservice.ra.config.AdapterSettings;
+import io.checkpointservice.ra.config.ClusterSettings;
+import io.checkpointservice.ra.config.StorageMode;
+import io.checkpointservice.ra.replication.Replicator;
+import io.checkpointservice.ra.store.DiskStore;
+import io.checkpointservice.ra.store.LocalStore;
+import io.checkpointservice.ra.store.MemoryStore;
+import java.time.Clock;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * Everything one node runs, started and stopped in the right order: local store, cluster
+ * membership, service, replication workers. The resource adapter owns one; so can any JVM that
+ * embeds the service.
+ */
+public final class CheckpointNode implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(CheckpointNode.class.getName());
+    /** Replication workers per node: two keep one slow segment from holding up the others. */
+    public static final int REPLICATION_WORKERS = 2;
+    /** How long a graceful stop spends publishing what is still pending. */
+    private static final long DRAIN_MILLIS = 5_000;
+
+    private final LocalStore store;
+    private final ClusterNode cluster;
+    private final CheckpointService service;
+
+    private CheckpointNode(LocalStore store, ClusterNode cluster, CheckpointService service) {
+        this.store = store;
+        this.cluster = cluster;
+        this.service = service;
+    }
+
+    /**
+     * @param startWorker runs a replication worker for the node's lifetime (a JCA Work, a thread)
+     * @throws RuntimeException with a message saying what to change, when the store or the
+     *     cluster cannot start; nothing is left running then
+     */
+    public static CheckpointNode start(AdapterSettings settings, ClusterSettings clusterSettings,
+                                       Consumer<Replicator> startWorker) {
+        LocalStore store = settings.storageMode() == StorageMode.DISK
+                ? DiskStore.open(settings.storageDirectory(), settings.syncPolicy())
+                : new MemoryStore();
+        ClusterNode cluster;
+        try {
+            cluster = ClusterNode.start(settings.nodeName(), settings.replicaCount(), clusterSettings);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        CheckpointService service = new CheckpointService(settings, store, cluster.directory(),
+                cluster.replicas(), Clock.systemUTC());
+        for (int i = 0; i < REPLICATION_WORKERS; i++) {
+            startWorker.accept(service.replicator());
+        }
+        LOG.info(() -> "checkpoint node '" + settings.nodeName() + "' started: store " + store.describe()
+                + " with " + store.list().size() + " segments, replicaCount " + settings.replicaCount()
+                + ", cluster members " + cluster.members());
+        return new CheckpointNode(store, cluster, service);
+    }
+
+    /** @return the service connections use */
+    public CheckpointService service() {
+        return service;
+    }
+
+    /** @return the cluster membership */
+    public ClusterNode cluster() {
+        return cluster;
+    }
+
+    /**
+     * Graceful stop: publishes pending versions (bounded), stops the workers, leaves the cluster
+     * (its copies move to the remaining members) and closes the store.
+     */
+    @Override
+    public void close() {
+        boolean drained = service.replicator().drain(DRAIN_MILLIS);
+        if (!drained) {
+            LOG.warning("stopping with segments not yet replicated; their local copies stay on this node");
+        }
+        service.close();
+        cluster.close();
+        store.close();
+    }
+}

@@ -1,0 +1,75 @@
+package io.checkpointservice.ra.jca;
+
+import io.checkpointservice.ra.testsupport.BadInputs;
+import jakarta.resource.ResourceException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.UUID;
+
+/**
+ * Resource adapters for tests: started the way a plain JVM starts one (no BootstrapContext), on
+ * a temporary directory, with a cluster of their own (unique cluster name, free ports on
+ * loopback) so that they never join a cluster another test or engineer is running.
+ */
+final class Adapters {
+
+    private Adapters() {
+    }
+
+    /** @return an adapter configured for {@code directory}, not started */
+    static CheckpointResourceAdapter configured(Path directory) {
+        CheckpointResourceAdapter adapter = new CheckpointResourceAdapter();
+        adapter.setNodeName("node-" + UUID.randomUUID().toString().substring(0, 8));
+        adapter.setStorageDirectory(directory.toString());
+        adapter.setSyncPolicy("none");
+        adapter.setMaxSegmentBytes(String.valueOf(BadInputs.MAX_SEGMENT_BYTES));
+        adapter.setClusterName("ra-unit-test-" + UUID.randomUUID());
+        adapter.setBindAddress("127.0.0.1");
+        adapter.setBindPort(String.valueOf(freePortPair()));
+        return adapter;
+    }
+
+    /** @return a started adapter on {@code directory}; start(null) is the non-managed mode */
+    static CheckpointResourceAdapter started(Path directory) throws ResourceException {
+        CheckpointResourceAdapter adapter = configured(directory);
+        adapter.start(null);
+        return adapter;
+    }
+
+    /** @return a factory of {@code namespace} associated with {@code adapter} */
+    static CheckpointManagedConnectionFactory factory(CheckpointResourceAdapter adapter, String namespace)
+            throws ResourceException {
+        CheckpointManagedConnectionFactory factory = new CheckpointManagedConnectionFactory();
+        factory.setNamespace(namespace);
+        factory.setResourceAdapter(adapter);
+        return factory;
+    }
+
+    /**
+     * @return a free port p on loopback whose p + 100 (the failure detection port) is free too
+     */
+    static int freePortPair() {
+        try {
+            InetAddress loopback = InetAddress.getLoopbackAddress();
+            for (int attempt = 0; attempt < 50; attempt++) {
+                try (ServerSocket first = new ServerSocket(0, 1, loopback)) {
+                    int port = first.getLocalPort();
+                    if (port + 100 > 65535) {
+                        continue;
+                    }
+                    try (ServerSocket second = new ServerSocket(port + 100, 1, loopback)) {
+                        return port;
+                    } catch (IOException taken) {
+                        // try another
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no free pair of loopback ports found");
+    }
+}

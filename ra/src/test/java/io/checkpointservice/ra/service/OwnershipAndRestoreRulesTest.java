@@ -1,0 +1,150 @@
+package io.checkpointservice.ra.service;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.checkpointservice.api.Checkpoint;
+import io.checkpointservice.api.SegmentUnavailableException;
+import io.checkpointservice.api.StaleWriterException;
+import io.checkpointservice.ra.cluster.LocalCluster;
+import io.checkpointservice.ra.config.AdapterSettings;
+import io.checkpointservice.ra.config.StorageMode;
+import io.checkpointservice.ra.store.MemoryStore;
+import io.checkpointservice.ra.store.SyncPolicy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ownership and restore rules (G5, G6, G8, deletes) with several services sharing one
+ * in-JVM {@link LocalCluster}: fast checks of the decision logic. That the rules hold when real
+ * processes die is proven by the multi-process tests in replica-node.
+ */
+class OwnershipAndRestoreRulesTest {
+
+    private static final String NS = "app";
+    private final LocalCluster cluster = new LocalCluster();
+
+    private CheckpointService node(String name) {
+        AdapterSettings settings = new AdapterSettings(name, StorageMode.MEMORY, Path.of("unused"),
+                SyncPolicy.NONE, 4 << 20, 2);
+        return new CheckpointService(settings, new MemoryStore(), cluster.directory(), cluster.replicas(2),
+                Clock.systemUTC());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Publishes everything the node has pending, as its background workers would. */
+    private static void replicate(CheckpointService node) {
+        assertTrue(node.replicator().drain(5_000), "replicator should publish all pending segments");
+    }
+
+    @Test
+    void loadOnAnotherNodeReturnsTheNewestPublishedVersion() {
+        CheckpointService a = node("a");
+        CheckpointService b = node("b");
+        a.write(NS, "job", bytes("one"));
+        long v2 = a.write(NS, "job", bytes("two"));
+        replicate(a);
+        assertTrue(a.awaitReplicated(NS, "job", v2, Duration.ZERO), "v2 should count as replicated once published");
+
+        Checkpoint loaded = b.load(NS, "job").orElseThrow();
+        assertEquals(v2, loaded.version(), "b should load the newest version");
+        assertArrayEquals(bytes("two"), loaded.state());
+        assertEquals("a", loaded.originNode());
+    }
+
+    @Test
+    void previousWriterIsFencedAfterTakeOverAndItsUnpublishedWriteNeverReturns() {
+        CheckpointService a = node("a");
+        CheckpointService b = node("b");
+        a.write(NS, "job", bytes("v1"));
+        replicate(a);
+        a.write(NS, "job", bytes("zombie-v2")); // local only: a is cut off before publishing
+
+        Checkpoint taken = b.load(NS, "job").orElseThrow();
+        assertArrayEquals(bytes("v1"), taken.state(), "b must restore the newest published version");
+
+        assertThrows(StaleWriterException.class, () -> a.write(NS, "job", bytes("zombie-v3")),
+                "a write by the previous writer after the take-over must fail");
+        replicate(a); // a's pending zombie version must not be published
+        long bv = b.write(NS, "job", bytes("b-next"));
+        replicate(b);
+        assertEquals(taken.version() + 1, bv, "versions continue from the restored one");
+
+        Checkpoint onThird = node("c").load(NS, "job").orElseThrow();
+        assertArrayEquals(bytes("b-next"), onThird.state(), "the zombie's copy must never replace b's");
+    }
+
+    @Test
+    void staleLocalCopyIsReplacedByTheClusterNewest() {
+        CheckpointService a = node("a");
+        CheckpointService b = node("b");
+        a.write(NS, "job", bytes("old"));
+        replicate(a);
+        b.load(NS, "job"); // b now holds "old" locally and owns the segment
+        b.write(NS, "job", bytes("newer"));
+        replicate(b);
+
+        Checkpoint back = a.load(NS, "job").orElseThrow();
+        assertArrayEquals(bytes("newer"), back.state(), "a's stale local copy must be replaced, not returned");
+    }
+
+    @Test
+    void absentIsEmptyButLostReplicasAreUnavailable() {
+        CheckpointService a = node("a");
+        CheckpointService b = node("b");
+        assertTrue(b.load(NS, "never-written").isEmpty(), "a segment nobody wrote is absent");
+
+        a.write(NS, "job", bytes("state"));
+        replicate(a);
+        cluster.loseAllReplicas();
+        assertThrows(SegmentUnavailableException.class, () -> b.load(NS, "job"),
+                "a segment whose record exists but whose copies are gone is unavailable, not absent");
+    }
+
+    @Test
+    void deleteLeavesATombstoneSoOldCopiesNeverComeBackAndVersionsKeepCounting() {
+        CheckpointService a = node("a");
+        CheckpointService b = node("b");
+        a.write(NS, "job", bytes("one"));
+        long v2 = a.write(NS, "job", bytes("two"));
+        replicate(a);
+        assertTrue(a.delete(NS, "job"), "delete of an existing segment returns true");
+        assertEquals(0, cluster.chunkCount(), "delete removes the replica chunks");
+        assertTrue(b.load(NS, "job").isEmpty(), "a deleted segment loads as absent on another node");
+        assertFalse(b.delete(NS, "job"), "deleting it again returns false");
+
+        long recreated = b.write(NS, "job", bytes("again"));
+        assertTrue(recreated > v2, "a re-created segment's version " + recreated + " must exceed the deleted " + v2);
+    }
+
+    @Test
+    void unpublishedWriteIsReturnedToItsOwnWriter() {
+        CheckpointService a = node("a");
+        a.write(NS, "job", bytes("one"));
+        replicate(a);
+        long v2 = a.write(NS, "job", bytes("two"));
+        Checkpoint own = a.load(NS, "job").orElseThrow();
+        assertEquals(v2, own.version(), "the owner's own newer local write is the newest version");
+    }
+
+    @Test
+    void publishingReplacesThePreviousVersionsChunks() {
+        CheckpointService a = node("a");
+        a.write(NS, "job", new byte[(3 << 20) / 2]);
+        replicate(a);
+        int afterFirst = cluster.chunkCount();
+        a.write(NS, "job", new byte[10]);
+        replicate(a);
+        assertEquals(2, afterFirst, "1.5 MiB is stored as two 1 MiB chunks");
+        assertEquals(1, cluster.chunkCount(), "only the newest version's chunks stay");
+    }
+}

@@ -58,14 +58,15 @@ public final class Ownership {
         epochs.put(key, epoch);
     }
 
-    /** Records that another node took {@code key} over: the next write here fails. */
-    public void fenced(String key) {
-        epochs.put(key, FENCED);
-    }
-
-    /** Forgets {@code key}, e.g. after it was deleted here. */
-    public void forget(String key) {
-        epochs.remove(key);
+    /**
+     * Records that another node took {@code key} over from this node's {@code staleEpoch}: the
+     * next write here fails. Does nothing when this node has meanwhile taken the segment again
+     * under a newer epoch (its own load raced the publisher that found the stale epoch).
+     *
+     * @return true when the node is now fenced from {@code key}
+     */
+    public boolean fenced(String key, long staleEpoch) {
+        return epochs.replace(key, staleEpoch, FENCED);
     }
 
     /** @return this node's name */

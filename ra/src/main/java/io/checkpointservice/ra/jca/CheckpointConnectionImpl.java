@@ -59,10 +59,17 @@ public class CheckpointConnectionImpl implements CheckpointConnection {
         owner.handleClosed(this);
     }
 
-    /** Points this handle at {@code target}; returns the managed connection it was on. */
-    synchronized CheckpointManagedConnection associate(CheckpointManagedConnection target) {
+    /**
+     * Points this handle at {@code target}; returns the managed connection it was on.
+     *
+     * @throws jakarta.resource.spi.IllegalStateException when the handle is closed: a
+     *     ResourceException, as {@code ManagedConnection.associateConnection} declares
+     */
+    synchronized CheckpointManagedConnection associate(CheckpointManagedConnection target)
+            throws jakarta.resource.spi.IllegalStateException {
         if (closedReason != null) {
-            throw new java.lang.IllegalStateException("cannot associate a closed checkpoint connection");
+            throw new jakarta.resource.spi.IllegalStateException("cannot associate a closed checkpoint connection: "
+                    + closedReason);
         }
         CheckpointManagedConnection previous = managedConnection;
         managedConnection = target;

@@ -50,11 +50,18 @@ public class CheckpointManagedConnection implements ManagedConnection {
         if (!(connection instanceof CheckpointConnectionImpl handle)) {
             throw new ResourceException("cannot associate " + connection + ": not a checkpoint connection handle");
         }
-        CheckpointManagedConnection previous = handle.associate(this);
+        // Registered first: a close racing this call then finds the handle here and tells our pool.
+        handles.add(handle);
+        CheckpointManagedConnection previous;
+        try {
+            previous = handle.associate(this);
+        } catch (ResourceException e) {
+            handles.remove(handle);
+            throw e;
+        }
         if (previous != null && previous != this) {
             previous.handles.remove(handle);
         }
-        handles.add(handle);
     }
 
     /** Invalidates every handle: the pool is about to reuse this connection for someone else. */

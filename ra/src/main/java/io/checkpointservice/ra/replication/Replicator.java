@@ -176,14 +176,27 @@ public final class Replicator {
         throw new IllegalStateException("record of '" + key + "' kept changing; will retry");
     }
 
+    /**
+     * @return true when the record has moved past {@code epoch}. If this node itself moved on
+     *     (its application loaded the segment again meanwhile, under a new epoch), the key is
+     *     queued again to be published under the new epoch; otherwise another node took it over
+     *     and this node is fenced.
+     */
     private boolean isFenced(String key, Optional<SegmentRecord> record, long epoch) {
-        if (record.isPresent() && record.get().fences(nodeName, epoch)) {
-            ownership.fenced(key);
-            LOG.info(() -> "segment '" + key + "' was taken over by '" + record.get().writer()
-                    + "' (epoch " + record.get().epoch() + "); this node's copies are no longer published");
+        if (record.isEmpty() || !record.get().fences(nodeName, epoch)) {
+            return false;
+        }
+        if (ownership.current(key).map(now -> now != epoch).orElse(false)) {
+            schedule(key, 0, 0);
             return true;
         }
-        return false;
+        if (ownership.fenced(key, epoch)) {
+            LOG.info(() -> "segment '" + key + "' was taken over by '" + record.get().writer()
+                    + "' (epoch " + record.get().epoch() + "); this node's copies are no longer published");
+        } else {
+            schedule(key, 0, 0); // Our epoch changed between the two reads: decide again.
+        }
+        return true;
     }
 
     private static boolean isPublished(Optional<SegmentRecord> record, SegmentMetadata local) {

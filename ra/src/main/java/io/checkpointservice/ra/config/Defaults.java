@@ -17,17 +17,22 @@ public final class Defaults {
     private Defaults() {
     }
 
-    /** WildFly's {@code jboss.node.name}, else the host name, else "localhost". */
+    /**
+     * WildFly's {@code jboss.node.name}, else the host name, else "localhost"; characters outside
+     * the node name rules become '-' and it is cut to 64, so an unusual host name never stops
+     * the adapter from starting with defaults.
+     */
     static String nodeName() {
-        String jboss = System.getProperty("jboss.node.name");
-        if (jboss != null && !jboss.isBlank()) {
-            return jboss;
+        String name = System.getProperty("jboss.node.name");
+        if (name == null || name.isBlank()) {
+            try {
+                name = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                name = "localhost";
+            }
         }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
+        String safe = name.replaceAll("[^A-Za-z0-9._-]", "-");
+        return safe.length() > 64 ? safe.substring(0, 64) : safe;
     }
 
     /**

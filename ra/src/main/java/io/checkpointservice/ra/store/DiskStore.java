@@ -87,7 +87,7 @@ public final class DiskStore implements LocalStore {
                 if (fileName.endsWith(TEMP_SUFFIX)) {
                     // An unfinished write: the old version (if any) is still in place under its name.
                     Files.deleteIfExists(file);
-                } else if (fileName.endsWith(SEGMENT_SUFFIX)) {
+                } else if (fileName.endsWith(SEGMENT_SUFFIX) && Files.isRegularFile(file)) {
                     recoverSegmentFile(file);
                 }
             }
@@ -242,7 +242,7 @@ public final class DiskStore implements LocalStore {
     private void quarantine(Path file, String reason) {
         try {
             Files.createDirectories(quarantine);
-            Path moved = quarantine.resolve(file.getFileName() + "." + System.currentTimeMillis());
+            Path moved = quarantine.resolve(file.getFileName() + "." + System.currentTimeMillis() + "-" + UUID.randomUUID());
             Files.move(file, moved, StandardCopyOption.REPLACE_EXISTING);
             LOG.warning(() -> "quarantined " + file + " as " + moved + ": " + reason);
         } catch (NoSuchFileException e) {

@@ -22,7 +22,7 @@ public final class ReplicaNode {
 
     /** The cluster settings a replica node reads; the same names as the adapter's properties. */
     static final String[] CLUSTER_PROPERTIES = {"clusterName", "bindAddress", "bindPort", "discovery",
-        "initialHosts", "siteId", "rackId", "machineId", "capacityFactor"};
+        "initialHosts", "siteId", "rackId", "machineId", "capacityFactor", "clusterSecret", "clusterSecretFile"};
 
     private ReplicaNode() {
     }

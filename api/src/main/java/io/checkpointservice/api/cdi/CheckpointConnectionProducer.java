@@ -56,7 +56,7 @@ public class CheckpointConnectionProducer {
         } catch (NamingException e) {
             throw new CheckpointException("no checkpoint connection factory at '" + jndiName
                     + "': is checkpoint-ra.rar deployed, and does the application declare "
-                    + "'Dependencies: deployment.checkpoint-ra.rar'?", e);
+                    + "'Dependencies: deployment.checkpoint-ra.rar meta-inf' (meta-inf lets CDI see this producer)?", e);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.checkpointservice.ra.cluster;
 import io.checkpointservice.ra.config.ClusterSettings;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.infinispan.Cache;
@@ -17,6 +18,7 @@ import org.infinispan.manager.impl.InternalCacheManager;
 import org.infinispan.remoting.transport.Address;
 import org.infinispan.remoting.transport.Transport;
 import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
+import org.jgroups.JChannel;
 
 /**
  * This node's membership in the checkpoint cluster: an embedded Infinispan cache manager on its
@@ -68,8 +70,10 @@ public final class ClusterNode implements AutoCloseable {
                 .nodeName(nodeName)
                 .siteId(settings.siteId())
                 .rackId(settings.rackId())
-                .machineId(settings.machineId())
-                .addProperty(JGroupsTransport.CONFIGURATION_STRING, JGroupsStack.xml(settings));
+                .machineId(settings.machineId());
+        String keyHandle = settings.secret() == null ? null
+                : GcmSymEncrypt.register(settings.secret().deriveKey(settings.clusterName()));
+        global.transport().addProperty(JGroupsTransport.CONFIGURATION_STRING, JGroupsStack.xml(settings, keyHandle));
         DefaultCacheManager manager = new DefaultCacheManager(global.build(), false);
         try {
             manager.defineConfiguration(RECORDS, new ConfigurationBuilder()
@@ -83,15 +87,34 @@ public final class ClusterNode implements AutoCloseable {
             manager.start();
             ClusterNode node = new ClusterNode(manager, nodeName);
             node.checkBoundWhereConfigured(settings.bindAddress());
+            node.checkSealed(keyHandle != null);
             LOG.info(() -> "node '" + nodeName + "' joined checkpoint cluster '" + settings.clusterName()
-                    + "' at " + node.physicalAddresses() + "; members " + node.members());
+                    + "' at " + node.physicalAddresses() + (keyHandle != null
+                    ? " (traffic encrypted and authenticated, " + GcmSymEncrypt.ALGORITHM + ")"
+                    : " (traffic in clear: loopback only)") + "; members " + node.members());
             return node;
         } catch (RuntimeException e) {
             manager.stop();
             throw new ClusterUnavailableException("cannot join checkpoint cluster '" + settings.clusterName()
                     + "' on " + settings.bindAddress() + ":" + settings.bindPort() + ": " + e.getMessage()
                     + "; check bindAddress, bindPort (is the port free?) and initialHosts", e);
+        } finally {
+            if (keyHandle != null) {
+                GcmSymEncrypt.forget(keyHandle);
+            }
         }
+    }
+
+    /** Refuses to run in clear when a secret is configured, whatever became of the stack. */
+    private void checkSealed(boolean secured) {
+        if (secured && channel().getProtocolStack().findProtocol(GcmSymEncrypt.class) == null) {
+            throw new IllegalStateException("the JGroups stack lacks " + GcmSymEncrypt.class.getSimpleName());
+        }
+    }
+
+    /** @return the JGroups channel under Infinispan */
+    JChannel channel() {
+        return ((JGroupsTransport) InternalCacheManager.of(cacheManager).getComponent(Transport.class)).getChannel();
     }
 
     /** Refuses to run on an address other than the configured one (a known Infinispan pitfall). */
@@ -189,7 +212,12 @@ public final class ClusterNode implements AutoCloseable {
         public int copiesOutside(String key, String writer) {
             DistributionInfo distribution = chunks.getAdvancedCache().getDistributionManager()
                     .getCacheTopology().getDistribution(new ChunkKey(key, 0, 0, 0).cacheKey());
+            // The cache topology catches up with a view change only once the coordinator has
+            // recomputed it; until then a member that just died is still listed as an owner.
+            // Only owners in the current view hold a copy.
+            Set<Address> members = Set.copyOf(cacheManager.getMembers());
             return (int) distribution.readOwners().stream()
+                    .filter(members::contains)
                     .map(Address::toString)
                     .filter(owner -> !owner.equals(writer))
                     .count();

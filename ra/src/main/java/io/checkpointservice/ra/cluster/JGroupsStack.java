@@ -5,7 +5,8 @@ import java.util.stream.Collectors;
 
 /**
  * Builds the JGroups stack of the checkpoint cluster as XML, from Infinispan's default TCP stack
- * with everything bound to {@code bindAddress}.
+ * with everything bound to {@code bindAddress}, and with a cluster secret sealed by
+ * {@link GcmSymEncrypt}.
  *
  * <p>Handed to Infinispan as {@code JGroupsTransport.CONFIGURATION_STRING}: Infinispan 16 ignores
  * a {@code JChannel} passed in directly and silently falls back to UDP on a non-loopback address.
@@ -18,7 +19,11 @@ final class JGroupsStack {
     private JGroupsStack() {
     }
 
-    static String xml(ClusterSettings settings) {
+    /**
+     * @param keyHandle the {@link GcmSymEncrypt} key's handle; null leaves traffic in clear
+     *     (allowed on loopback only, see ClusterSettings)
+     */
+    static String xml(ClusterSettings settings, String keyHandle) {
         String address = settings.bindAddress();
         return """
                 <config xmlns="urn:org:jgroups" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
@@ -28,6 +33,7 @@ final class JGroupsStack {
                        thread_pool.min_threads="0" thread_pool.max_threads="200"
                        thread_pool.keep_alive_time="1m" use_vthreads="false" diag.enabled="false"/>
                   <RED/>
+                  %s
                   %s
                   <MERGE3 min_interval="2s" max_interval="5s"/>
                   <FD_SOCK2 bind_addr="%s" offset="%d" port_range="0"/>
@@ -41,8 +47,22 @@ final class JGroupsStack {
                   <MFC max_credits="4m" min_threshold="0.40"/>
                   <FRAG4 frag_size="60k"/>
                 </config>
-                """.formatted(address, settings.bindPort(), discovery(settings), address,
+                """.formatted(address, settings.bindPort(), sealing(keyHandle), discovery(settings), address,
                 FAILURE_DETECTION_PORT_OFFSET);
+    }
+
+    /**
+     * Right above the transport, so that what every protocol above sends (discovery, merge,
+     * failure detection, membership, data) is sealed: a node without the key gets no answer it
+     * can read and has no message accepted. SERIALIZE makes headers part of the sealed payload
+     * (see GcmSymEncrypt). Only MPING's multicast request and FD_SOCK2's own sockets bypass the
+     * stack; they carry addresses, no data.
+     */
+    private static String sealing(String keyHandle) {
+        if (keyHandle == null) {
+            return "";
+        }
+        return "<" + GcmSymEncrypt.class.getName() + " key_handle=\"" + keyHandle + "\"/>\n  <SERIALIZE/>";
     }
 
     private static String discovery(ClusterSettings settings) {

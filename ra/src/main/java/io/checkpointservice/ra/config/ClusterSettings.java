@@ -22,10 +22,12 @@ import java.util.Objects;
  * @param rackId topology id: then racks
  * @param machineId topology id: then machines
  * @param capacityFactor this node's share of replicas relative to others; 0 holds none
+ * @param secret when set, all cluster traffic is encrypted and authenticated with a key derived
+ *     from it; null only on a loopback bind address
  */
 public record ClusterSettings(String clusterName, String bindAddress, int bindPort, Discovery discovery,
                               List<String> initialHosts, String siteId, String rackId, String machineId,
-                              float capacityFactor) {
+                              float capacityFactor, ClusterSecret secret) {
 
     /** The first port of the checkpoint cluster, before WildFly's port offset. */
     public static final int DEFAULT_BASE_PORT = 55200;
@@ -64,8 +66,14 @@ public record ClusterSettings(String clusterName, String bindAddress, int bindPo
             problems.add("clusterName '" + clusterName + "' must be 1 to 64 characters of A-Z a-z 0-9 . _ -");
         }
         String bindAddress = value(raw, "bindAddress", "127.0.0.1");
+        ClusterSecret secret = ClusterSecret.parse(raw.get("clusterSecret"), raw.get("clusterSecretFile"), problems);
+        boolean secretConfigured = raw.get("clusterSecret") != null || raw.get("clusterSecretFile") != null;
         try {
-            InetAddress.getByName(bindAddress);
+            // Only loopback traffic stays on this host: anything else must be encrypted.
+            if (!InetAddress.getByName(bindAddress).isLoopbackAddress() && !secretConfigured) {
+                problems.add("bindAddress " + bindAddress + " is not loopback: set clusterSecret or "
+                        + "clusterSecretFile so cluster traffic is authenticated and encrypted");
+            }
         } catch (UnknownHostException e) {
             problems.add("bindAddress '" + bindAddress + "' does not resolve to an address of this host");
         }
@@ -113,7 +121,7 @@ public record ClusterSettings(String clusterName, String bindAddress, int bindPo
             throw new InvalidSettingsException(problems);
         }
         return new ClusterSettings(clusterName, bindAddress, bindPort, discovery, hosts,
-                raw.get("siteId"), raw.get("rackId"), raw.get("machineId"), capacity);
+                raw.get("siteId"), raw.get("rackId"), raw.get("machineId"), capacity, secret);
     }
 
     private static String value(Map<String, String> raw, String key, String defaultValue) {

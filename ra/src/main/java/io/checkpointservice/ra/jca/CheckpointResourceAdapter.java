@@ -99,6 +99,16 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
             + "to other nodes; 0 holds none.")
     private String capacityFactor = "1.0";
 
+    @ConfigProperty(confidential = true, description = "Shared secret of the checkpoint cluster, at least "
+            + "16 characters, the same on every node: when set, all cluster traffic is encrypted and "
+            + "authenticated (AES-256-GCM, key derived from it). Required unless bindAddress is loopback. "
+            + "Prefer clusterSecretFile: system properties show in process listings.")
+    private String clusterSecret;
+
+    @ConfigProperty(description = "File holding the cluster secret (instead of clusterSecret); "
+            + "readable by the server's user only.")
+    private String clusterSecretFile;
+
     private transient volatile CheckpointNode node;
 
     @Override
@@ -148,6 +158,8 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
         raw.put("rackId", ConfigValues.resolve("rackId", rackId));
         raw.put("machineId", ConfigValues.resolve("machineId", machineId));
         raw.put("capacityFactor", ConfigValues.resolve("capacityFactor", capacityFactor));
+        raw.put("clusterSecret", ConfigValues.resolve("clusterSecret", clusterSecret));
+        raw.put("clusterSecretFile", ConfigValues.resolve("clusterSecretFile", clusterSecretFile));
         raw.values().removeIf(Objects::isNull);
         return raw;
     }
@@ -307,6 +319,22 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
 
     public void setCapacityFactor(String capacityFactor) {
         this.capacityFactor = capacityFactor;
+    }
+
+    public String getClusterSecret() {
+        return clusterSecret;
+    }
+
+    public void setClusterSecret(String clusterSecret) {
+        this.clusterSecret = clusterSecret;
+    }
+
+    public String getClusterSecretFile() {
+        return clusterSecretFile;
+    }
+
+    public void setClusterSecretFile(String clusterSecretFile) {
+        this.clusterSecretFile = clusterSecretFile;
     }
 
     /** JCA requires equality by configuration. */

@@ -1,11 +1,8 @@
 package io.checkpointservice.ra.jca;
 
 import io.checkpointservice.ra.testsupport.BadInputs;
+import io.checkpointservice.ra.testsupport.Ports;
 import jakarta.resource.ResourceException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.UUID;
 
@@ -48,28 +45,8 @@ final class Adapters {
         return factory;
     }
 
-    /**
-     * @return a free port p on loopback whose p + 100 (the failure detection port) is free too
-     */
+    /** @return a free port p on loopback whose p + 100 (the failure detection port) is free too */
     static int freePortPair() {
-        try {
-            InetAddress loopback = InetAddress.getLoopbackAddress();
-            for (int attempt = 0; attempt < 50; attempt++) {
-                try (ServerSocket first = new ServerSocket(0, 1, loopback)) {
-                    int port = first.getLocalPort();
-                    if (port + 100 > 65535) {
-                        continue;
-                    }
-                    try (ServerSocket second = new ServerSocket(port + 100, 1, loopback)) {
-                        return port;
-                    } catch (IOException taken) {
-                        // try another
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        throw new IllegalStateException("no free pair of loopback ports found");
+        return Ports.freePortPair();
     }
 }

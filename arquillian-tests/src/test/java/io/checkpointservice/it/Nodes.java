@@ -1,0 +1,154 @@
+package io.checkpointservice.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The WildFly nodes of arquillian.xml as the client side of a test sees them: name, ports, server
+ * base directory and the operating-system process. Runs on the client only.
+ */
+public enum Nodes {
+
+    NODE_1("node-1", 100),
+    NODE_2("node-2", 200);
+
+    private static final int BASE_HTTP_PORT = 8080;
+
+    private final String qualifier;
+    private final int portOffset;
+
+    Nodes(String qualifier, int portOffset) {
+        this.qualifier = qualifier;
+        this.portOffset = portOffset;
+    }
+
+    /** @return the Arquillian container qualifier, also the node's name */
+    public String qualifier() {
+        return qualifier;
+    }
+
+    /** @return the HTTP port, 8080 plus the node's port offset */
+    public int httpPort() {
+        return BASE_HTTP_PORT + portOffset;
+    }
+
+    /** @return the node's server base directory, {@code target/nodes/<node>} */
+    public Path baseDir() {
+        String nodesDir = System.getProperty("nodes.dir");
+        if (nodesDir == null || nodesDir.isBlank()) {
+            throw new IllegalStateException("system property nodes.dir is not set; run with 'mvn verify'");
+        }
+        return Path.of(nodesDir, qualifier).toAbsolutePath().normalize();
+    }
+
+    /** @return the node's server.log, for failure messages */
+    public Path serverLog() {
+        return baseDir().resolve("log").resolve("server.log");
+    }
+
+    /**
+     * The configuration override for {@code ContainerController.start(name, config)}: the node's
+     * base JVM arguments from the build plus {@code extraJvmArguments}.
+     *
+     * @param extraJvmArguments such as {@code -Dcheckpoint.storageMode=disk}
+     * @return a map with the single key {@code javaVmArguments}
+     */
+    public Map<String, String> startConfig(String... extraJvmArguments) {
+        String property = qualifier + ".jvm.args";
+        String base = System.getProperty(property);
+        if (base == null || base.isBlank()) {
+            throw new IllegalStateException("system property " + property + " is not set; run with 'mvn verify'");
+        }
+        return Map.of("javaVmArguments", base + " " + String.join(" ", extraJvmArguments));
+    }
+
+    /**
+     * Finds the node's server JVM among all processes of this machine by the
+     * {@code -Djboss.server.base.dir=} argument only that node's JVM has.
+     *
+     * @return the running server processes of this node (normally zero or one)
+     */
+    public List<ProcessHandle> serverProcesses() {
+        String marker = "-Djboss.server.base.dir=" + baseDir();
+        try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
+            return all.filter(ProcessHandle::isAlive)
+                    .filter(p -> p.pid() != ProcessHandle.current().pid())
+                    .filter(p -> hasArgument(p, marker))
+                    .collect(Collectors.toList());
+        }
+    }
+
+    /**
+     * @return the single running server process of this node
+     * @throws IllegalStateException when none or several run
+     */
+    public ProcessHandle serverProcess() {
+        List<ProcessHandle> found = serverProcesses();
+        if (found.size() != 1) {
+            throw new IllegalStateException("expected exactly 1 running server process of " + qualifier
+                    + " (base dir " + baseDir() + "), found " + found.size() + ": "
+                    + found.stream().map(p -> Long.toString(p.pid())).collect(Collectors.joining(", ")));
+        }
+        return found.get(0);
+    }
+
+    /**
+     * Sends SIGKILL to every server process of this node and waits until they are gone. Used both
+     * by tests that crash a node on purpose and as the last resort of cleanup.
+     *
+     * @param timeout how long to wait for the processes to exit
+     * @return the pids killed
+     */
+    public List<Long> killServerProcesses(Duration timeout) {
+        List<ProcessHandle> processes = serverProcesses();
+        for (ProcessHandle process : processes) {
+            process.destroyForcibly();
+        }
+        for (ProcessHandle process : processes) {
+            try {
+                process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("server process " + process.pid() + " of " + qualifier
+                        + " did not exit within " + timeout + " after SIGKILL", e);
+            }
+        }
+        return processes.stream().map(ProcessHandle::pid).collect(Collectors.toList());
+    }
+
+    /**
+     * @param lines how many lines from the end
+     * @return the last lines of the node's server.log, or a note why there are none
+     */
+    public String serverLogTail(int lines) {
+        Path log = serverLog();
+        try {
+            if (!Files.exists(log)) {
+                return "(no " + log + ")";
+            }
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + log, e);
+        }
+    }
+
+    private static boolean hasArgument(ProcessHandle process, String argument) {
+        ProcessHandle.Info info = process.info();
+        if (info.arguments().isPresent()) {
+            return Arrays.asList(info.arguments().get()).contains(argument);
+        }
+        // Without readable arguments fall back to the command line, with a word boundary after it.
+        return info.commandLine()
+                .map(line -> (line + " ").contains(" " + argument + " "))
+                .orElse(false);
+    }
+}

@@ -1,0 +1,106 @@
+package io.checkpointservice.ra.config;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The cluster secret settings and the refusal to expose clear traffic beyond loopback. */
+class ClusterSecretSettingsTest {
+
+    private static final String SECRET = "s3cret-value-0123456789";
+
+    @TempDir
+    Path tempDir;
+
+    private static Map<String, String> raw(String... keysAndValues) {
+        Map<String, String> raw = new HashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            raw.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return raw;
+    }
+
+    private static String problem(Map<String, String> raw) {
+        return assertThrows(InvalidSettingsException.class, () -> ClusterSettings.parse(raw),
+                "settings " + raw.keySet() + " should be refused").getMessage();
+    }
+
+    @Test
+    void loopbackWithoutSecretIsAllowedAndInClear() {
+        assertNull(ClusterSettings.parse(raw()).secret(), "the default (127.0.0.1, no secret) stays allowed");
+        assertNull(ClusterSettings.parse(raw("bindAddress", "localhost")).secret(), "localhost is loopback");
+        assertNull(ClusterSettings.parse(raw("bindAddress", "::1")).secret(), "::1 is loopback");
+    }
+
+    @Test
+    void nonLoopbackBindWithoutSecretIsRefusedSayingWhatToSet() {
+        // Only parsed: nothing ever binds to or sends to this address.
+        String message = problem(raw("bindAddress", "10.255.255.1"));
+        assertTrue(message.contains("bindAddress 10.255.255.1 is not loopback: set clusterSecret or "
+                + "clusterSecretFile so cluster traffic is authenticated and encrypted"), message);
+        assertTrue(problem(raw("bindAddress", "0.0.0.0")).contains("bindAddress 0.0.0.0 is not loopback"),
+                "the wildcard address reaches the network too");
+    }
+
+    @Test
+    void nonLoopbackBindWithSecretIsAccepted() {
+        ClusterSettings settings = ClusterSettings.parse(raw("bindAddress", "10.255.255.1", "clusterSecret", SECRET));
+        assertNotNull(settings.secret(), "the secret is kept");
+        assertFalse(settings.toString().contains(SECRET), "the settings never print the secret: " + settings);
+    }
+
+    @Test
+    void secretFromAFileIsTheSameSecretWithoutItsLineEnd() throws Exception {
+        Path file = Files.writeString(tempDir.resolve("cluster.secret"), SECRET + "\n");
+        ClusterSecret fromFile = ClusterSettings.parse(raw("clusterSecretFile", file.toString())).secret();
+        ClusterSecret fromValue = ClusterSettings.parse(raw("clusterSecret", SECRET)).secret();
+        assertArrayEquals(fromValue.deriveKey("c").getEncoded(), fromFile.deriveKey("c").getEncoded(),
+                "a file holding the secret (and a newline) gives the same key as the value");
+    }
+
+    @Test
+    void keyIsAes256AndDependsOnSecretAndClusterName() {
+        ClusterSecret secret = ClusterSettings.parse(raw("clusterSecret", SECRET)).secret();
+        byte[] key = secret.deriveKey("checkpoint-service").getEncoded();
+        assertEquals(32, key.length, "AES-256");
+        assertEquals("AES", secret.deriveKey("checkpoint-service").getAlgorithm());
+        assertArrayEquals(key, secret.deriveKey("checkpoint-service").getEncoded(), "deterministic on every node");
+        assertFalse(Arrays.equals(key, secret.deriveKey("other-cluster").getEncoded()),
+                "each cluster name gets its own key");
+        ClusterSecret other = ClusterSettings.parse(raw("clusterSecret", SECRET + "x")).secret();
+        assertFalse(Arrays.equals(key, other.deriveKey("checkpoint-service").getEncoded()),
+                "another secret gives another key");
+    }
+
+    @Test
+    void secretSettingErrorsAreClearAndNeverShowTheSecret() throws Exception {
+        Path file = Files.writeString(tempDir.resolve("s"), SECRET);
+        assertTrue(problem(raw("clusterSecret", SECRET, "clusterSecretFile", file.toString()))
+                .contains("set only one of clusterSecret and clusterSecretFile"), "both set");
+
+        Path missing = tempDir.resolve("missing.secret");
+        String message = problem(raw("clusterSecretFile", missing.toString()));
+        assertTrue(message.contains("clusterSecretFile '" + missing + "' cannot be read: NoSuchFileException"), message);
+
+        message = problem(raw("clusterSecret", "tooShort-7f3a"));
+        assertTrue(message.contains("clusterSecret is shorter than 16 characters"), message);
+        assertFalse(message.contains("tooShort-7f3a"), "the message must not echo the secret: " + message);
+
+        Path empty = Files.writeString(tempDir.resolve("empty.secret"), "\n");
+        message = problem(raw("clusterSecretFile", empty.toString(), "bindAddress", "10.255.255.1"));
+        assertTrue(message.contains("the secret in clusterSecretFile '" + empty + "' is shorter than 16"), message);
+        assertFalse(message.contains("is not loopback"), "a configured but bad secret is reported once: " + message);
+    }
+}

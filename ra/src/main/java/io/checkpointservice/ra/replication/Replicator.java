@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -50,6 +51,7 @@ public final class Replicator {
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final DelayQueue<DirtyKey> queue = new DelayQueue<>();
     private volatile boolean stopped;
+    private final AtomicInteger runningWorkers = new AtomicInteger();
 
     public Replicator(LocalStore store, SegmentDirectory directory, ReplicaStore replicas,
                       Ownership ownership, ReplicationProgress progress) {
@@ -79,6 +81,18 @@ public final class Replicator {
 
     /** Runs until {@link #stop}: takes dirty keys and publishes them. */
     public void runWorker() {
+        runningWorkers.incrementAndGet();
+        try {
+            work();
+        } finally {
+            synchronized (runningWorkers) {
+                runningWorkers.decrementAndGet();
+                runningWorkers.notifyAll();
+            }
+        }
+    }
+
+    private void work() {
         while (!stopped) {
             DirtyKey next;
             try {
@@ -132,6 +146,32 @@ public final class Replicator {
     /** Makes every worker return; pending keys are dropped (their local copies stay). */
     public void stop() {
         stopped = true;
+    }
+
+    /**
+     * Waits until every worker has returned, at most {@code millis}: the adapter must not hand
+     * its threads back to the application server while they still run (the server shuts its
+     * pools down right after the adapter stops).
+     *
+     * @return true when no worker runs any more
+     */
+    public boolean awaitWorkersStopped(long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (runningWorkers) {
+            while (runningWorkers.get() > 0) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    runningWorkers.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Publishes the local version of {@code key} if it is newer than the cluster's. */

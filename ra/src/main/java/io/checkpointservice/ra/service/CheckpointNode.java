@@ -84,6 +84,9 @@ public final class CheckpointNode implements AutoCloseable {
             LOG.warning("stopping with segments not yet replicated; their local copies stay on this node");
         }
         service.close();
+        if (!service.replicator().awaitWorkersStopped(2_000)) {
+            LOG.warning("replication workers did not stop within 2 s");
+        }
         cluster.close();
         store.close();
     }

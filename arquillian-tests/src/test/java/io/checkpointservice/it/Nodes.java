@@ -19,7 +19,9 @@ import java.util.stream.Stream;
 public enum Nodes {
 
     NODE_1("node-1", 100),
-    NODE_2("node-2", 200);
+    NODE_2("node-2", 200),
+    NODE_3("node-3", 300),
+    NODE_4("node-4", 400);
 
     private static final int BASE_HTTP_PORT = 8080;
 

@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
  */
 final class JGroupsStack {
 
-    /** FD_SOCK2 listens on bindPort + this; Infinispan's default (50000) overflows for our ports. */
-    static final int FAILURE_DETECTION_PORT_OFFSET = 100;
+    /** See {@link ClusterSettings#FAILURE_DETECTION_PORT_OFFSET}. */
+    static final int FAILURE_DETECTION_PORT_OFFSET = ClusterSettings.FAILURE_DETECTION_PORT_OFFSET;
 
     private JGroupsStack() {
     }

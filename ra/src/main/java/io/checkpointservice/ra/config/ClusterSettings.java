@@ -32,6 +32,14 @@ public record ClusterSettings(String clusterName, String bindAddress, int bindPo
     /** The first port of the checkpoint cluster, before WildFly's port offset. */
     public static final int DEFAULT_BASE_PORT = 55200;
 
+    /**
+     * Failure detection (FD_SOCK2) listens on bindPort + this. Not 100: WildFly nodes on one
+     * host usually run with port offsets 100 apart, and their default bindPorts are then 100
+     * apart too, so +100 would land on the next node's channel port. Infinispan's own default
+     * (50000) would overflow the port range.
+     */
+    public static final int FAILURE_DETECTION_PORT_OFFSET = 50;
+
     public ClusterSettings {
         Objects.requireNonNull(clusterName);
         Objects.requireNonNull(bindAddress);

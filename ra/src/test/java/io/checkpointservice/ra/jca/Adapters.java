@@ -45,7 +45,7 @@ final class Adapters {
         return factory;
     }
 
-    /** @return a free port p on loopback whose p + 100 (the failure detection port) is free too */
+    /** @return a free port p on loopback whose p + 50 (the failure detection port) is free too */
     static int freePortPair() {
         return Ports.freePortPair();
     }

@@ -1,5 +1,7 @@
 package io.checkpointservice.ra.testsupport;
 
+import io.checkpointservice.ra.config.ClusterSettings;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -12,7 +14,7 @@ public final class Ports {
     }
 
     /**
-     * @return a free port p on loopback whose p + 100 (the failure detection port) is free too
+     * @return a free port p on loopback whose p + 50 (the failure detection port) is free too
      */
     public static int freePortPair() {
         try {
@@ -20,10 +22,10 @@ public final class Ports {
             for (int attempt = 0; attempt < 50; attempt++) {
                 try (ServerSocket first = new ServerSocket(0, 1, loopback)) {
                     int port = first.getLocalPort();
-                    if (port + 100 > 65535) {
+                    if (port + ClusterSettings.FAILURE_DETECTION_PORT_OFFSET > 65535) {
                         continue;
                     }
-                    try (ServerSocket second = new ServerSocket(port + 100, 1, loopback)) {
+                    try (ServerSocket second = new ServerSocket(port + ClusterSettings.FAILURE_DETECTION_PORT_OFFSET, 1, loopback)) {
                         return port;
                     } catch (IOException taken) {
                         // try another

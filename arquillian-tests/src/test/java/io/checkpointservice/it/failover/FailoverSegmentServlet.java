@@ -1,0 +1,119 @@
+package io.checkpointservice.it.failover;
+
+import io.checkpointservice.api.Checkpoint;
+import io.checkpointservice.api.CheckpointConnection;
+import io.checkpointservice.api.CheckpointConnectionFactory;
+import io.checkpointservice.api.SegmentUnavailableException;
+import jakarta.annotation.Resource;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * The application of the failover tests, driven over HTTP by the client:
+ * <ul>
+ *   <li>{@code PUT /segments/<name>}: {@code write} of the request body; answers the version.</li>
+ *   <li>{@code GET /segments/<name>}: {@code load}; answers the bytes with version, origin node and
+ *       SHA-256 (computed here, from what {@code load} returned) in headers; 404 when absent, 503
+ *       with the message on {@link SegmentUnavailableException} (the caller may retry, G8).</li>
+ *   <li>{@code POST /replicated/<name>?version=V&timeoutMillis=T}: {@code awaitReplicated};
+ *       answers {@code true} or {@code false}.</li>
+ * </ul>
+ * Any other exception is answered 500 with its class and message, so the client's failure message
+ * says what went wrong on the node.
+ */
+@WebServlet(urlPatterns = {"/segments/*", "/replicated/*"})
+public class FailoverSegmentServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final String VERSION_HEADER = "Checkpoint-Version";
+    public static final String ORIGIN_HEADER = "Checkpoint-Origin-Node";
+    public static final String SHA256_HEADER = "Checkpoint-Sha256";
+
+    @Resource(lookup = "java:/eis/checkpoint")
+    private CheckpointConnectionFactory factory;
+
+    @Override
+    protected void doPut(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String name = segmentName(request);
+        byte[] state = request.getInputStream().readAllBytes();
+        try (CheckpointConnection connection = factory.getConnection()) {
+            long version = connection.write(name, state);
+            text(response, HttpServletResponse.SC_OK, Long.toString(version));
+        } catch (RuntimeException e) {
+            text(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, e.toString());
+        }
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String name = segmentName(request);
+        Optional<Checkpoint> checkpoint;
+        try (CheckpointConnection connection = factory.getConnection()) {
+            checkpoint = connection.load(name);
+        } catch (SegmentUnavailableException e) {
+            text(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, e.toString());
+            return;
+        } catch (RuntimeException e) {
+            text(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, e.toString());
+            return;
+        }
+        if (checkpoint.isEmpty()) {
+            text(response, HttpServletResponse.SC_NOT_FOUND, "no segment " + name);
+            return;
+        }
+        byte[] state = checkpoint.get().state();
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType("application/octet-stream");
+        response.setHeader(VERSION_HEADER, Long.toString(checkpoint.get().version()));
+        response.setHeader(ORIGIN_HEADER, checkpoint.get().originNode());
+        response.setHeader(SHA256_HEADER, sha256(state));
+        response.setContentLength(state.length);
+        response.getOutputStream().write(state);
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!"/replicated".equals(request.getServletPath())) {
+            text(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "POST only on /replicated/<name>");
+            return;
+        }
+        String name = segmentName(request);
+        try (CheckpointConnection connection = factory.getConnection()) {
+            long version = Long.parseLong(request.getParameter("version"));
+            Duration timeout = Duration.ofMillis(Long.parseLong(request.getParameter("timeoutMillis")));
+            text(response, HttpServletResponse.SC_OK, Boolean.toString(connection.awaitReplicated(name, version, timeout)));
+        } catch (RuntimeException e) {
+            text(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, e.toString());
+        }
+    }
+
+    /** @return the lower-case hex SHA-256 of {@code bytes} */
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private static void text(HttpServletResponse response, int status, String body) throws IOException {
+        response.setStatus(status);
+        response.setContentType("text/plain;charset=UTF-8");
+        response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String segmentName(HttpServletRequest request) {
+        String path = request.getPathInfo();
+        return path == null ? "" : path.substring(1);
+    }
+}

@@ -1,0 +1,366 @@
+package io.checkpointservice.it.failover;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.checkpointservice.it.Deployments;
+import io.checkpointservice.it.Nodes;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.jboss.arquillian.container.test.api.ContainerController;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.container.test.api.TargetsContainer;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The failover scenario on two real WildFly nodes: write on A, SIGKILL A, load on B (G2, G3, G4,
+ * G5, G6 across a crash).
+ *
+ * <p>A is node-3, B is node-4 (manual containers). Both run the adapter in memory storage mode in a
+ * checkpoint cluster of their own ({@code checkpoint-failover-it}, static initial hosts listing both,
+ * R = 1; see {@code failover.cluster.args} in pom.xml), so once A's JVM is killed, B's replica copy
+ * is the only copy left anywhere. The client drives {@link FailoverSegmentServlet} on each node over
+ * HTTP and kills A's server JVM by its pid (SIGKILL: no shutdown hook, no graceful leave, no last
+ * replication).
+ *
+ * <p>Not asserted: that B held no copy in its local store before the kill. The API has no way to
+ * look into a node's local store without {@code load}, and a {@code load} on B would take the
+ * segment over, which is not the scenario. It holds by construction: B is in memory mode and its
+ * application never wrote or loaded the segment, so the only copy B can have is the replica
+ * copy the cluster put there (which {@code awaitReplicated} on A reported).
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class WriterKilledIT {
+
+    private static final Nodes A = Nodes.NODE_3;
+    private static final Nodes B = Nodes.NODE_4;
+    private static final String APP_CONTEXT = "failover-app";
+    private static final String A_ADAPTER = "node-3-checkpoint-ra";
+    private static final String A_APP = "node-3-failover-app";
+    private static final String B_ADAPTER = "node-4-checkpoint-ra";
+    private static final String B_APP = "node-4-failover-app";
+
+    private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(30);
+    /** How long the two adapters may take to see each other after both are deployed. */
+    private static final Duration CLUSTER_FORMATION_DEADLINE = Duration.ofSeconds(60);
+    /** The barrier for the real segment, once the cluster is known to have two members. */
+    private static final Duration REPLICATION_TIMEOUT = Duration.ofSeconds(15);
+    /** How long B's load may answer "unavailable, retry" (G8) while the cluster notices A's death. */
+    private static final Duration LOAD_AFTER_KILL_DEADLINE = Duration.ofSeconds(30);
+    private static final int SEGMENT_BYTES = 384 * 1024;
+
+    @Deployment(name = A_ADAPTER, order = 1, managed = false, testable = false)
+    @TargetsContainer("node-3")
+    static ResourceAdapterArchive adapterOnA() {
+        return Deployments.checkpointAdapter();
+    }
+
+    @Deployment(name = A_APP, order = 2, managed = false, testable = false)
+    @TargetsContainer("node-3")
+    static WebArchive applicationOnA() {
+        return application();
+    }
+
+    @Deployment(name = B_ADAPTER, order = 3, managed = false, testable = false)
+    @TargetsContainer("node-4")
+    static ResourceAdapterArchive adapterOnB() {
+        return Deployments.checkpointAdapter();
+    }
+
+    @Deployment(name = B_APP, order = 4, managed = false, testable = false)
+    @TargetsContainer("node-4")
+    static WebArchive applicationOnB() {
+        return application();
+    }
+
+    private static WebArchive application() {
+        return Deployments.applicationWar(APP_CONTEXT + ".war").addClass(FailoverSegmentServlet.class);
+    }
+
+    @ArquillianResource
+    ContainerController controller;
+
+    @ArquillianResource
+    Deployer deployer;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Deployment names per node, in deployment order. */
+    private final Map<Nodes, List<String>> deployed = new LinkedHashMap<>();
+    /** Phase name to milliseconds, printed at the end (target/failsafe-reports/*-output.txt). */
+    private final Map<String, Long> timings = new LinkedHashMap<>();
+
+    @BeforeEach
+    void startBothNodesAndDeploy() {
+        for (Nodes node : List.of(A, B)) {
+            assertEquals(List.of(), node.serverProcesses().stream().map(ProcessHandle::pid).toList(),
+                    "expected no " + node.qualifier() + " server process before the test (pids)");
+        }
+        timed("start+deploy " + A.qualifier(), () -> startAndDeploy(A, A_ADAPTER, A_APP));
+        timed("start+deploy " + B.qualifier(), () -> startAndDeploy(B, B_ADAPTER, B_APP));
+    }
+
+    @AfterEach
+    void undeployAndStopBothNodes() {
+        List<String> problems = new ArrayList<>();
+        for (Nodes node : List.of(B, A)) {
+            List<String> names = deployed.getOrDefault(node, List.of());
+            if (controller.isStarted(node.qualifier())) {
+                for (int i = names.size() - 1; i >= 0; i--) {
+                    try {
+                        deployer.undeploy(names.get(i));
+                    } catch (RuntimeException e) {
+                        problems.add("undeploy " + names.get(i) + ": " + e);
+                    }
+                }
+                try {
+                    controller.stop(node.qualifier());
+                } catch (RuntimeException e) {
+                    problems.add("stop " + node.qualifier() + ": " + e);
+                }
+            }
+            List<Long> killed = node.killServerProcesses(KILL_TIMEOUT);
+            if (!killed.isEmpty()) {
+                problems.add(node.qualifier() + " was still running after stop; killed pids " + killed);
+            }
+        }
+        deployed.clear();
+        System.out.println("WriterKilledIT timings (ms): " + timings);
+        if (!problems.isEmpty()) {
+            fail("cleanup of " + A.qualifier() + "/" + B.qualifier() + " had problems: " + problems);
+        }
+    }
+
+    @AfterAll
+    static void noServerProcessLeftBehind() {
+        // Last resort when a test or its cleanup failed half-way: never leave a JVM running.
+        A.killServerProcesses(KILL_TIMEOUT);
+        B.killServerProcesses(KILL_TIMEOUT);
+    }
+
+    @Test
+    void segmentWrittenOnAIsLoadedOnBFromItsReplicaAfterSigkillOfA() throws Exception {
+        timed("cluster of 2 formed", this::awaitTwoMemberCluster);
+
+        String name = "failover-it/writer-killed/" + UUID.randomUUID();
+        byte[] state = randomBytes(SEGMENT_BYTES, 42L);
+        String expectedSha256 = FailoverSegmentServlet.sha256(state);
+
+        long version = put(A, name, state);
+        assertTrue(version > 0, "expected a positive version from write on " + A.qualifier() + ", got " + version);
+        long barrierStart = System.nanoTime();
+        boolean replicated = awaitReplicated(A, name, version, REPLICATION_TIMEOUT);
+        timings.put("awaitReplicated", millisSince(barrierStart));
+        assertTrue(replicated, "expected awaitReplicated(" + name + ", v" + version + ", " + REPLICATION_TIMEOUT
+                + ") on " + A.qualifier() + " to return true with R = 1 and " + B.qualifier() + " in the cluster"
+                + logs());
+
+        // SIGKILL of A's server JVM right after the barrier: A's memory store dies with it.
+        ProcessHandle serverA = A.serverProcess();
+        long pid = serverA.pid();
+        long killStart = System.nanoTime();
+        assertTrue(serverA.destroyForcibly(), "expected SIGKILL to be sent to " + A.qualifier() + " pid " + pid);
+        serverA.onExit().get(KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        assertFalse(serverA.isAlive(), "expected pid " + pid + " of " + A.qualifier() + " to be dead after SIGKILL");
+        timings.put("SIGKILL " + A.qualifier(), millisSince(killStart));
+        markStoppedForArquillian(A);
+
+        long loadStart = System.nanoTime();
+        Loaded loaded = loadRetryingWhileUnavailable(B, name);
+        timings.put("load on " + B.qualifier() + " after kill", millisSince(loadStart));
+        System.out.println("WriterKilledIT: load on " + B.qualifier() + " answered after " + loaded.attempts
+                + " attempt(s); earlier answers: " + loaded.earlierAnswers);
+
+        assertEquals(version, loaded.version, "expected " + B.qualifier() + " to load the version written on "
+                + A.qualifier() + " before the kill");
+        assertEquals(A.qualifier(), loaded.originNode, "expected the origin node of the loaded segment to be the "
+                + "killed writer");
+        assertEquals(expectedSha256, loaded.sha256Header, "expected the SHA-256 that " + B.qualifier()
+                + " computed of what load returned to be that of the bytes written on " + A.qualifier());
+        assertEquals(expectedSha256, FailoverSegmentServlet.sha256(loaded.state),
+                "expected the SHA-256 of the bytes received from " + B.qualifier() + " to be that of the bytes written");
+        if (!Arrays.equals(state, loaded.state)) {
+            fail("expected the " + state.length + " bytes written on " + A.qualifier() + ", got " + loaded.state.length
+                    + " bytes differing first at index " + Arrays.mismatch(state, loaded.state));
+        }
+
+        // B took the segment over: its next write continues the version sequence (G6, versions across failovers).
+        long next = put(B, name, new byte[] {7});
+        assertTrue(next > version, "expected the first write on " + B.qualifier() + " after the failover to return a "
+                + "version greater than " + version + ", got " + next);
+    }
+
+    // ----------------------------------------------------------------------------------------
+
+    private void startAndDeploy(Nodes node, String adapter, String app) {
+        List<String> names = deployed.computeIfAbsent(node, n -> new ArrayList<>());
+        controller.start(node.qualifier());
+        deployer.deploy(adapter);
+        names.add(adapter);
+        deployer.deploy(app);
+        names.add(app);
+    }
+
+    /**
+     * Writes a probe segment on A and polls {@code awaitReplicated} until it is true: with R = 1 it
+     * can only be once B is a member and holds the probe's copy.
+     */
+    private void awaitTwoMemberCluster() {
+        String probe = "failover-it/probe/" + UUID.randomUUID();
+        try {
+            long version = put(A, probe, "probe".getBytes(StandardCharsets.US_ASCII));
+            long deadline = System.nanoTime() + CLUSTER_FORMATION_DEADLINE.toNanos();
+            int polls = 0;
+            while (System.nanoTime() < deadline) {
+                polls++;
+                if (awaitReplicated(A, probe, version, Duration.ofSeconds(2))) {
+                    return;
+                }
+            }
+            fail("expected " + A.qualifier() + " and " + B.qualifier() + " to form a 2-member checkpoint cluster "
+                    + "within " + CLUSTER_FORMATION_DEADLINE + ": awaitReplicated of probe " + probe + " v" + version
+                    + " stayed false over " + polls + " polls" + logs());
+        } catch (IOException e) {
+            throw new IllegalStateException("HTTP to " + A.qualifier() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * Tells Arquillian that A is no longer running, so that nothing later tries to talk to it. The
+     * process is already dead; a failure here only means Arquillian's bookkeeping disagrees.
+     */
+    private void markStoppedForArquillian(Nodes node) {
+        try {
+            controller.kill(node.qualifier());
+        } catch (RuntimeException e) {
+            System.out.println("WriterKilledIT: controller.kill(" + node.qualifier() + ") after SIGKILL: " + e);
+        }
+        if (controller.isStarted(node.qualifier())) {
+            try {
+                controller.stop(node.qualifier());
+            } catch (RuntimeException e) {
+                System.out.println("WriterKilledIT: controller.stop(" + node.qualifier() + ") after SIGKILL: " + e);
+            }
+        }
+    }
+
+    /** GET until 200 or 404; 503 is "exists, no copy reachable now, retry" (G8). */
+    private Loaded loadRetryingWhileUnavailable(Nodes node, String name) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + LOAD_AFTER_KILL_DEADLINE.toNanos();
+        List<String> earlier = new ArrayList<>();
+        while (true) {
+            HttpRequest request = HttpRequest.newBuilder(uri(node, "segments/" + name)).timeout(HTTP_TIMEOUT).GET().build();
+            long start = System.nanoTime();
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            long took = millisSince(start);
+            if (response.statusCode() == 200) {
+                return new Loaded(Long.parseLong(header(response, FailoverSegmentServlet.VERSION_HEADER)),
+                        header(response, FailoverSegmentServlet.ORIGIN_HEADER),
+                        header(response, FailoverSegmentServlet.SHA256_HEADER), response.body(),
+                        earlier.size() + 1, earlier);
+            }
+            String answer = response.statusCode() + " after " + took + " ms: "
+                    + new String(response.body(), StandardCharsets.UTF_8);
+            if (response.statusCode() != 503 || System.nanoTime() > deadline) {
+                fail("expected HTTP 200 from GET " + request.uri() + " (load on " + node.qualifier() + " after SIGKILL of "
+                        + A.qualifier() + "), got " + answer + "; earlier answers: " + earlier + logs());
+            }
+            earlier.add(answer);
+            Thread.sleep(500);
+        }
+    }
+
+    private long put(Nodes node, String name, byte[] state) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(uri(node, "segments/" + name))
+                .timeout(HTTP_TIMEOUT)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(state))
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            fail("expected HTTP 200 from PUT " + request.uri() + ", got " + response.statusCode() + ": "
+                    + response.body() + logs());
+        }
+        return Long.parseLong(response.body().trim());
+    }
+
+    private boolean awaitReplicated(Nodes node, String name, long version, Duration timeout)
+            throws IOException, InterruptedException {
+        URI uri = uri(node, "replicated/" + name + "?version=" + version + "&timeoutMillis=" + timeout.toMillis());
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(HTTP_TIMEOUT.plus(timeout))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            fail("expected HTTP 200 from POST " + uri + ", got " + response.statusCode() + ": " + response.body() + logs());
+        }
+        return Boolean.parseBoolean(response.body().trim());
+    }
+
+    private static URI uri(Nodes node, String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + node.httpPort() + "/" + APP_CONTEXT + "/" + pathAndQuery);
+    }
+
+    private static String header(HttpResponse<?> response, String name) {
+        return response.headers().firstValue(name).orElseThrow(
+                () -> new AssertionError("expected header " + name + " on " + response.request().method() + " "
+                        + response.request().uri()));
+    }
+
+    /** @return the tails of both server logs, for failure messages */
+    private static String logs() {
+        return List.of(A, B).stream()
+                .map(n -> "\n--- " + n.serverLog() + " (tail) ---\n" + n.serverLogTail(40))
+                .collect(Collectors.joining());
+    }
+
+    private void timed(String phase, Runnable action) {
+        long start = System.nanoTime();
+        action.run();
+        timings.put(phase, millisSince(start));
+    }
+
+    private static long millisSince(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    private static byte[] randomBytes(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private record Loaded(long version, String originNode, String sha256Header, byte[] state, int attempts,
+                          List<String> earlierAnswers) {
+    }
+}

@@ -45,6 +45,8 @@ public final class ClusterNode implements AutoCloseable {
     private final Cache<String, String> records;
     private final Cache<String, byte[]> chunks;
     private final String nodeName;
+    /** See {@link SegmentDirectory#isInformed()}; starts true when no other host is configured. */
+    private volatile boolean informed;
 
     private ClusterNode(DefaultCacheManager cacheManager, String nodeName) {
         this.cacheManager = cacheManager;
@@ -86,6 +88,7 @@ public final class ClusterNode implements AutoCloseable {
                     .build());
             manager.start();
             ClusterNode node = new ClusterNode(manager, nodeName);
+            node.informed = !expectsPeers(settings);
             node.checkBoundWhereConfigured(settings.bindAddress());
             node.checkSealed(keyHandle != null);
             LOG.info(() -> "node '" + nodeName + "' joined checkpoint cluster '" + settings.clusterName()
@@ -115,6 +118,15 @@ public final class ClusterNode implements AutoCloseable {
     /** @return the JGroups channel under Infinispan */
     JChannel channel() {
         return ((JGroupsTransport) InternalCacheManager.of(cacheManager).getComponent(Transport.class)).getChannel();
+    }
+
+    /** @return true when the settings name members other than this node */
+    static boolean expectsPeers(ClusterSettings settings) {
+        if (settings.discovery() != ClusterSettings.Discovery.STATIC) {
+            return true;
+        }
+        String self = settings.bindAddress() + "[" + settings.bindPort() + "]";
+        return settings.initialHosts().stream().anyMatch(host -> !host.equals(self));
     }
 
     /** Refuses to run on an address other than the configured one (a known Infinispan pitfall). */
@@ -162,6 +174,14 @@ public final class ClusterNode implements AutoCloseable {
     private final class Directory implements SegmentDirectory {
 
         @Override
+        public boolean isInformed() {
+            if (!informed && cacheManager.getMembers().size() > 1) {
+                informed = true; // Sticky: once joined, the records were transferred to us.
+            }
+            return informed;
+        }
+
+        @Override
         public Optional<SegmentRecord> get(String key) {
             return Optional.ofNullable(SegmentRecord.decode(records.get(key)));
         }
@@ -192,6 +212,12 @@ public final class ClusterNode implements AutoCloseable {
 
         @Override
         public byte[] getChunk(ChunkKey chunk) {
+            if (liveOwners(chunk.segmentKey()) == 0) {
+                // Asking would wait for a topology that has no owner to offer (about 15 s):
+                // answer "unreachable" at once instead.
+                throw new ClusterUnavailableException("no live node holds the chunks of '" + chunk.segmentKey()
+                        + "'; members are " + members(), null);
+            }
             try {
                 return chunks.get(chunk.cacheKey());
             } catch (CacheException e) {
@@ -210,17 +236,26 @@ public final class ClusterNode implements AutoCloseable {
 
         @Override
         public int copiesOutside(String key, String writer) {
+            return (int) liveReadOwners(key).stream().filter(owner -> !owner.equals(writer)).count();
+        }
+
+        private int liveOwners(String key) {
+            return liveReadOwners(key).size();
+        }
+
+        /**
+         * The cache topology catches up with a view change only once the coordinator has
+         * recomputed it; until then a member that just died is still listed as an owner. Only
+         * owners in the current view hold a copy.
+         */
+        private List<String> liveReadOwners(String key) {
             DistributionInfo distribution = chunks.getAdvancedCache().getDistributionManager()
                     .getCacheTopology().getDistribution(new ChunkKey(key, 0, 0, 0).cacheKey());
-            // The cache topology catches up with a view change only once the coordinator has
-            // recomputed it; until then a member that just died is still listed as an owner.
-            // Only owners in the current view hold a copy.
             Set<Address> members = Set.copyOf(cacheManager.getMembers());
-            return (int) distribution.readOwners().stream()
+            return distribution.readOwners().stream()
                     .filter(members::contains)
                     .map(Address::toString)
-                    .filter(owner -> !owner.equals(writer))
-                    .count();
+                    .collect(Collectors.toList());
         }
     }
 

@@ -19,6 +19,11 @@ public final class LocalCluster {
     public SegmentDirectory directory() {
         return new SegmentDirectory() {
             @Override
+            public boolean isInformed() {
+                return true;
+            }
+
+            @Override
             public Optional<SegmentRecord> get(String key) {
                 return Optional.ofNullable(records.get(key));
             }

@@ -8,6 +8,13 @@ import java.util.Optional;
  */
 public interface SegmentDirectory {
 
+    /**
+     * @return true when this node's records can be trusted to list every segment of the
+     *     cluster: it has been connected to another member at least once, or it is meant to run
+     *     alone. A node that has so far met nobody cannot tell "absent" from "not heard of yet".
+     */
+    boolean isInformed();
+
     /** @return this node's view of the record, without a network round trip */
     Optional<SegmentRecord> get(String key);
 

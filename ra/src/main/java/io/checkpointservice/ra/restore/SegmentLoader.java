@@ -64,7 +64,9 @@ public final class SegmentLoader {
             if (result.isPresent()) {
                 return result.get().segment();
             }
-            // The record changed under us (another node published or took over): decide again.
+            // The record changed under us (another node published or took over): decide again,
+            // after a short pause that lets a topology change settle.
+            pause(20L << attempt);
         }
         throw new SegmentUnavailableException("segment '" + name + "' is being changed by other nodes "
                 + "too often to load it now; retry");
@@ -76,6 +78,12 @@ public final class SegmentLoader {
      */
     private Optional<LoadResult> loadUnknownToCluster(String key, String name) {
         Optional<SegmentMetadata> local = store.metadata(key);
+        if (local.isEmpty() && !directory.isInformed()) {
+            // Saying "absent" here would make the application start from defaults while the
+            // segment may well exist: this node has not met any other member yet.
+            throw new SegmentUnavailableException("segment '" + name + "' is not known to this node, which "
+                    + "has not reached any other member of the checkpoint cluster yet; retry shortly");
+        }
         long epoch = local.map(SegmentMetadata::epoch).orElse(0L) + 1;
         if (!takeOver(key, Optional.empty(), SegmentRecord.claim(epoch, nodeName, 0, clock.instant()))) {
             return Optional.empty();
@@ -129,6 +137,15 @@ public final class SegmentLoader {
             ownership.took(key, epoch);
         }
         return LoadResult.of(segment);
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SegmentUnavailableException("interrupted while loading", e);
+        }
     }
 
     private static boolean sameVersion(SegmentMetadata local, SegmentRecord record) {

@@ -1,10 +1,13 @@
 package io.checkpointservice.ra.cluster;
 
+import io.checkpointservice.api.SegmentUnavailableException;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.checkpointservice.api.Checkpoint;
@@ -146,7 +149,9 @@ class ClusterSecurityTest {
             assertTrue(outsider.directory().get(key).isEmpty(), outsider.nodeName() + " sees no record");
             assertNull(outsider.replicas().getChunk(new ChunkKey(key, record.dataEpoch(), version, 0)),
                     outsider.nodeName() + " reads no chunk");
-            assertTrue(service(outsider).load(NS, "job").isEmpty(), outsider.nodeName() + " loads nothing");
+            // It has met no member, so it cannot even claim the segment is absent: it loads nothing.
+            assertThrows(SegmentUnavailableException.class, () -> service(outsider).load(NS, "job"),
+                    outsider.nodeName() + " must not load the segment");
         }
         assertEquals(version, service(b).load(NS, "job").orElseThrow().version(),
                 "the secured members still serve the segment");

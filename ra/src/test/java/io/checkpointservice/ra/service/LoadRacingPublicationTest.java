@@ -89,6 +89,11 @@ class LoadRacingPublicationTest {
         }
 
         @Override
+        public boolean isInformed() {
+            return delegate.isInformed();
+        }
+
+        @Override
         public Optional<SegmentRecord> get(String key) {
             return delegate.get(key);
         }

@@ -10,6 +10,8 @@ import io.checkpointservice.api.Checkpoint;
 import io.checkpointservice.api.SegmentUnavailableException;
 import io.checkpointservice.api.StaleWriterException;
 import io.checkpointservice.ra.cluster.LocalCluster;
+import io.checkpointservice.ra.cluster.SegmentDirectory;
+import io.checkpointservice.ra.cluster.SegmentRecord;
 import io.checkpointservice.ra.config.AdapterSettings;
 import io.checkpointservice.ra.config.StorageMode;
 import io.checkpointservice.ra.store.MemoryStore;
@@ -18,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -146,5 +149,33 @@ class OwnershipAndRestoreRulesTest {
         replicate(a);
         assertEquals(2, afterFirst, "1.5 MiB is stored as two 1 MiB chunks");
         assertEquals(1, cluster.chunkCount(), "only the newest version's chunks stay");
+    }
+
+    @Test
+    void nodeThatHasMetNoMemberYetCallsAnUnknownSegmentUnavailableNotAbsent() {
+        SegmentDirectory shared = cluster.directory();
+        SegmentDirectory notYetJoined = new SegmentDirectory() {
+            @Override
+            public boolean isInformed() {
+                return false;
+            }
+
+            @Override
+            public Optional<SegmentRecord> get(String key) {
+                return Optional.empty(); // its records have not arrived
+            }
+
+            @Override
+            public boolean compareAndSet(String key, Optional<SegmentRecord> expected,
+                                         SegmentRecord next) {
+                return shared.compareAndSet(key, expected, next);
+            }
+        };
+        AdapterSettings settings = new AdapterSettings("late", StorageMode.MEMORY, Path.of("unused"),
+                SyncPolicy.NONE, 4 << 20, 2);
+        CheckpointService late = new CheckpointService(settings, new MemoryStore(), notYetJoined,
+                cluster.replicas(2), Clock.systemUTC());
+        assertThrows(SegmentUnavailableException.class, () -> late.load(NS, "job"),
+                "a node that has met no other member cannot know the segment is absent");
     }
 }

@@ -1,0 +1,244 @@
+package io.checkpointservice.replica.it;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.checkpointservice.api.Checkpoint;
+import io.checkpointservice.api.InvalidSegmentNameException;
+import io.checkpointservice.api.SegmentTooLargeException;
+import io.checkpointservice.api.SegmentUnavailableException;
+import io.checkpointservice.api.StaleWriterException;
+import io.checkpointservice.ra.config.AdapterSettings;
+import io.checkpointservice.ra.config.ClusterSettings;
+import io.checkpointservice.ra.config.ConfigValues;
+import io.checkpointservice.ra.service.CheckpointNode;
+import io.checkpointservice.ra.service.CheckpointService;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An application node for the multi-process tests: a {@link CheckpointNode} started from the
+ * same {@code -Dcheckpoint.<name>} system properties the adapter reads, with replication workers
+ * on daemon threads, and a small HTTP control server on 127.0.0.1 that lets the test drive it.
+ *
+ * <p>Control port: {@code -Dit.controlPort} (default 0, any free port). Once everything runs it
+ * prints {@code READY controlPort=<port> node=<name> pid=<pid>}.
+ *
+ * <p>Endpoints (query parameters {@code ns} (default "it") and {@code name}); every reply is
+ * {@code key=value} lines:
+ * <ul>
+ *   <li>{@code POST /write?name=&size=&seed=} or with the bytes as body: 200 {@code version, size,
+ *       sha256, crc32c}</li>
+ *   <li>{@code GET /load?name=}: 200 {@code version, size, sha256, crc32c, originNode, writtenAt};
+ *       404 when the segment is absent (empty)</li>
+ *   <li>{@code POST /await?name=&version=&timeoutMs=}: 200 {@code replicated=true|false}</li>
+ *   <li>{@code POST /delete?name=}: 200 {@code deleted=true|false}</li>
+ *   <li>{@code GET /members}: 200 {@code members=a,b,c}, {@code count}</li>
+ * </ul>
+ * Failures: 409 {@link StaleWriterException}, 503 {@link SegmentUnavailableException}, 400 bad
+ * input, 500 anything else; with {@code exception} (class name) and {@code message}.
+ */
+public final class AppNodeMain {
+
+    static final String READY = "READY";
+    private static final String[] CLUSTER_PROPERTIES = {"clusterName", "bindAddress", "bindPort", "discovery",
+        "initialHosts", "siteId", "rackId", "machineId", "capacityFactor", "clusterSecret", "clusterSecretFile"};
+
+    private AppNodeMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        exitWithParent(Long.getLong("it.parentPid", -1));
+        AdapterSettings settings = AdapterSettings.parse(new AdapterSettings.RawSettings(
+                ConfigValues.resolve("nodeName", null),
+                ConfigValues.resolve("storageMode", "memory"),
+                ConfigValues.resolve("storageDirectory", null),
+                ConfigValues.resolve("syncPolicy", null),
+                ConfigValues.resolve("maxSegmentBytes", null),
+                ConfigValues.resolve("replicaCount", null)));
+        Map<String, String> raw = new HashMap<>();
+        for (String property : CLUSTER_PROPERTIES) {
+            String value = ConfigValues.resolve(property, null);
+            if (value != null) {
+                raw.put(property, value);
+            }
+        }
+        ClusterSettings clusterSettings = ClusterSettings.parse(raw);
+        AtomicInteger workers = new AtomicInteger();
+        CheckpointNode node = CheckpointNode.start(settings, clusterSettings, replicator -> {
+            Thread worker = new Thread(replicator::runWorker, "replication-worker-" + workers.incrementAndGet());
+            worker.setDaemon(true);
+            worker.start();
+        });
+
+        int port = Integer.getInteger("it.controlPort", 0);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "control");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        CheckpointService service = node.service();
+        server.createContext("/write", exchange -> handle(exchange, q -> {
+            byte[] state = q.containsKey("size")
+                    ? Payloads.generate(Integer.parseInt(q.get("size")), Long.parseLong(q.getOrDefault("seed", "0")))
+                    : exchange.getRequestBody().readAllBytes();
+            Map<String, String> reply = new LinkedHashMap<>();
+            describe(state, reply); // before the write, so the reply leaves right after it (races stay tight)
+            long version = service.write(ns(q), q.get("name"), state);
+            reply.put("version", Long.toString(version));
+            return reply;
+        }));
+        server.createContext("/load", exchange -> handle(exchange, q -> {
+            Optional<Checkpoint> loaded = service.load(ns(q), q.get("name"));
+            if (loaded.isEmpty()) {
+                throw new Absent();
+            }
+            Checkpoint c = loaded.get();
+            Map<String, String> reply = new LinkedHashMap<>();
+            reply.put("version", Long.toString(c.version()));
+            reply.put("originNode", c.originNode());
+            reply.put("writtenAt", c.writtenAt().toString());
+            describe(c.state(), reply);
+            return reply;
+        }));
+        server.createContext("/await", exchange -> handle(exchange, q -> {
+            boolean replicated = service.awaitReplicated(ns(q), q.get("name"), Long.parseLong(q.get("version")),
+                    Duration.ofMillis(Long.parseLong(q.getOrDefault("timeoutMs", "30000"))));
+            return Map.of("replicated", Boolean.toString(replicated));
+        }));
+        server.createContext("/delete", exchange -> handle(exchange, q ->
+                Map.of("deleted", Boolean.toString(service.delete(ns(q), q.get("name"))))));
+        server.createContext("/members", exchange -> handle(exchange, q -> {
+            Map<String, String> reply = new LinkedHashMap<>();
+            reply.put("members", String.join(",", node.cluster().members()));
+            reply.put("count", Integer.toString(node.cluster().members().size()));
+            return reply;
+        }));
+        server.start();
+        System.out.println(READY + " controlPort=" + server.getAddress().getPort() + " node=" + settings.nodeName()
+                + " pid=" + ProcessHandle.current().pid() + " members=" + node.cluster().members());
+        System.out.flush();
+        new CountDownLatch(1).await(); // until killed
+    }
+
+    /**
+     * Halts this node when the test JVM that started it is gone, so that a test JVM killed
+     * without running its shutdown hook leaves no node behind.
+     */
+    private static void exitWithParent(long parentPid) {
+        if (parentPid < 0) {
+            return;
+        }
+        Thread watcher = new Thread(() -> {
+            while (ProcessHandle.of(parentPid).map(ProcessHandle::isAlive).orElse(false)) {
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            System.err.println("test JVM " + parentPid + " is gone: halting");
+            Runtime.getRuntime().halt(3);
+        }, "parent-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    private static String ns(Map<String, String> query) {
+        return query.getOrDefault("ns", "it");
+    }
+
+    private static void describe(byte[] state, Map<String, String> reply) {
+        reply.put("size", Integer.toString(state.length));
+        reply.put("sha256", Payloads.sha256(state));
+        reply.put("crc32c", Payloads.crc32c(state));
+    }
+
+    /** Thrown by a handler to answer 404: the segment is absent. */
+    private static final class Absent extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Absent() {
+            super("absent", null, false, false);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Handler {
+        Map<String, String> handle(Map<String, String> query) throws IOException;
+    }
+
+    private static void handle(HttpExchange exchange, Handler handler) throws IOException {
+        int status;
+        Map<String, String> reply;
+        try {
+            reply = handler.handle(query(exchange));
+            status = 200;
+        } catch (Absent e) {
+            status = 404;
+            reply = Map.of("empty", "true");
+        } catch (Throwable e) {
+            status = statusOf(e);
+            reply = new LinkedHashMap<>();
+            reply.put("exception", e.getClass().getName());
+            reply.put("message", String.valueOf(e.getMessage()).replace('\n', ' '));
+            if (status == 500) {
+                System.err.println("control request " + exchange.getRequestURI() + " failed:");
+                e.printStackTrace();
+            }
+        }
+        StringBuilder body = new StringBuilder();
+        reply.forEach((k, v) -> body.append(k).append('=').append(v).append('\n'));
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        exchange.getRequestBody().readAllBytes();
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static int statusOf(Throwable e) {
+        if (e instanceof StaleWriterException) {
+            return 409;
+        }
+        if (e instanceof SegmentUnavailableException) {
+            return 503;
+        }
+        if (e instanceof InvalidSegmentNameException || e instanceof SegmentTooLargeException
+                || e instanceof IllegalArgumentException || e instanceof NullPointerException) {
+            return 400;
+        }
+        return 500;
+    }
+
+    private static Map<String, String> query(HttpExchange exchange) {
+        Map<String, String> query = new HashMap<>();
+        String raw = exchange.getRequestURI().getRawQuery();
+        if (raw == null) {
+            return query;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                query.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return query;
+    }
+}

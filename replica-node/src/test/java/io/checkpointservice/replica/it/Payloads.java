@@ -1,0 +1,58 @@
+package io.checkpointservice.replica.it;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.zip.CRC32C;
+
+/**
+ * Segment contents both sides can produce from (size, seed) alone, so a 64 MiB segment never
+ * crosses the control connection: the app node generates it, the test computes its hash.
+ */
+public final class Payloads {
+
+    private Payloads() {
+    }
+
+    /** @return {@code size} bytes of {@code java.util.Random(seed)}, the same on every JVM */
+    public static byte[] generate(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    /** @return lower-case hex SHA-256 */
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @return CRC32C as 8 hex digits */
+    public static String crc32c(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return String.format("%08x", crc.getValue());
+    }
+
+    /** What a test expects a load to return: size and hash of a generated payload. */
+    public record Expected(int size, long seed, String sha256) {
+
+        public static Expected of(int size, long seed) {
+            return new Expected(size, seed, Payloads.sha256(generate(size, seed)));
+        }
+
+        /** Bytes the test sends itself (as the request body); seed -1 marks them. */
+        public static Expected ofBytes(byte[] bytes) {
+            return new Expected(bytes.length, -1, Payloads.sha256(bytes));
+        }
+
+        @Override
+        public String toString() {
+            return size + " bytes" + (seed >= 0 ? " of seed " + seed : "") + " (sha256 " + sha256.substring(0, 12) + "...)";
+        }
+    }
+}

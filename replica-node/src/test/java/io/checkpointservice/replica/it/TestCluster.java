@@ -1,0 +1,226 @@
+package io.checkpointservice.replica.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The processes of one test: its own cluster name (so concurrent or leftover clusters never
+ * merge with it), its own loopback ports, logs under {@code target/it-logs/<test>/<node>.log},
+ * disk stores under {@code target/it-data/<test>/<node>}. {@link #close} kills every process it
+ * started, by PID.
+ */
+public final class TestCluster implements AutoCloseable {
+
+    static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    static final Duration VIEW_TIMEOUT = Duration.ofSeconds(60);
+
+    private final String clusterName;
+    private final Path logDirectory;
+    private final Path dataDirectory;
+    /** Every cluster port handed out in this cluster, in order: the initialHosts of later nodes. */
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final List<ClusterProcess> processes = new ArrayList<>();
+
+    /**
+     * @param testClass the test class, for directories
+     * @param testMethod the test method, for directories and the cluster name
+     */
+    public TestCluster(String testClass, String testMethod) {
+        String safe = (testClass + "." + testMethod).replaceAll("[^A-Za-z0-9._-]", "_");
+        String method = testMethod.replaceAll("[^A-Za-z0-9._-]", "_");
+        String shortName = method.length() > 40 ? method.substring(0, 40) : method;
+        this.clusterName = "it-" + shortName + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+        Path build = Path.of(System.getProperty("it.buildDirectory", "target"));
+        this.logDirectory = build.resolve("it-logs").resolve(safe);
+        this.dataDirectory = build.resolve("it-data").resolve(safe);
+        deleteRecursively(logDirectory);
+        deleteRecursively(dataDirectory);
+    }
+
+    public String clusterName() {
+        return clusterName;
+    }
+
+    /** @return where {@code node} keeps its disk store in disk mode */
+    public Path dataDirectory(String node) {
+        return dataDirectory.resolve(node);
+    }
+
+    /**
+     * Reserves cluster ports for nodes about to start, so that each of them lists all the others
+     * in its initialHosts. Names already reserved keep their port.
+     */
+    public void plan(String... names) {
+        for (String name : names) {
+            ports.computeIfAbsent(name, n -> FreePorts.clusterPort());
+        }
+    }
+
+    /** Starts app nodes at once and waits until each is ready (not until they see each other). */
+    public List<NodeProcess> startApps(NodeOptions options, String... names) {
+        List<NodeProcess> started = new ArrayList<>();
+        for (String name : names) {
+            started.add(launchApp(name, options));
+        }
+        awaitReady(started.toArray(ClusterProcess[]::new));
+        return started;
+    }
+
+    public NodeProcess startApp(String name, NodeOptions options) {
+        return startApps(options, name).get(0);
+    }
+
+    /**
+     * Starts a node again under the same name (same disk directory, if any) on a fresh port: the
+     * old port may still be held by the killed process's sockets in TIME_WAIT.
+     */
+    public NodeProcess restartApp(String name, NodeOptions options) {
+        ports.remove(name);
+        ports.put(name, FreePorts.clusterPort());
+        return startApp(name, options);
+    }
+
+    /** Starts storage-only replica nodes ({@code java -jar}) and waits until each is ready. */
+    public List<ReplicaProcess> startReplicas(NodeOptions options, String... names) {
+        List<ReplicaProcess> started = new ArrayList<>();
+        for (String name : names) {
+            started.add(launchReplica(name, options));
+        }
+        awaitReady(started.toArray(ClusterProcess[]::new));
+        return started;
+    }
+
+    /**
+     * Starts an app node's process; waits only if it is the cluster's first (see {@link #seeded}),
+     * otherwise see {@link #awaitReady}.
+     */
+    public NodeProcess launchApp(String name, NodeOptions options) {
+        plan(name);
+        NodeProcess node = new NodeProcess(name, ports.get(name), logFile(name),
+                NodeProcess.command(settings(name, options), options.heap()));
+        return seeded(node);
+    }
+
+    /** Starts a replica node's process; waits only if it is the cluster's first, see {@link #seeded}. */
+    public ReplicaProcess launchReplica(String name, NodeOptions options) {
+        plan(name);
+        ReplicaProcess node = new ReplicaProcess(name, ports.get(name), logFile(name),
+                ReplicaProcess.command(settings(name, options), options.heap()));
+        return seeded(node);
+    }
+
+    /**
+     * The first process of a cluster is waited for before any other starts: nodes that start at
+     * the same instant may each find no coordinator and form separate clusters, which JGroups
+     * merges only seconds later (MERGE3). The others then start together and join the first.
+     */
+    private <P extends ClusterProcess> P seeded(P process) {
+        boolean first = processes.isEmpty();
+        processes.add(process);
+        if (first) {
+            awaitReady(process);
+        }
+        return process;
+    }
+
+    /** Waits until every given process has said it is ready. */
+    public void awaitReady(ClusterProcess... started) {
+        for (ClusterProcess p : started) {
+            if (p instanceof NodeProcess node) {
+                node.awaitReady(START_TIMEOUT);
+            } else if (p instanceof ReplicaProcess replica) {
+                replica.awaitReady(START_TIMEOUT);
+            }
+        }
+    }
+
+    private Map<String, String> settings(String name, NodeOptions options) {
+        Map<String, String> settings = new LinkedHashMap<>(options.checkpointSettings(dataDirectory(name)));
+        settings.put("nodeName", name);
+        settings.put("clusterName", clusterName);
+        settings.put("bindAddress", "127.0.0.1");
+        settings.put("bindPort", Integer.toString(ports.get(name)));
+        settings.put("initialHosts", ports.values().stream().map(p -> "127.0.0.1[" + p + "]")
+                .collect(Collectors.joining(",")));
+        return settings;
+    }
+
+    private Path logFile(String name) {
+        return logDirectory.resolve(name + ".log");
+    }
+
+    /**
+     * Polls each observer's view until it is exactly {@code expected} (node names).
+     *
+     * @throws AssertionError saying which node saw what, when the deadline passes
+     */
+    public void awaitView(Set<String> expected, NodeProcess... observers) {
+        long deadline = System.nanoTime() + VIEW_TIMEOUT.toNanos();
+        for (NodeProcess observer : observers) {
+            while (true) {
+                Set<String> seen = new TreeSet<>(observer.members());
+                if (seen.equals(new TreeSet<>(expected))) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("cluster view of " + observer.name() + ": expected "
+                            + new TreeSet<>(expected) + " within " + VIEW_TIMEOUT + " but was " + seen);
+                }
+                ClusterProcess.sleep(20);
+            }
+        }
+    }
+
+    /** {@link #awaitView} with every given node as observer and their names as the view. */
+    public void awaitView(NodeProcess... nodes) {
+        awaitView(Arrays.stream(nodes).map(NodeProcess::name).collect(Collectors.toSet()), nodes);
+    }
+
+    /**
+     * Kills the given processes at the same instant: SIGKILL to each PID first, then waits for
+     * all of them, so the cluster loses them simultaneously.
+     */
+    public void killTogether(ClusterProcess... victims) {
+        for (ClusterProcess victim : victims) {
+            victim.sendKill();
+        }
+        for (ClusterProcess victim : victims) {
+            victim.kill();
+        }
+    }
+
+    /** Kills every process this cluster started (SIGKILL by PID). */
+    @Override
+    public void close() {
+        for (ClusterProcess p : processes) {
+            p.killQuietly();
+        }
+    }
+
+    private static void deleteRecursively(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(directory)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear " + directory, e);
+        }
+    }
+}

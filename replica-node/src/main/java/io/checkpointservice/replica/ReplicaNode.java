@@ -3,10 +3,7 @@ package io.checkpointservice.replica;
 import io.checkpointservice.ra.cluster.ClusterNode;
 import io.checkpointservice.ra.config.AdapterSettings;
 import io.checkpointservice.ra.config.ClusterSettings;
-import io.checkpointservice.ra.config.ConfigValues;
 import io.checkpointservice.ra.config.InvalidSettingsException;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
 
@@ -20,9 +17,6 @@ public final class ReplicaNode {
 
     private static final Logger LOG = Logger.getLogger(ReplicaNode.class.getName());
 
-    /** The cluster settings a replica node reads; the same names as the adapter's properties. */
-    static final String[] CLUSTER_PROPERTIES = {"clusterName", "bindAddress", "bindPort", "discovery",
-        "initialHosts", "siteId", "rackId", "machineId", "capacityFactor", "clusterSecret", "clusterSecretFile"};
 
     private ReplicaNode() {
     }
@@ -49,21 +43,8 @@ public final class ReplicaNode {
 
     /** Reads the settings from system properties and joins the cluster. */
     static ClusterNode start() {
-        AdapterSettings settings = AdapterSettings.parse(new AdapterSettings.RawSettings(
-                ConfigValues.resolve("nodeName", null),
-                "memory",
-                null,
-                null,
-                ConfigValues.resolve("maxSegmentBytes", null),
-                ConfigValues.resolve("replicaCount", null)));
-        Map<String, String> raw = new HashMap<>();
-        for (String property : CLUSTER_PROPERTIES) {
-            String value = ConfigValues.resolve(property, null);
-            if (value != null) {
-                raw.put(property, value);
-            }
-        }
-        ClusterSettings cluster = ClusterSettings.parse(raw);
-        return ClusterNode.start(settings.nodeName(), settings.replicaCount(), cluster);
+        // A replica node holds replica chunks only; its own store setting does not matter.
+        AdapterSettings settings = AdapterSettings.fromSystemProperties("memory");
+        return ClusterNode.start(settings.nodeName(), settings.replicaCount(), ClusterSettings.fromSystemProperties());
     }
 }

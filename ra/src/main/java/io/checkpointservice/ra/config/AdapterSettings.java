@@ -76,6 +76,22 @@ public record AdapterSettings(String nodeName, StorageMode storageMode, Path sto
         return new AdapterSettings(nodeName, mode, directory, sync, maxBytes, replicas);
     }
 
+    /**
+     * Settings of a process outside an application server: every value from its
+     * {@code -Dcheckpoint.<name>} system property, else the default.
+     *
+     * @param defaultStorageMode the storage mode when none is given
+     */
+    public static AdapterSettings fromSystemProperties(String defaultStorageMode) {
+        return parse(new RawSettings(
+                ConfigValues.resolve("nodeName", null),
+                ConfigValues.resolve("storageMode", defaultStorageMode),
+                ConfigValues.resolve("storageDirectory", null),
+                ConfigValues.resolve("syncPolicy", null),
+                ConfigValues.resolve("maxSegmentBytes", null),
+                ConfigValues.resolve("replicaCount", null)));
+    }
+
     private static int parseInt(String name, String value, int defaultValue, int min, int max,
                                 List<String> problems) {
         if (value == null) {

@@ -3,6 +3,7 @@ package io.checkpointservice.ra.config;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,6 +62,26 @@ public record ClusterSettings(String clusterName, String bindAddress, int bindPo
                 throw new IllegalArgumentException("discovery '" + value + "' is not one of: static, multicast");
             }
         }
+    }
+
+    /** Names of the config properties (and {@code checkpoint.<name>} system properties) read here. */
+    public static final List<String> PROPERTY_NAMES = List.of("clusterName", "bindAddress", "bindPort",
+            "discovery", "initialHosts", "siteId", "rackId", "machineId", "capacityFactor", "clusterSecret",
+            "clusterSecretFile");
+
+    /**
+     * Cluster settings of a process outside an application server (a replica node): every
+     * value from its {@code -Dcheckpoint.<name>} system property, else the default.
+     */
+    public static ClusterSettings fromSystemProperties() {
+        Map<String, String> raw = new HashMap<>();
+        for (String property : PROPERTY_NAMES) {
+            String value = ConfigValues.resolve(property, null);
+            if (value != null) {
+                raw.put(property, value);
+            }
+        }
+        return parse(raw);
     }
 
     /**

@@ -9,7 +9,6 @@ import io.checkpointservice.api.SegmentUnavailableException;
 import io.checkpointservice.api.StaleWriterException;
 import io.checkpointservice.ra.config.AdapterSettings;
 import io.checkpointservice.ra.config.ClusterSettings;
-import io.checkpointservice.ra.config.ConfigValues;
 import io.checkpointservice.ra.service.CheckpointNode;
 import io.checkpointservice.ra.service.CheckpointService;
 import java.io.IOException;
@@ -53,29 +52,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class AppNodeMain {
 
     static final String READY = "READY";
-    private static final String[] CLUSTER_PROPERTIES = {"clusterName", "bindAddress", "bindPort", "discovery",
-        "initialHosts", "siteId", "rackId", "machineId", "capacityFactor", "clusterSecret", "clusterSecretFile"};
 
     private AppNodeMain() {
     }
 
     public static void main(String[] args) throws Exception {
         exitWithParent(Long.getLong("it.parentPid", -1));
-        AdapterSettings settings = AdapterSettings.parse(new AdapterSettings.RawSettings(
-                ConfigValues.resolve("nodeName", null),
-                ConfigValues.resolve("storageMode", "memory"),
-                ConfigValues.resolve("storageDirectory", null),
-                ConfigValues.resolve("syncPolicy", null),
-                ConfigValues.resolve("maxSegmentBytes", null),
-                ConfigValues.resolve("replicaCount", null)));
-        Map<String, String> raw = new HashMap<>();
-        for (String property : CLUSTER_PROPERTIES) {
-            String value = ConfigValues.resolve(property, null);
-            if (value != null) {
-                raw.put(property, value);
-            }
-        }
-        ClusterSettings clusterSettings = ClusterSettings.parse(raw);
+        AdapterSettings settings = AdapterSettings.fromSystemProperties("memory");
+        ClusterSettings clusterSettings = ClusterSettings.fromSystemProperties();
         AtomicInteger workers = new AtomicInteger();
         CheckpointNode node = CheckpointNode.start(settings, clusterSettings, replicator -> {
             Thread worker = new Thread(replicator::runWorker, "replication-worker-" + workers.incrementAndGet());

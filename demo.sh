@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# The checkpoint service demo: builds everything, then runs a WildFly node with the resource
-# adapter and the example EAR, kills it with SIGKILL, starts it again and shows the job
-# resuming from its checkpoint. Needs only Java 17+ and Maven; WildFly comes from Maven Central.
+# The checkpoint service demo: builds the adapter and the example EAR, starts a cluster of three
+# WildFly nodes (standalone-ha.xml) on 127.0.0.1, runs the example job there as an HA singleton
+# deployment, kills the node that runs it with SIGKILL and shows the job resuming on another node
+# from the checkpoint the adapter replicated, with the measured failover and restore times.
+# Needs only Java 17+ and Maven; WildFly comes from Maven Central.
 #
 #   ./demo.sh [options of demo/CheckpointDemo.java, e.g. --watch-seconds 8]
 #
-# Ports: 127.0.0.1 with port offset 1000 (http 9080, management 10990).
+# Ports (127.0.0.1): port offsets 1000, 1100, 1200 (http 9080, 9180, 9280; management 10990,
+# 11090, 11190); WildFly JGroups 8600, 8700, 8800 (failure detection 58600, 58700, 58800);
+# checkpoint cluster 56200, 56210, 56220 (failure detection 56250, 56260, 56270).
 set -euo pipefail
 cd "$(dirname "$0")"
 
-echo "== building: mvn install -DskipTests -Pdemo (the adapter, the example EAR, and WildFly unpacked;"
-echo "   the first run downloads WildFly, about 260 MB, from Maven Central)"
-mvn -q -B install -DskipTests -Pdemo
+echo "== building: mvn install -DskipTests -Pdemo for api, ra and ear-example (the adapter, the example"
+echo "   EAR, and WildFly unpacked; the first run downloads WildFly, about 260 MB, from Maven Central)"
+mvn -q -B install -DskipTests -Pdemo -pl api,ra,ear-example/job,ear-example/ear -am
 
 echo "== running demo/CheckpointDemo.java"
 exec java demo/CheckpointDemo.java "$@"

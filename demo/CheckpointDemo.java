@@ -26,11 +26,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The checkpoint service demo: a WildFly node runs the example job, is killed with SIGKILL, is
- * started again, and the job resumes from its checkpoint.
+ * The checkpoint service demo: three WildFly nodes form an HA cluster, the example job runs on one
+ * of them as an HA singleton deployment, that node is killed with SIGKILL, WildFly starts the job on
+ * another node, and the job resumes there from the checkpoint the adapter replicated.
  *
  * <p>Run from the repository root after {@code mvn install -Pdemo} (see {@code demo.sh}):
  * {@code java demo/CheckpointDemo.java [--wildfly DIR] [--rar FILE] [--ear FILE] [--work DIR]
@@ -42,141 +44,297 @@ import java.util.stream.Stream;
 public class CheckpointDemo {
 
     static final long START = System.nanoTime();
+    static final int NODE_COUNT = 3;
     /** Nodes this run started; the shutdown hook stops whichever are still alive. */
     static final List<Node> NODES = new CopyOnWriteArrayList<>();
     /** Set when the JVM is going down (end, failure, Ctrl-C): from then on no node may start. */
     static volatile boolean closing;
 
     public static void main(String[] args) {
-        Runtime.getRuntime().addShutdownHook(new Thread(CheckpointDemo::stopAll, "demo-cleanup"));
-        Node node = null;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (NODES.stream().anyMatch(Node::isAlive)) {
+                say("cleanup: SIGTERM to " + NODES.stream().filter(Node::isAlive)
+                        .map(n -> n.name + " (pid " + n.pid() + ")").collect(Collectors.joining(", ")));
+            }
+            stopAll();
+        }, "demo-cleanup"));
         try {
             Options options = Options.parse(args);
             Path home = findWildFlyHome(options.wildfly);
             requireFile(options.rar, "the resource adapter; build it with: mvn install -DskipTests");
             requireFile(options.ear, "the example EAR; build it with: mvn install -DskipTests");
-            node = new Node("node-1", options.portOffset, home, options.work.resolve("node-1"));
-            NODES.add(node);
-            run(node, options);
+            for (int i = 0; i < NODE_COUNT; i++) {
+                String name = "node-" + (i + 1);
+                // The checkpoint cluster's ports are set explicitly (the adapter's default would be
+                // 55200 + port offset) so that they read plainly in initialHosts; each node's failure
+                // detection listens on a port a little above its own (see the README).
+                NODES.add(new Node(name, options.portOffset + 100 * i, 55200 + options.portOffset + 10 * i, home,
+                        options.work.resolve(name)));
+            }
+            run(options);
         } catch (Exception e) {
             if (closing) {
                 return; // interrupted (Ctrl-C): the shutdown hook is stopping the nodes
             }
             say("FAILED: " + (e instanceof DemoFailure ? e.getMessage() : e.toString()));
-            if (node != null) {
-                node.printLogTail(40);
+            for (Node node : NODES) {
+                node.printLogTail(20);
             }
-            System.exit(1); // runs the shutdown hook, which stops the node
+            System.exit(1); // runs the shutdown hook, which stops the nodes
         }
     }
 
-    static void run(Node node, Options options) throws Exception {
-        say("WildFly " + node.home.getFileName() + ", work directory " + options.work);
-        node.prepare(List.of(options.rar, options.ear));
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("checkpoint.nodeName", node.name);
-        settings.put("checkpoint.storageMode", "disk");
-        settings.put("checkpoint.storageDirectory", node.base.resolve("checkpoint-store").toString());
-        settings.put("checkpoint.replicaCount", "0");
+    static void run(Options options) throws Exception {
+        Node first = NODES.get(0);
+        say("WildFly " + first.home.getFileName() + ", 3 nodes with standalone-ha.xml, work directory "
+                + options.work);
+        say("WildFly clustering: JGroups TCP on 127.0.0.1, TCPPING on ports "
+                + NODES.stream().map(n -> Integer.toString(n.jgroupsPort())).collect(Collectors.joining(","))
+                + "; checkpoint cluster 'checkpoint-demo' on ports "
+                + NODES.stream().map(n -> Integer.toString(n.checkpointPort())).collect(Collectors.joining(","))
+                + ", replicaCount=2, memory storage");
+        for (Node node : NODES) {
+            node.prepare(List.of(options.rar, options.ear));
+            HaConfig.patch(node.base.resolve("configuration/standalone-ha.xml"), NODES);
+        }
 
-        // 1. A fresh node: no checkpoint yet, the job starts at position 0.
-        say("starting " + node + " (disk storage in " + node.base.resolve("checkpoint-store") + ")");
+        // 1. The first node alone: it is the only member, so the HA singleton (the job) runs here.
+        //    Starting the others after it keeps the election deterministic (the oldest member wins).
         long started = System.nanoTime();
-        node.start(settings);
-        node.awaitDeployed("checkpoint-ra.rar", Duration.ofSeconds(180));
-        node.awaitDeployed("checkpoint-example.ear", Duration.ofSeconds(60));
-        Status first = node.awaitStatus(Duration.ofSeconds(60), s -> s.position() != null);
-        say(node.name + " up, rar and ear deployed, first status after " + seconds(started));
-        if (first.resumedFrom() != null) {
-            throw new DemoFailure("a fresh node resumed from checkpoint v" + first.resumedFrom()
-                    + "; expected a fresh start");
-        }
-        say("job started fresh (resumedFrom=null)");
-        Status beforeKill = watch(node, options.watchSeconds);
-        if (beforeKill.checkpointVersion() == null) {
-            throw new DemoFailure("the job wrote no checkpoint in " + options.watchSeconds + " s");
+        first.start(settings(first));
+        first.awaitDeployed("checkpoint-ra.rar", Duration.ofSeconds(300));
+        Status alone = awaitActive(List.of(first), Duration.ofSeconds(180), s -> s.restored() || s.waiting());
+        if (alone.restored()) {
+            requireFreshStart(alone);
+            say(first.name + " up after " + seconds(started) + ", runs the job (HA singleton), fresh start at 0");
+        } else {
+            // An adapter that has met no other member of its cluster cannot tell "no checkpoint"
+            // from "checkpoint on nodes not reached yet" (G8), so the job waits instead of starting at 0.
+            say(first.name + " up after " + seconds(started) + ", runs the job (HA singleton), which waits:"
+                    + " alone, " + first.name + " cannot tell 'no checkpoint' from 'not reachable yet'");
         }
 
-        // 2. SIGKILL: no shutdown hook, no final checkpoint; only what was written survives.
-        long pid = node.pid();
-        int exit = node.kill();
-        say("SIGKILL " + node.name + " (pid " + pid + ", exit code " + exit + "); last seen: position "
-                + beforeKill.position() + ", checkpoint v" + beforeKill.checkpointVersion()
-                + " at position " + beforeKill.checkpointPosition());
+        // 2. Two more nodes join both clusters; the singleton stays where it is.
+        started = System.nanoTime();
+        for (Node node : NODES.subList(1, NODE_COUNT)) {
+            node.start(settings(node));
+        }
+        if (!alone.restored()) {
+            Status fresh = awaitActive(List.of(first), Duration.ofSeconds(300), Status::restored);
+            requireFreshStart(fresh);
+            say("job started fresh at 0 once " + first.name + " met another node of the checkpoint cluster");
+        }
+        for (Node node : NODES.subList(1, NODE_COUNT)) {
+            node.awaitDeployed("checkpoint-ra.rar", Duration.ofSeconds(300));
+            node.awaitDeployed("checkpoint-example.ear", Duration.ofSeconds(120));
+        }
+        for (Node node : NODES.subList(1, NODE_COUNT)) {
+            node.awaitSingletonProvider(first.name, Duration.ofSeconds(60));
+        }
+        first.awaitView("checkpoint-demo", NODE_COUNT, Duration.ofSeconds(60));
+        say("node-2, node-3 up after " + seconds(started) + ": in WildFly's cluster (they see " + first.name
+                + " as the singleton provider, their status URL answers 404) and in the checkpoint cluster ["
+                + first.lastView("checkpoint-demo").orElse("?") + "]");
+        // A barrier confirmed after both joined: the checkpoint is on the 2 other nodes.
+        long positionNow = awaitActive(List.of(first), Duration.ofSeconds(10), Status::restored).position().get();
+        Status replicated = awaitActive(List.of(first), Duration.ofSeconds(60),
+                s -> s.restored() && s.lastAwaitedPosition() > positionNow);
+        say("replication confirmed: checkpoint v" + replicated.lastAwaitedVersion() + " (position "
+                + replicated.lastAwaitedPosition() + ") is on 2 nodes other than " + first.name);
 
-        // 3. The same node again: the job must resume from its checkpoint, not from 0.
-        say("restarting " + node.name + " on the same base directory and checkpoint store");
-        long restarted = System.nanoTime();
-        node.start(settings);
-        Status resumed = node.awaitStatus(Duration.ofSeconds(180), s -> s.position() != null);
-        String resumeTime = seconds(restarted);
+        Status beforeKill = watch(options.watchSeconds, first);
+
+        // 3. SIGKILL the active node: no shutdown code runs, no final checkpoint is written.
+        Node victim = first;
+        long pid = victim.pid();
+        long killedAtNanos = System.nanoTime();
+        long killedAtMillis = System.currentTimeMillis();
+        int exit = victim.kill();
+        say("SIGKILL " + victim.name + " (pid " + pid + ", exit " + exit + "); last seen: position "
+                + beforeKill.position().get() + ", checkpoint v" + beforeKill.checkpointVersion() + "@"
+                + beforeKill.checkpointPosition() + ", confirmed replicated v" + beforeKill.lastAwaitedVersion()
+                + "@" + beforeKill.lastAwaitedPosition());
+
+        // 4. WildFly elects another node and starts the EAR there; the job loads its checkpoint.
+        List<Node> survivors = NODES.stream().filter(n -> n != victim).toList();
+        Status resumed = awaitActive(survivors, Duration.ofSeconds(120), Status::restored);
+        double failover = (System.nanoTime() - killedAtNanos) / 1e9;
+        Node active = node(resumed.node());
         if (resumed.resumedFrom() == null) {
-            throw new DemoFailure("the job started from 0 again instead of resuming: " + resumed.raw());
+            throw new DemoFailure("the job started from 0 on " + active.name + " instead of resuming: "
+                    + resumed.raw());
         }
-        if (resumed.resumedPosition() <= 0 || resumed.resumedFrom() < beforeKill.checkpointVersion()
-                || resumed.resumedPosition() < beforeKill.checkpointPosition()) {
-            throw new DemoFailure("the job resumed from an older checkpoint than it had written: " + resumed.raw());
+        if (resumed.resumedPosition() < beforeKill.lastAwaitedPosition()) {
+            throw new DemoFailure("the job resumed at position " + resumed.resumedPosition()
+                    + ", behind the last position confirmed replicated (" + beforeKill.lastAwaitedPosition()
+                    + "): " + resumed.raw());
+        }
+        if (!victim.name.equals(resumed.restoredOrigin())) {
+            throw new DemoFailure("the restored checkpoint was written by " + resumed.restoredOrigin()
+                    + ", expected " + victim.name + ": " + resumed.raw());
         }
         verifyDigest(resumed);
-        say("RESUMED from checkpoint v" + resumed.resumedFrom() + " at position " + resumed.resumedPosition()
-                + "; now at " + resumed.position() + ", digest verified");
-        say("time from process start to first resumed status: " + resumeTime
-                + node.reportedBootTime().map(t -> " (of which WildFly boot: " + t + ")").orElse(""));
-        Status after = watch(node, Math.max(2, options.watchSeconds / 2));
-        if (after.checkpointVersion() == null || after.checkpointVersion() <= resumed.resumedFrom()) {
+        say("RESUMED on " + active.name + " from checkpoint v" + resumed.resumedFrom() + "@"
+                + resumed.resumedPosition() + " written by " + resumed.restoredOrigin()
+                + " (memory storage: the copy came from a replica); now at " + resumed.position().get()
+                + ", digest verified");
+        say(String.format("failover %.1f s: SIGKILL -> %s elected singleton provider %s -> job started %.1f s"
+                + " -> state restored %.1f s (load() took %.1f ms%s) -> first status %.1f s", failover, active.name,
+                active.lastElectionMillis().map(t -> String.format("%.1f s", (t - killedAtMillis) / 1000.0)).orElse("?"),
+                (resumed.startedAt() - killedAtMillis) / 1000.0, (resumed.restoredAt() - killedAtMillis) / 1000.0,
+                resumed.restoreMillis(),
+                resumed.restoreAttempts() > 1 ? ", attempt " + resumed.restoreAttempts() : "", failover));
+
+        // Long enough for a barrier (every 4 checkpoints, 2 s) to time out (1 s).
+        Status after = watch(Math.max(4, options.watchSeconds), active);
+        if (after.checkpointVersion() <= resumed.resumedFrom()) {
             throw new DemoFailure("no new checkpoint after resuming: " + after.raw());
         }
-        say("new checkpoints continue the version sequence: v" + after.checkpointVersion()
-                + " > v" + resumed.resumedFrom());
+        if (after.lastAwaitedVersion() > 0) {
+            throw new DemoFailure("awaitReplicated confirmed 2 replicas with only 1 other node up: " + after.raw());
+        }
+        say("new checkpoints continue the version sequence (v" + after.checkpointVersion() + " > v"
+                + resumed.resumedFrom() + ")" + (after.replicationPending() ? "; the replication barrier times out"
+                        + " now, as it should: replicaCount=2 asks for 2 nodes other than the writer, 1 is left" : ""));
 
-        // 4. A clean stop; the shutdown hook would do it as well, this one is visible.
-        say("stopping " + node.name + " (SIGTERM, pid " + node.pid() + ")");
-        node.stop(Duration.ofSeconds(30));
-        say("DEMO OK: killed with SIGKILL, resumed from its checkpoint with a consistent digest"
-                + " (total " + seconds(START) + ")");
+        // 5. A clean stop; the shutdown hook would do it as well, this one is visible.
+        say("stopping " + survivors.stream().map(n -> n.name + " (pid " + n.pid() + ")")
+                .collect(Collectors.joining(", ")) + " with SIGTERM");
+        stopAll();
+        say(String.format("DEMO OK: failover %.1f s, restore %.1f ms, resumed at %d (confirmed replicated: %d,"
+                + " last checkpoint seen: %d); total %s", failover, resumed.restoreMillis(),
+                resumed.resumedPosition(), beforeKill.lastAwaitedPosition(), beforeKill.checkpointPosition(),
+                seconds(START)));
     }
 
-    /** Prints the job's progress once a second for {@code seconds}; returns the last status. */
-    static Status watch(Node node, int seconds) throws InterruptedException {
+    static void requireFreshStart(Status status) {
+        if (status.resumedFrom() != null) {
+            throw new DemoFailure("a fresh cluster resumed from checkpoint v" + status.resumedFrom()
+                    + "; expected a fresh start: " + status.raw());
+        }
+    }
+
+    /** The checkpoint adapter's settings of one node (system properties). */
+    static Map<String, String> settings(Node node) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("checkpoint.nodeName", node.name);
+        settings.put("checkpoint.clusterName", "checkpoint-demo");
+        settings.put("checkpoint.bindAddress", "127.0.0.1");
+        settings.put("checkpoint.bindPort", Integer.toString(node.checkpointPort()));
+        settings.put("checkpoint.initialHosts", NODES.stream().map(n -> "127.0.0.1[" + n.checkpointPort() + "]")
+                .collect(Collectors.joining(",")));
+        settings.put("checkpoint.replicaCount", "2");
+        settings.put("checkpoint.storageMode", "memory");
+        return settings;
+    }
+
+    static Node node(String name) {
+        return NODES.stream().filter(n -> n.name.equals(name)).findFirst()
+                .orElseThrow(() -> new DemoFailure("status from an unknown node '" + name + "'"));
+    }
+
+    /**
+     * Polls the status URL of every given node every 50 ms until one answers 200 with a status
+     * that is {@code ready}. Fails when two nodes answer at once: the job would run twice.
+     */
+    static Status awaitActive(List<Node> nodes, Duration timeout, Predicate<Status> ready) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Status last = null;
+        while (System.nanoTime() < deadline) {
+            Status found = null;
+            for (Node node : nodes) {
+                node.requireAlive();
+                Probe probe = node.status();
+                if (probe.code() == 200) {
+                    if (found != null) {
+                        throw new DemoFailure("the job runs on two nodes: " + found.raw() + " and " + probe.body());
+                    }
+                    found = Status.parse(probe.body());
+                }
+            }
+            if (found != null) {
+                last = found;
+                if (ready.test(found)) {
+                    return found;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new DemoFailure("no ready status from " + nodes.stream().map(n -> n.name).collect(Collectors.joining(", "))
+                + " within " + timeout.toSeconds() + " s" + (last == null ? "" : "; last: " + last.raw()));
+    }
+
+    /**
+     * Prints the job's progress once a second for {@code seconds}; checks each time that it is
+     * {@code expected} (and no other live node) that answers. Returns the last status.
+     */
+    static Status watch(int seconds, Node expected) throws InterruptedException {
         Status last = null;
         int unanswered = 0;
         for (int i = 0; i < seconds; i++) {
             Thread.sleep(1000);
-            Optional<Status> status = node.status();
-            if (status.isEmpty() || status.get().position() == null) {
+            List<String> others = new ArrayList<>();
+            Status status = null;
+            for (Node node : NODES) {
+                if (!node.isAlive()) {
+                    continue;
+                }
+                Probe probe = node.status();
+                if (node == expected) {
+                    status = probe.code() == 200 ? Status.parse(probe.body()) : null;
+                } else if (probe.code() == 200) {
+                    throw new DemoFailure("the job also runs on " + node.name + ": " + probe.body());
+                } else {
+                    others.add(node.name + ":" + (probe.code() < 0 ? "down" : probe.code()));
+                }
+            }
+            if (status == null || status.position().isEmpty()) {
                 if (++unanswered == 3) {
-                    throw new DemoFailure(node.name + " stopped reporting progress");
+                    throw new DemoFailure(expected.name + " stopped reporting progress");
                 }
                 continue;
             }
-            last = status.get();
+            last = status;
+            if (last.problem() != null) {
+                throw new DemoFailure("the job on " + expected.name + " reports a problem: " + last.problem());
+            }
             verifyDigest(last);
-            say(String.format("  %s position=%-6d digest=%s.. checkpoint=%s",
-                    last.node(), last.position(), last.digest().substring(0, 12),
-                    last.checkpointVersion() == null ? "none"
-                            : "v" + last.checkpointVersion() + "@" + last.checkpointPosition()));
+            say(String.format("  %s position=%-6d digest=%s.. checkpoint=v%d@%d replicated=%s  (%s)",
+                    last.node(), last.position().get(), last.digest().substring(0, 12), last.checkpointVersion(),
+                    last.checkpointPosition(),
+                    (last.lastAwaitedVersion() == 0 ? "none" : "v" + last.lastAwaitedVersion() + "@"
+                            + last.lastAwaitedPosition()) + (last.replicationPending() ? " (pending)" : ""),
+                    String.join(" ", others)));
         }
         if (last == null) {
-            throw new DemoFailure(node.name + " reported no progress in " + seconds + " s");
+            throw new DemoFailure(expected.name + " reported no progress in " + seconds + " s");
         }
         return last;
     }
 
     /** The digest the job reports must be the one anyone can compute for its position. */
     static void verifyDigest(Status status) {
-        String expected = Digests.at(status.position());
+        long position = status.position().orElseThrow();
+        String expected = Digests.at(position);
         if (!expected.equals(status.digest())) {
-            throw new DemoFailure("digest at position " + status.position() + " is " + status.digest()
+            throw new DemoFailure("digest at position " + position + " is " + status.digest()
                     + ", expected " + expected + ": an item was skipped, repeated or reordered");
         }
     }
 
+    /** SIGTERM to every live node at once (so the singleton does not hop from node to node), then waits. */
     static void stopAll() {
         closing = true;
-        for (Node node : NODES) {
-            if (node.isAlive()) {
-                say("cleanup: stopping " + node.name + " (pid " + node.pid() + ")");
-                node.stop(Duration.ofSeconds(15));
+        List<Node> alive = NODES.stream().filter(Node::isAlive).toList();
+        alive.forEach(Node::terminate);
+        for (Node node : alive) {
+            if (!node.awaitExit(Duration.ofSeconds(20))) {
+                say("cleanup: " + node.name + " (pid " + node.pid() + ") ignored SIGTERM for 20 s: SIGKILL");
+                try {
+                    node.kill();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }
@@ -250,6 +408,55 @@ public class CheckpointDemo {
 }
 
 /**
+ * Edits a node's copy of standalone-ha.xml for a cluster on one host's loopback. WildFly 39's
+ * default channel uses the UDP stack (IP multicast), and its TCP stack discovers with MPING (also
+ * multicast); neither is reliable on a loopback interface (Linux's {@code lo} has no MULTICAST
+ * flag). So: the default channel uses the TCP stack, discovery is TCPPING over the three nodes'
+ * {@code jgroups-tcp} ports (outbound socket bindings, which port offsets do not shift), and
+ * FD_SOCK2 is added so a killed node is suspected at once rather than after FD_ALL3's timeout.
+ * Each edit must find exactly the text it expects, otherwise the demo stops and says so.
+ */
+final class HaConfig {
+
+    static void patch(Path xml, List<Node> nodes) throws IOException {
+        String config = Files.readString(xml, StandardCharsets.UTF_8);
+        config = replaceOnce(config, "<channel name=\"ee\" stack=\"udp\"", "<channel name=\"ee\" stack=\"tcp\"");
+        String bindings = nodes.stream().map(n -> "demo-jgroups-" + n.name).collect(Collectors.joining(" "));
+        config = replaceOnce(config,
+                "<socket-protocol type=\"MPING\" socket-binding=\"jgroups-mping\"/>\n"
+                        + "                    <protocol type=\"MERGE3\"/>",
+                "<socket-discovery-protocol type=\"TCPPING\" socket-bindings=\"" + bindings + "\"/>\n"
+                        + "                    <protocol type=\"MERGE3\"/>\n"
+                        + "                    <socket-protocol type=\"FD_SOCK2\" socket-binding=\"jgroups-tcp-fd\"/>");
+        config = replaceOnce(config,
+                "<socket-binding name=\"jgroups-tcp\" interface=\"private\" port=\"7600\"/>",
+                "<socket-binding name=\"jgroups-tcp\" interface=\"private\" port=\"7600\"/>\n"
+                        + "        <socket-binding name=\"jgroups-tcp-fd\" interface=\"private\" port=\"57600\"/>");
+        StringBuilder outbound = new StringBuilder();
+        for (Node node : nodes) {
+            outbound.append("        <outbound-socket-binding name=\"demo-jgroups-").append(node.name)
+                    .append("\">\n            <remote-destination host=\"127.0.0.1\" port=\"")
+                    .append(node.jgroupsPort()).append("\"/>\n        </outbound-socket-binding>\n");
+        }
+        config = replaceOnce(config, "    </socket-binding-group>", outbound + "    </socket-binding-group>");
+        Files.writeString(xml, config, StandardCharsets.UTF_8);
+    }
+
+    private static String replaceOnce(String text, String expected, String replacement) {
+        int at = text.indexOf(expected);
+        if (at < 0 || text.indexOf(expected, at + 1) >= 0) {
+            throw new DemoFailure("standalone-ha.xml is not the one this demo knows (WildFly 39): expected once: "
+                    + expected.strip().lines().findFirst().orElse(expected));
+        }
+        return text.substring(0, at) + replacement + text.substring(at + expected.length());
+    }
+}
+
+/** What a GET answered: the HTTP status (-1 when nothing listens) and the body. */
+record Probe(int code, String body) {
+}
+
+/**
  * One WildFly standalone server: its own base directory (configuration, deployments, data,
  * logs) over a shared WildFly installation, its own port offset, all sockets on 127.0.0.1.
  * The JVM is started directly (not through standalone.sh), so the process we hold is the
@@ -259,16 +466,23 @@ final class Node {
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(1)).build();
+    private static final Pattern VIEW = Pattern.compile(
+            "ISPN000094: Received new cluster view for channel (\\S+): \\[\\S+\\] \\((\\d+)\\) \\[([^\\]]*)\\]");
+
+    private static final Pattern ELECTED = Pattern.compile("(?m)^(\\S+ \\S+) .*WFLYCLSN0003: (\\S+) elected as the"
+            + " singleton provider of the jboss.deployment.unit.\"checkpoint-example.ear\"");
 
     final String name;
     final int portOffset;
+    final int checkpointPort;
     final Path home;
     final Path base;
     private volatile Process process;
 
-    Node(String name, int portOffset, Path home, Path base) {
+    Node(String name, int portOffset, int checkpointPort, Path home, Path base) {
         this.name = name;
         this.portOffset = portOffset;
+        this.checkpointPort = checkpointPort;
         this.home = home.toAbsolutePath().normalize();
         this.base = base.toAbsolutePath().normalize();
     }
@@ -279,6 +493,16 @@ final class Node {
 
     int managementPort() {
         return 9990 + portOffset;
+    }
+
+    /** WildFly's own JGroups TCP port (socket binding jgroups-tcp, 7600 + offset). */
+    int jgroupsPort() {
+        return 7600 + portOffset;
+    }
+
+    /** The checkpoint cluster's TCP port (its failure detection listens on this + 100). */
+    int checkpointPort() {
+        return checkpointPort;
     }
 
     /** A fresh base directory: the distribution's configuration and the given deployments. */
@@ -300,7 +524,7 @@ final class Node {
         }
     }
 
-    /** Synchronized with {@link #stop}, so a start racing the shutdown hook cannot leave an orphan. */
+    /** Synchronized with {@link #terminate}, so a start racing the shutdown hook cannot leave an orphan. */
     synchronized void start(Map<String, String> systemProperties) throws IOException {
         if (CheckpointDemo.closing) {
             throw new DemoFailure("not starting " + name + ": the demo is shutting down");
@@ -310,6 +534,8 @@ final class Node {
         }
         requireFree(httpPort(), "http");
         requireFree(managementPort(), "management");
+        requireFree(jgroupsPort(), "WildFly JGroups");
+        requireFree(checkpointPort(), "checkpoint cluster");
         Path log = Files.createDirectories(base.resolve("log"));
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -340,8 +566,9 @@ final class Node {
                 "org.jboss.as.standalone",
                 "-Djboss.home.dir=" + home,
                 "-Djboss.server.base.dir=" + base,
-                "-c", "standalone.xml",
+                "-c", "standalone-ha.xml",
                 "-b", "127.0.0.1", "-bmanagement", "127.0.0.1",
+                "-Djboss.bind.address.private=127.0.0.1",
                 "-Djboss.socket.binding.port-offset=" + portOffset,
                 "-Djboss.node.name=" + name,
                 // Unique per node, as the transaction manager asks once several servers run.
@@ -353,7 +580,7 @@ final class Node {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
         CheckpointDemo.say(name + " started, pid " + process.pid() + ", http 127.0.0.1:" + httpPort()
-                + ", management 127.0.0.1:" + managementPort() + ", log " + log.resolve("server.log"));
+                + ", log " + Path.of("").toAbsolutePath().relativize(log.resolve("server.log")));
     }
 
     long pid() {
@@ -375,22 +602,21 @@ final class Node {
         return p.exitValue();
     }
 
-    /** SIGTERM (WildFly shuts down gracefully), then SIGKILL when it takes longer than {@code grace}. */
-    synchronized void stop(Duration grace) {
+    /** SIGTERM: WildFly shuts down gracefully. */
+    synchronized void terminate() {
         Process p = process;
-        if (p == null || !p.isAlive()) {
-            return;
+        if (p != null && p.isAlive()) {
+            p.destroy();
         }
-        p.destroy();
+    }
+
+    boolean awaitExit(Duration timeout) {
+        Process p = process;
         try {
-            if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
+            return p == null || p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
-            p.destroyForcibly();
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -412,57 +638,91 @@ final class Node {
         throw new DemoFailure(deployment + " not deployed on " + name + " within " + timeout.toSeconds() + " s");
     }
 
-    /** Polls the status endpoint every 100 ms until a status satisfies {@code ready}. */
-    Status awaitStatus(Duration timeout, Predicate<Status> ready) throws InterruptedException {
+    /** Waits until this node's log shows a view of {@code members} members of JGroups channel {@code channel}. */
+    void awaitView(String channel, int members, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Status last = null;
         while (System.nanoTime() < deadline) {
+            if (lastView(channel).filter(v -> v.split(",").length == members).isPresent()) {
+                return;
+            }
             requireAlive();
-            Optional<Status> status = status();
-            if (status.isPresent()) {
-                last = status.get();
-                if (ready.test(last)) {
-                    return last;
+            Thread.sleep(200);
+        }
+        throw new DemoFailure(name + " saw no view of " + members + " members of channel '" + channel + "' within "
+                + timeout.toSeconds() + " s; last: " + lastView(channel).orElse("none"));
+    }
+
+    /** @return the members of the last view of {@code channel} this node logged ("node-1, node-2") */
+    Optional<String> lastView(String channel) {
+        try {
+            Matcher m = VIEW.matcher(Files.readString(base.resolve("log/server.log"), StandardCharsets.UTF_8));
+            String last = null;
+            while (m.find()) {
+                if (m.group(1).equals(channel)) {
+                    last = m.group(3);
                 }
             }
-            Thread.sleep(100);
+            return Optional.ofNullable(last).map(v -> v.replaceAll("\\(v=[^)]*\\)", ""));
+        } catch (IOException e) {
+            return Optional.empty();
         }
-        throw new DemoFailure("no ready status from " + name + " within " + timeout.toSeconds() + " s"
-                + (last == null ? "" : "; last: " + last.raw()));
     }
 
-    /** @return the job's status, empty while the endpoint does not answer 200 */
-    Optional<Status> status() {
-        return http("/checkpoint-example/api/status").map(Status::parse);
+    /** Waits until this node's log says that {@code provider} was elected to run the EAR. */
+    void awaitSingletonProvider(String provider, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (lastElection().filter(e -> e.group(2).equals(provider)).isPresent()) {
+                return;
+            }
+            requireAlive();
+            Thread.sleep(200);
+        }
+        throw new DemoFailure(name + " did not see " + provider + " elected as the singleton provider within "
+                + timeout.toSeconds() + " s; last: " + lastElection().map(m -> m.group(2)).orElse("none"));
     }
 
-    /** GET on this node's HTTP port; empty on a connection error or a status other than 200. */
-    Optional<String> http(String path) {
+    /** @return when this node logged that it now runs the singleton deployment (epoch ms), if it did */
+    Optional<Long> lastElectionMillis() {
+        return lastElection().filter(e -> e.group(2).equals(name)).map(e -> {
+            try {
+                return new java.text.SimpleDateFormat("yyyy-MM-dd HH:mm:ss,SSS").parse(e.group(1)).getTime();
+            } catch (java.text.ParseException x) {
+                return null;
+            }
+        });
+    }
+
+    private Optional<java.util.regex.MatchResult> lastElection() {
+        try {
+            Matcher m = ELECTED.matcher(Files.readString(base.resolve("log/server.log"), StandardCharsets.UTF_8));
+            java.util.regex.MatchResult last = null;
+            while (m.find()) {
+                last = m.toMatchResult();
+            }
+            return Optional.ofNullable(last);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** @return the job's status answer: 200 on the node running the job, 404 on the others */
+    Probe status() {
+        return http("/checkpoint-example/api/status");
+    }
+
+    /** GET on this node's HTTP port. */
+    Probe http(String path) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + path))
                 .timeout(Duration.ofSeconds(2)).GET().build();
         try {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? Optional.of(response.body()) : Optional.empty();
+            return new Probe(response.statusCode(), response.body());
         } catch (IOException e) {
-            return Optional.empty();
+            return new Probe(-1, e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
-    }
-
-    /** @return the boot time the server logged at its last start ("started in 4321ms"), if found */
-    Optional<String> reportedBootTime() {
-        try {
-            Matcher m = Pattern.compile("WFLYSRV0025: .* started in (\\d+)ms")
-                    .matcher(Files.readString(base.resolve("log/server.log"), StandardCharsets.UTF_8));
-            String last = null;
-            while (m.find()) {
-                last = m.group(1);
-            }
-            return Optional.ofNullable(last).map(ms -> String.format("%.1f s", Long.parseLong(ms) / 1000.0));
-        } catch (IOException e) {
-            return Optional.empty();
+            return new Probe(-1, e.toString());
         }
     }
 
@@ -485,9 +745,9 @@ final class Node {
         return name + " (port offset " + portOffset + ")";
     }
 
-    private void requireAlive() {
+    void requireAlive() {
         Process p = process;
-        if (p != null && !p.isAlive()) {
+        if (p != null && !p.isAlive() && !CheckpointDemo.closing) {
             throw new DemoFailure(name + " exited with code " + p.exitValue() + "; see " + base.resolve("log"));
         }
     }
@@ -522,30 +782,45 @@ final class Node {
     }
 }
 
-/** One answer of {@code GET /checkpoint-example/api/status}; null where the JSON has null. */
-record Status(String node, Long position, String digest, Long checkpointVersion, Long checkpointPosition,
-              Long resumedFrom, long resumedPosition, String raw) {
+/** One answer of {@code GET /checkpoint-example/api/status}; see StatusResource in ear-example/job. */
+record Status(String node, Optional<Long> position, String digest, long checkpointVersion, long checkpointPosition,
+              long lastAwaitedVersion, long lastAwaitedPosition, boolean replicationPending, Long resumedFrom,
+              long resumedPosition, String restoredOrigin, double restoreMillis, int restoreAttempts, long startedAt,
+              long restoredAt, String problem, String raw) {
 
-    // The endpoint returns one flat object of strings, numbers and nulls: a regex reads it.
-    private static final Pattern FIELD = Pattern.compile("\"(\\w+)\"\\s*:\\s*(null|-?\\d+|\"(?:[^\"\\\\]|\\\\.)*\")");
+    /** @return true when the job has its state (restored or fresh) and moves on */
+    boolean restored() {
+        return position.isPresent();
+    }
+
+    /** @return true when the job waits for its checkpoint to become reachable */
+    boolean waiting() {
+        return problem != null && problem.startsWith("waiting");
+    }
+
+    // The endpoint returns one flat object of strings, numbers, booleans and nulls: a regex reads it.
+    private static final Pattern FIELD = Pattern.compile(
+            "\"(\\w+)\"\\s*:\\s*(null|true|false|-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?|\"(?:[^\"\\\\]|\\\\.)*\")");
 
     static Status parse(String json) {
-        Map<String, String> fields = new LinkedHashMap<>();
+        Map<String, String> f = new LinkedHashMap<>();
         Matcher m = FIELD.matcher(json);
         while (m.find()) {
             String value = m.group(2);
-            fields.put(m.group(1), value.equals("null") ? null
+            f.put(m.group(1), value.equals("null") ? null
                     : value.startsWith("\"") ? value.substring(1, value.length() - 1) : value);
         }
-        return new Status(fields.get("node"), number(fields.get("position")), fields.get("digest"),
-                number(fields.get("checkpointVersion")), number(fields.get("checkpointPosition")),
-                number(fields.get("resumedFrom")),
-                fields.get("resumedPosition") == null ? 0 : Long.parseLong(fields.get("resumedPosition")),
-                json);
+        return new Status(f.get("node"), Optional.ofNullable(f.get("position")).map(Long::valueOf), f.get("digest"),
+                number(f, "checkpointVersion"), number(f, "checkpointPosition"), number(f, "lastAwaitedVersion"),
+                number(f, "lastAwaitedPosition"), "true".equals(f.get("replicationPending")),
+                f.get("resumedFrom") == null ? null : Long.valueOf(f.get("resumedFrom")), number(f, "resumedPosition"),
+                f.get("restoredOrigin"), f.get("restoreMillis") == null ? -1 : Double.parseDouble(f.get("restoreMillis")),
+                (int) number(f, "restoreAttempts"), number(f, "startedAt"), number(f, "restoredAt"), f.get("problem"), json);
     }
 
-    private static Long number(String value) {
-        return value == null ? null : Long.valueOf(value);
+    private static long number(Map<String, String> fields, String key) {
+        String value = fields.get(key);
+        return value == null ? 0 : Long.parseLong(value);
     }
 }
 

@@ -17,25 +17,34 @@ import jakarta.ejb.Timeout;
 import jakarta.ejb.Timer;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
+import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Works through the numbered stream of {@link ProgressState}, {@value #ITEMS_PER_TICK} items
- * every {@value #TICK_MILLIS} ms, and checkpoints its position every
- * {@value #CHECKPOINT_EVERY} items to segment {@value #SEGMENT}. When it starts (after a
- * deployment, a restart or a failover) it resumes from that checkpoint, or starts at 0 when
- * there is none.
+ * every {@value #TICK_MILLIS} ms, checkpoints its position every {@value #CHECKPOINT_EVERY}
+ * items to segment {@value #SEGMENT}, and every {@value #BARRIER_EVERY} checkpoints waits (at
+ * most {@value #BARRIER_TIMEOUT_MILLIS} ms) until that checkpoint is held by {@code replicaCount}
+ * other nodes. When it starts (after a deployment, a restart or a failover) it resumes from
+ * the newest checkpoint in the cluster, or starts at 0 when there is none.
+ *
+ * <p>The EAR is a WildFly HA singleton deployment ({@code META-INF/jboss-all.xml}): it runs on one
+ * node of the cluster at a time, and when that node dies WildFly starts it on another one, where
+ * the job's first {@code load} takes the segment over from the dead node.
  *
  * <p>Items processed after the last checkpoint are processed again after a crash: the job is
  * at-least-once per item, and because an item's effect on the digest is deterministic the
- * digest at any position is the same whether or not the job crashed on the way.
+ * digest at any position is the same whether or not the job crashed on the way. What a crash
+ * can cost is bounded: the job never resumes behind the last checkpoint the barrier confirmed
+ * ({@link JobStatus#awaitedPosition()}, guarantee G4).
  */
 @Singleton
 @Startup
 // The bean guards itself: ticks and the final checkpoint are synchronized, and status() reads an
-// immutable snapshot, so a status request never waits for a tick that is writing to disk.
+// immutable snapshot, so a status request never waits for a tick (which may wait for the barrier).
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class ProgressJob {
 
@@ -45,22 +54,38 @@ public class ProgressJob {
     static final int ITEMS_PER_TICK = 20;
     static final long TICK_MILLIS = 100;
     static final int CHECKPOINT_EVERY = 100;
+    /** Every this many checkpoints the job waits for replication (M). */
+    static final int BARRIER_EVERY = 4;
+    /** Short: replication on a LAN takes milliseconds; a timeout only delays the job this long. */
+    static final long BARRIER_TIMEOUT_MILLIS = 1000;
 
     private static final Logger LOG = Logger.getLogger(ProgressJob.class.getName());
 
+    /** The EJB way: the adapter's connection factory by JNDI name. */
     @Resource(lookup = "java:/eis/checkpoint")
     private CheckpointConnectionFactory checkpoints;
+
+    /** The CDI way: a bean whose connections are injected by the API jar's producer. */
+    @Inject
+    private ReplicationBarrier barrier;
 
     @Resource
     private TimerService timerService;
 
-    private volatile JobStatus status = JobStatus.waiting("starting");
+    private volatile JobStatus status = JobStatus.starting(System.currentTimeMillis());
+    /** Guarded by this. */
+    private int restoreAttempts;
+    /** Guarded by this. */
+    private int checkpointsSinceBarrier;
 
     @PostConstruct
     void start() {
+        status = JobStatus.starting(System.currentTimeMillis());
         // Not persistent: a persistent timer would be stored by the server and fire again after a
         // restart on its own; the job's continuity comes from the checkpoint, not the timer.
-        timerService.createIntervalTimer(TICK_MILLIS, TICK_MILLIS, new TimerConfig("progress-job", false));
+        // The first tick (the restore) runs at once: on a failover every millisecond counts.
+        timerService.createIntervalTimer(0, TICK_MILLIS, new TimerConfig("progress-job", false));
+        LOG.info("progress job started on " + System.getProperty("jboss.node.name", "this node"));
     }
 
     /**
@@ -74,6 +99,9 @@ public class ProgressJob {
             restore();
             return;
         }
+        if (current.problem() != null) {
+            return; // fenced: the timer is being cancelled
+        }
         ProgressState next = current.state().advance(ITEMS_PER_TICK);
         status = current.withState(next);
         // Checkpoint whenever the tick crossed a multiple of CHECKPOINT_EVERY.
@@ -83,16 +111,21 @@ public class ProgressJob {
     }
 
     private void restore() {
+        restoreAttempts++;
         try (CheckpointConnection connection = checkpoints.getConnection()) {
+            long begin = System.nanoTime();
             Optional<Checkpoint> saved = connection.load(SEGMENT);
+            double millis = (System.nanoTime() - begin) / 1e6;
             if (saved.isPresent()) {
                 Checkpoint checkpoint = saved.get();
                 ProgressState state = ProgressState.decode(checkpoint.state());
-                status = new JobStatus(state, checkpoint.version(), checkpoint.version(), state.position(), null);
-                LOG.info(() -> "progress job resumes at position " + state.position() + " from "
-                        + checkpoint);
+                status = status.restored(state, new JobStatus.Restore(checkpoint.version(), state.position(),
+                        checkpoint.originNode(), millis, restoreAttempts, System.currentTimeMillis()));
+                LOG.info(() -> String.format("progress job resumes at position %d from %s (load took %.1f ms,"
+                        + " attempt %d)", state.position(), checkpoint, millis, restoreAttempts));
             } else {
-                status = new JobStatus(ProgressState.initial(), 0, null, 0, null);
+                status = status.restored(ProgressState.initial(), new JobStatus.Restore(null, 0, null, millis,
+                        restoreAttempts, System.currentTimeMillis()));
                 LOG.info("progress job finds no checkpoint and starts at position 0");
             }
         } catch (SegmentUnavailableException e) {
@@ -101,22 +134,44 @@ public class ProgressJob {
             if (status.problem() == null || !status.problem().startsWith("waiting")) {
                 LOG.warning("progress job waits for its checkpoint: " + e.getMessage());
             }
-            status = JobStatus.waiting("waiting for checkpoint: " + e.getMessage());
+            status = status.withProblem("waiting for checkpoint: " + e.getMessage());
         }
     }
 
     private void checkpoint(ProgressState state, Timer timer) {
+        long version;
         try (CheckpointConnection connection = checkpoints.getConnection()) {
-            status = status.withWritten(connection.write(SEGMENT, state.encode()));
+            version = connection.write(SEGMENT, state.encode());
         } catch (StaleWriterException e) {
             // Another node has taken the job over: continuing here would fork the stream.
             LOG.severe("progress job stops, another node owns it now: " + e.getMessage());
             status = status.withProblem("stopped: " + e.getMessage());
             timer.cancel();
+            return;
         } catch (CheckpointException e) {
             // The previous checkpoint is intact; the next multiple of CHECKPOINT_EVERY retries.
             LOG.log(Level.WARNING, "progress job could not checkpoint position " + state.position(), e);
+            return;
         }
+        status = status.withCheckpoint(version, state.position());
+        if (++checkpointsSinceBarrier < BARRIER_EVERY) {
+            return;
+        }
+        checkpointsSinceBarrier = 0;
+        boolean confirmed;
+        try {
+            confirmed = barrier.await(SEGMENT, version, Duration.ofMillis(BARRIER_TIMEOUT_MILLIS));
+        } catch (CheckpointException e) {
+            LOG.log(Level.WARNING, "progress job could not wait for replication of version " + version, e);
+            confirmed = false;
+        }
+        if (!confirmed && !status.replicationPending()) {
+            LOG.warning("progress job: checkpoint version " + version + " not on the replicas within "
+                    + BARRIER_TIMEOUT_MILLIS + " ms; going on, the next barrier checks again");
+        } else if (confirmed && status.replicationPending()) {
+            LOG.info("progress job: replication confirmed again at version " + version);
+        }
+        status = status.withBarrier(confirmed, version, state.position());
     }
 
     /** A clean shutdown keeps all the work done, not only what the last checkpoint holds. */
@@ -124,7 +179,7 @@ public class ProgressJob {
     synchronized void stop() {
         JobStatus current = status;
         if (current.state() == null || current.problem() != null
-                || current.state().position() % CHECKPOINT_EVERY == 0) {
+                || current.state().position() == current.checkpointPosition()) {
             return;
         }
         try (CheckpointConnection connection = checkpoints.getConnection()) {

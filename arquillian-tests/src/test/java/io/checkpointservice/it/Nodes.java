@@ -21,7 +21,11 @@ public enum Nodes {
     NODE_1("node-1", 100),
     NODE_2("node-2", 200),
     NODE_3("node-3", 300),
-    NODE_4("node-4", 400);
+    NODE_4("node-4", 400),
+    /** ha-1..ha-3: the three-node standalone-ha.xml cluster of the HA singleton tests. */
+    HA_1("ha-1", 500),
+    HA_2("ha-2", 600),
+    HA_3("ha-3", 700);
 
     private static final int BASE_HTTP_PORT = 8080;
 
@@ -43,6 +47,11 @@ public enum Nodes {
         return BASE_HTTP_PORT + portOffset;
     }
 
+    /** @return the HTTP management port, 9990 plus the node's port offset */
+    public int managementPort() {
+        return 9990 + portOffset;
+    }
+
     /** @return the node's server base directory, {@code target/nodes/<node>} */
     public Path baseDir() {
         String nodesDir = System.getProperty("nodes.dir");
@@ -50,6 +59,11 @@ public enum Nodes {
             throw new IllegalStateException("system property nodes.dir is not set; run with 'mvn verify'");
         }
         return Path.of(nodesDir, qualifier).toAbsolutePath().normalize();
+    }
+
+    /** @return the node's deployment scanner directory, {@code <base dir>/deployments} */
+    public Path deploymentsDir() {
+        return baseDir().resolve("deployments");
     }
 
     /** @return the node's server.log, for failure messages */

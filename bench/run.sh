@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Runs the benchmark suites of docs/PERFORMANCE.md one after the other (never in parallel: they
+# would measure each other), then prints the ratio tables. Run from the project root after
+#   mvn -q -B install -DskipTests        (or: mvn -q -B install -pl api,ra,replica-node,bench -DskipTests)
+#   bench/setup-postgres.sh start        (optional: without it the PostgreSQL baseline is skipped)
+#
+#   bench/run.sh [RESULTS_DIR] [suite ...]     suites: p1 p3 p4 p2 p5 (default: all, in that order)
+#
+# JMH options come from BENCH_JMH_OPTS (default: a short run, -f 1 -wi 2 -i 3). Results: one JMH
+# CSV and log per suite in RESULTS_DIR (default bench/target/results), the tables in report.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RESULTS="${1:-bench/target/results}"
+shift || true
+SUITES=("$@")
+[ ${#SUITES[@]} -eq 0 ] && SUITES=(p1 p3 p4 p2 p5)
+OPTS="${BENCH_JMH_OPTS:--f 1 -wi 2 -i 3}"
+mkdir -p "$RESULTS"
+[ -f bench/target/benchmarks.jar ] || { echo "bench/target/benchmarks.jar missing: mvn -q -B install -DskipTests first" >&2; exit 1; }
+# A copy: a rebuild while the suites run must not change the jar under the running JVMs.
+JAR="$RESULTS/benchmarks.jar"
+cp bench/target/benchmarks.jar "$JAR"
+
+conditions() {
+  echo "$(date -u +%FT%TZ) $1: load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores, \
+$(free -g | awk '/Mem:/{print $2}') GiB, git $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- ra api replica-node || echo '+uncommitted changes in ra/api/replica-node')" \
+    | tee -a "$RESULTS/conditions.txt"
+}
+
+jmh() {
+  local name="$1"; shift
+  conditions "start $name"
+  # shellcheck disable=SC2086
+  java -jar "$JAR" "$@" $OPTS -rf csv -rff "$RESULTS/$name.csv" > "$RESULTS/$name.log" 2>&1 \
+    || echo "$name: JMH exited with $? (see $RESULTS/$name.log)"
+  conditions "end $name"
+}
+
+for suite in "${SUITES[@]}"; do
+  case "$suite" in
+    p1) jmh p1 WriteLatencyBenchmark -p storage=memory,disk-none,disk-fsync -w 3s -r 3s ;;
+    p3) jmh p3 ReplicationLagBenchmark -w 5s -r 10s ;;
+    p4) jmh p4 RestoreBenchmark -p segmentsStored=1,10000,100000 -w 5s -r 5s ;;
+    p2) jmh p2 ThroughputBenchmark -w 5s -r 10s ;;
+    p5)
+      conditions "start p5"
+      java -Xmx3g -Djava.net.preferIPv4Stack=true -cp "$JAR" io.checkpointservice.bench.HeapProbe 100000 1024 1 64 15 \
+        > "$RESULTS/p5.log" 2>&1 || echo "p5: HeapProbe exited with $?"
+      java -Xmx3g -Djava.net.preferIPv4Stack=true -cp "$JAR" io.checkpointservice.bench.HeapProbe 100000 1024 0 64 15 \
+        > "$RESULTS/p5-capacity0.log" 2>&1 || echo "p5: HeapProbe (capacityFactor 0) exited with $?"
+      conditions "end p5"
+      ;;
+    *) echo "unknown suite $suite (p1 p3 p4 p2 p5)" >&2; exit 2 ;;
+  esac
+done
+
+csvs=("$RESULTS"/p[1-4].csv)
+if [ -e "${csvs[0]}" ]; then
+  java -cp "$JAR" io.checkpointservice.bench.Report "$RESULTS"/p[1-4].csv | tee "$RESULTS/report.md"
+fi
+for log in "$RESULTS"/p5*.log; do
+  [ -e "$log" ] && grep -E '^(P5|\||overhead)' "$log"
+done

@@ -1,0 +1,446 @@
+package io.checkpointservice.bench;
+
+import io.checkpointservice.api.CheckpointException;
+import io.checkpointservice.ra.cluster.ClusterNode;
+import io.checkpointservice.ra.config.AdapterSettings;
+import io.checkpointservice.ra.config.ClusterSettings;
+import io.checkpointservice.ra.config.Defaults;
+import io.checkpointservice.ra.config.StorageMode;
+import io.checkpointservice.ra.replication.Replicator;
+import io.checkpointservice.ra.service.CheckpointNode;
+import io.checkpointservice.ra.service.CheckpointService;
+import io.checkpointservice.ra.store.SyncPolicy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.infinispan.Cache;
+import org.infinispan.commons.api.CacheContainerAdmin;
+import org.infinispan.configuration.cache.CacheMode;
+import org.infinispan.context.Flag;
+import org.infinispan.configuration.cache.ConfigurationBuilder;
+import org.infinispan.manager.EmbeddedCacheManager;
+import org.infinispan.topology.CacheTopology;
+
+/**
+ * The cluster every benchmark runs on, all on 127.0.0.1: one checkpoint node in this JVM (the JMH
+ * fork), the node an application would run on, joined by storage-only replica processes started
+ * exactly as an operator starts them ({@code java -jar checkpoint-replica-node.jar} with
+ * {@code -Dcheckpoint.*} settings). Each cluster has a unique name and its own free ports, so it
+ * never merges with another one (a leftover of an earlier run, or the tests of another build).
+ *
+ * <p>The raw Infinispan baseline runs on the very same JGroups channel and the very same member
+ * processes: {@link #rawCache} defines a plain DIST_SYNC cache cluster-wide through Infinispan's
+ * administration API, so baseline and product share nodes, network, threads and JVMs.
+ *
+ * <p>{@link #close} stops the local node and kills every replica process by its PID.
+ */
+public final class LoopbackCluster implements AutoCloseable {
+
+    /** Keeps Infinispan's and JGroups' INFO chatter out of JMH's output (strong references). */
+    private static final List<Logger> QUIET = Stream.of("org.infinispan", "org.jgroups")
+            .map(Logger::getLogger).peek(l -> l.setLevel(Level.WARNING)).collect(Collectors.toList());
+    private static final String READY = "ready at";
+    static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    /** The namespace of the benchmark's segments. */
+    public static final String NAMESPACE = "bench";
+
+    private final Spec spec;
+    private final String clusterName;
+    private final Path workDirectory;
+    private final List<Process> replicas = new ArrayList<>();
+    private CheckpointNode node;
+
+    /**
+     * How one benchmark cluster is set up.
+     *
+     * @param storage the benchmarked node's local store: {@code memory}, {@code disk-none}
+     *     (disk, syncPolicy none) or {@code disk-fsync}
+     * @param replicaCount R, the same on every node
+     * @param replicaProcesses how many storage-only replica processes join
+     * @param localCapacityFactor the benchmarked node's capacityFactor; 0 makes it hold no chunk
+     *     copies, so every chunk it reads comes over the network (the restore case)
+     * @param replicaHeap the replica processes' -Xmx
+     */
+    public record Spec(String storage, int replicaCount, int replicaProcesses, float localCapacityFactor,
+                       String replicaHeap) {
+
+        /** The product's defaults: R = 2, two replica processes, memory store. */
+        public static Spec defaults() {
+            return new Spec("memory", Defaults.REPLICA_COUNT, 2, 1.0f, System.getProperty("bench.replicaHeap", "1g"));
+        }
+
+        public Spec storage(String value) {
+            return new Spec(value, replicaCount, replicaProcesses, localCapacityFactor, replicaHeap);
+        }
+
+        /** No replica process and R = 0: the node alone, with no replication traffic at all. */
+        public Spec alone() {
+            return new Spec(storage, 0, 0, localCapacityFactor, replicaHeap);
+        }
+
+        public Spec localCapacityFactor(float value) {
+            return new Spec(storage, replicaCount, replicaProcesses, value, replicaHeap);
+        }
+
+        StorageMode storageMode() {
+            return storage.startsWith("disk") ? StorageMode.DISK : StorageMode.MEMORY;
+        }
+
+        SyncPolicy syncPolicy() {
+            return switch (storage) {
+                case "memory", "disk-none" -> SyncPolicy.NONE;
+                case "disk-fsync" -> SyncPolicy.FSYNC;
+                default -> throw new IllegalArgumentException("storage '" + storage
+                        + "' is not one of: memory, disk-none, disk-fsync");
+            };
+        }
+    }
+
+    private LoopbackCluster(Spec spec) {
+        this.spec = spec;
+        this.clusterName = "bench-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24))
+                + "-" + ProcessHandle.current().pid();
+        try {
+            Path base = Path.of(System.getProperty("bench.workDirectory",
+                    Path.of(System.getProperty("java.io.tmpdir"), "checkpoint-bench").toString()));
+            Files.createDirectories(base);
+            this.workDirectory = Files.createDirectories(base.resolve(clusterName));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the benchmark's work directory", e);
+        }
+    }
+
+    /**
+     * Starts the local node, then the replica processes, and returns once every member sees the
+     * whole cluster and a probe segment is replicated (G3), i.e. the cluster is ready to measure.
+     */
+    public static LoopbackCluster start(Spec spec) {
+        LoopbackCluster cluster = new LoopbackCluster(spec);
+        try {
+            cluster.startAll();
+            return cluster;
+        } catch (RuntimeException | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        spec.syncPolicy(); // checks the storage name before anything starts
+        Path replicaJar = copyReplicaJar();
+        int localPort = LoopbackPorts.clusterPort();
+        List<Integer> replicaPorts = new ArrayList<>();
+        for (int i = 0; i < spec.replicaProcesses(); i++) {
+            replicaPorts.add(LoopbackPorts.clusterPort());
+        }
+        List<String> hosts = new ArrayList<>();
+        hosts.add("127.0.0.1[" + localPort + "]");
+        replicaPorts.forEach(p -> hosts.add("127.0.0.1[" + p + "]"));
+
+        AdapterSettings settings = new AdapterSettings("bench-app", spec.storageMode(),
+                workDirectory.resolve("store"), spec.syncPolicy(), Defaults.MAX_SEGMENT_BYTES, spec.replicaCount());
+        ClusterSettings clusterSettings = new ClusterSettings(clusterName, "127.0.0.1", localPort,
+                ClusterSettings.Discovery.STATIC, hosts, null, null, null, spec.localCapacityFactor(), null);
+        // The first replica alone, so that it becomes the coordinator everyone else joins (nodes
+        // started together could form separate clusters and merge seconds later), and so that a
+        // local node with capacityFactor 0 finds a member that can own chunks: Infinispan does
+        // not let a cache start on zero-capacity members only.
+        if (!replicaPorts.isEmpty()) {
+            replicas.add(startReplica(replicaJar, "bench-replica-1", replicaPorts.get(0), hosts));
+            awaitReady(replicas.get(0), logOf("bench-replica-1"));
+        }
+        for (int i = 1; i < replicaPorts.size(); i++) {
+            replicas.add(startReplica(replicaJar, "bench-replica-" + (i + 1), replicaPorts.get(i), hosts));
+        }
+        node = CheckpointNode.start(settings, clusterSettings, LoopbackCluster::startWorker);
+        for (int i = 1; i < replicas.size(); i++) {
+            awaitReady(replicas.get(i), logOf("bench-replica-" + (i + 1)));
+        }
+        awaitMembers(1 + spec.replicaProcesses());
+        awaitProbeReplicated();
+    }
+
+    private static void startWorker(Replicator replicator) {
+        Thread worker = new Thread(replicator::runWorker, "checkpoint-replication");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    /**
+     * The replica jar is copied into this run's directory, so that a rebuild of replica-node while
+     * the benchmark runs cannot change or truncate the jar under the running processes.
+     */
+    private Path copyReplicaJar() {
+        Path jar = replicaJar();
+        try {
+            return Files.copy(jar, workDirectory.resolve("checkpoint-replica-node.jar"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + jar, e);
+        }
+    }
+
+    /**
+     * @return {@code -Dbench.replicaJar}, else {@code replica-node/target/checkpoint-replica-node.jar}
+     *     in the working directory or one of its parents
+     */
+    static Path replicaJar() {
+        String configured = System.getProperty("bench.replicaJar");
+        if (configured != null) {
+            Path jar = Path.of(configured);
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException("-Dbench.replicaJar=" + configured + " is not a file");
+            }
+            return jar;
+        }
+        Path relative = Path.of("replica-node", "target", "checkpoint-replica-node.jar");
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve(relative))) {
+                return dir.resolve(relative);
+            }
+        }
+        throw new IllegalStateException("replica node jar " + relative + " not found from "
+                + Path.of("").toAbsolutePath() + ": build it first (mvn -q -B install -pl api,ra,replica-node "
+                + "-DskipTests) and run the benchmarks from the project root, or set -Dbench.replicaJar");
+    }
+
+    private Process startReplica(Path jar, String name, int port, List<String> hosts) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.add("-Xmx" + spec.replicaHeap());
+        command.add("-Djava.net.preferIPv4Stack=true");
+        command.add("-Dcheckpoint.nodeName=" + name);
+        command.add("-Dcheckpoint.clusterName=" + clusterName);
+        command.add("-Dcheckpoint.bindAddress=127.0.0.1");
+        command.add("-Dcheckpoint.bindPort=" + port);
+        command.add("-Dcheckpoint.initialHosts=" + String.join(",", hosts));
+        command.add("-Dcheckpoint.replicaCount=" + spec.replicaCount());
+        command.add("-jar");
+        command.add(jar.toString());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(logOf(name).toFile());
+        builder.environment().remove("JAVA_TOOL_OPTIONS");
+        try {
+            Process process = builder.start();
+            // A fork that dies without its @TearDown must not leave replicas behind.
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+            return process;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start replica process " + name, e);
+        }
+    }
+
+    private Path logOf(String name) {
+        return workDirectory.resolve(name + ".log");
+    }
+
+    private static void awaitReady(Process process, Path log) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (true) {
+            String text = read(log);
+            if (text.contains(READY)) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("replica process exited with status " + process.exitValue()
+                        + " before it was ready; log " + log + ":\n" + text);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("replica process not ready within " + START_TIMEOUT + "; log "
+                        + log + ":\n" + text);
+            }
+            sleep(50);
+        }
+    }
+
+    private void awaitMembers(int expected) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (node.cluster().members().size() < expected) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("cluster " + clusterName + " has members " + node.cluster().members()
+                        + ", expected " + expected + "; replica logs in " + workDirectory);
+            }
+            sleep(50);
+        }
+    }
+
+    private void awaitProbeReplicated() {
+        long version = service().write(NAMESPACE, "probe", new byte[] {1});
+        if (!service().awaitReplicated(NAMESPACE, "probe", version, START_TIMEOUT)) {
+            throw new IllegalStateException("a probe segment was not replicated within " + START_TIMEOUT
+                    + " on cluster " + clusterName + " with members " + node.cluster().members());
+        }
+        deleteProbe();
+    }
+
+    /**
+     * The probe is deleted so that the benchmarks start from an empty cluster. Right after the
+     * cluster formed, {@code delete} has been seen to give up ("being changed by other nodes too
+     * often") although no other node touches the probe (reported in docs/PERFORMANCE.md), so it is
+     * retried with a pause; a probe that stays does not change any measurement.
+     */
+    private void deleteProbe() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                service().delete(NAMESPACE, "probe");
+                if (attempt > 1) {
+                    System.out.println("note: deleting the probe segment succeeded at attempt " + attempt);
+                }
+                return;
+            } catch (CheckpointException e) {
+                System.out.println("note: deleting the probe segment failed at attempt " + attempt + ": " + e.getMessage());
+                if (attempt == 20) {
+                    System.out.println("note: the probe segment (1 byte) stays in the cluster");
+                    return;
+                }
+                sleep(250);
+            }
+        }
+    }
+
+    /** @return the benchmarked node's service: what a connection handle calls */
+    public CheckpointService service() {
+        return node.service();
+    }
+
+    /** @return the benchmarked node */
+    public CheckpointNode node() {
+        return node;
+    }
+
+    /** @return this cluster's unique name */
+    public String name() {
+        return clusterName;
+    }
+
+    /** @return the PIDs of the replica processes */
+    public List<Long> replicaPids() {
+        return replicas.stream().map(Process::pid).collect(Collectors.toList());
+    }
+
+    /**
+     * The raw Infinispan baseline: a plain DIST_SYNC cache with {@code numOwners} owners, defined on
+     * every member of this cluster (the replica processes included) through Infinispan's
+     * administration API, on the same JGroups channel as the product's own caches. Returns once
+     * every member holds its share. The returned view has {@code IGNORE_RETURN_VALUES}: a put does
+     * not ship the previous value back, the fastest way an application can use the cache.
+     */
+    public Cache<String, byte[]> rawCache(int numOwners) {
+        EmbeddedCacheManager manager = cacheManager(node.cluster());
+        String name = "bench-raw-dist-" + numOwners;
+        Cache<String, byte[]> cache = manager.administration()
+                .withFlags(CacheContainerAdmin.AdminFlag.VOLATILE)
+                .getOrCreateCache(name, new ConfigurationBuilder()
+                        .clustering().cacheMode(CacheMode.DIST_SYNC).hash().numOwners(numOwners)
+                        .build());
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (true) {
+            CacheTopology topology = cache.getAdvancedCache().getDistributionManager().getCacheTopology();
+            if (topology.getMembers().size() == 1 + spec.replicaProcesses()
+                    && topology.getPhase() == CacheTopology.Phase.NO_REBALANCE) {
+                return cache.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("raw cache " + name + " did not reach all members: " + topology);
+            }
+            sleep(50);
+        }
+    }
+
+    /**
+     * The product keeps its cache manager private; the benchmark reaches it by reflection only to
+     * define the baseline cache next to the product's caches.
+     */
+    static EmbeddedCacheManager cacheManager(ClusterNode clusterNode) {
+        try {
+            Field field = ClusterNode.class.getDeclaredField("cacheManager");
+            field.setAccessible(true);
+            return (EmbeddedCacheManager) field.get(clusterNode);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("ClusterNode no longer has a field 'cacheManager'; "
+                    + "update LoopbackCluster.cacheManager", e);
+        }
+    }
+
+    /** Stops the local node gracefully, then kills every replica process by its PID. */
+    @Override
+    public void close() {
+        if (node != null) {
+            try {
+                node.close();
+            } catch (RuntimeException e) {
+                System.err.println("closing the benchmark node failed: " + e);
+            }
+        }
+        for (Process replica : replicas) {
+            ProcessHandle.of(replica.pid()).ifPresent(ProcessHandle::destroyForcibly);
+            try {
+                replica.waitFor(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        deleteRecursively(workDirectory.resolve("store"));
+        if (!Boolean.getBoolean("bench.keepLogs")) {
+            deleteRecursively(workDirectory);
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort: a temp directory
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "cluster %s: local node (%s store, capacityFactor %.0f) + %d replica "
+                + "processes %s, R=%d", clusterName, spec.storage(), spec.localCapacityFactor(),
+                spec.replicaProcesses(), replicaPids(), spec.replicaCount());
+    }
+}

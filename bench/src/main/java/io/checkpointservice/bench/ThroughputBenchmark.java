@@ -1,0 +1,142 @@
+package io.checkpointservice.bench;
+
+import io.checkpointservice.ra.service.CheckpointService;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.infinispan.Cache;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * P2: sustained replication throughput of 1 MiB segments. One operation is a batch: a new version
+ * of each of {@code segments} distinct segments of 1 MiB is written, then the benchmark waits
+ * until {@code awaitReplicated} is true for every one of them (distinct segments, so "latest
+ * wins" coalescing cannot skip any of the bytes). MiB/s = segments / (seconds per batch).
+ *
+ * <p>Baselines in the same run, the same bytes on the same kind of cluster: raw Infinispan
+ * DIST_SYNC puts of {@code segments} 1 MiB values, one after the other ({@link #infinispanPut}),
+ * and spread over 2 threads like the product's 2 replication workers
+ * ({@link #infinispanPutTwoThreads}). numOwners 2 is the target's baseline; numOwners 3 gives
+ * the baseline the same number of copies as the product's chunk cache (R + 1 = 3).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 5)
+@Measurement(iterations = 3, time = 10)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx3g", "-Djava.net.preferIPv4Stack=true"})
+public class ThroughputBenchmark {
+
+    private static final Duration AWAIT = Duration.ofMinutes(2);
+
+    @State(Scope.Benchmark)
+    public static class Batch {
+        @Param({"32"})
+        public int segments;
+        @Param({"1048576"})
+        public int sizeBytes;
+        byte[] payload;
+        String[] names;
+        long[] versions;
+
+        @Setup(Level.Trial)
+        public void payload() {
+            payload = Payloads.random(sizeBytes, 5);
+            names = Payloads.names("p2", segments);
+            versions = new long[segments];
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class Product {
+        LoopbackCluster cluster;
+        CheckpointService service;
+
+        @Setup(Level.Trial)
+        public void start() {
+            cluster = LoopbackCluster.start(LoopbackCluster.Spec.defaults());
+            service = cluster.service();
+            System.out.println("P2 product on " + cluster);
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            cluster.close();
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class RawInfinispan {
+        @Param({"2", "3"})
+        public int numOwners;
+        LoopbackCluster cluster;
+        Cache<String, byte[]> cache;
+        ExecutorService twoThreads;
+
+        @Setup(Level.Trial)
+        public void start() {
+            cluster = LoopbackCluster.start(LoopbackCluster.Spec.defaults());
+            cache = cluster.rawCache(numOwners);
+            twoThreads = Executors.newFixedThreadPool(2);
+            System.out.println("P2 baseline: raw DIST_SYNC cache, numOwners " + numOwners + ", on " + cluster);
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            twoThreads.shutdownNow();
+            cluster.close();
+        }
+    }
+
+    /** Writes a new version of every segment, then waits until all are replicated (G3). */
+    @Benchmark
+    public long replicateBatch(Product product, Batch batch) {
+        for (int i = 0; i < batch.segments; i++) {
+            batch.versions[i] = product.service.write(LoopbackCluster.NAMESPACE, batch.names[i], batch.payload);
+        }
+        for (int i = 0; i < batch.segments; i++) {
+            if (!product.service.awaitReplicated(LoopbackCluster.NAMESPACE, batch.names[i], batch.versions[i], AWAIT)) {
+                throw new IllegalStateException(batch.names[i] + " v" + batch.versions[i]
+                        + " not replicated within " + AWAIT);
+            }
+        }
+        return batch.versions[batch.segments - 1];
+    }
+
+    @Benchmark
+    public int infinispanPut(RawInfinispan raw, Batch batch) {
+        for (int i = 0; i < batch.segments; i++) {
+            raw.cache.put(batch.names[i], batch.payload);
+        }
+        return batch.segments;
+    }
+
+    @Benchmark
+    public int infinispanPutTwoThreads(RawInfinispan raw, Batch batch) throws InterruptedException, ExecutionException {
+        Future<?> even = raw.twoThreads.submit(() -> putEvery(raw.cache, batch, 0));
+        Future<?> odd = raw.twoThreads.submit(() -> putEvery(raw.cache, batch, 1));
+        even.get();
+        odd.get();
+        return batch.segments;
+    }
+
+    private static void putEvery(Cache<String, byte[]> cache, Batch batch, int start) {
+        for (int i = start; i < batch.segments; i += 2) {
+            cache.put(batch.names[i], batch.payload);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.checkpointservice.bench;
+
+import io.checkpointservice.ra.service.CheckpointService;
+import io.checkpointservice.ra.store.Checksums;
+import java.util.concurrent.TimeUnit;
+import org.infinispan.Cache;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * P1: the write latency an application sees, for a 64 KiB segment, against the two ways it could
+ * otherwise keep that state safe, each measured in the same run:
+ *
+ * <ul>
+ *   <li>{@link #checkpointWrite}: {@code CheckpointService.write} (what a connection handle calls),
+ *       memory store, disk store with syncPolicy none, and disk with fsync, on a node of a
+ *       3-member cluster (this JVM + 2 storage-only replica processes, R = 2) whose replicator
+ *       publishes in the background meanwhile;</li>
+ *   <li>{@link #infinispanPut}: a raw Infinispan DIST_SYNC put (numOwners 2) of the same bytes from
+ *       the same JVM, on a cache defined on the same 3 members and the same JGroups channel;</li>
+ *   <li>{@link #postgresUpsert}: a row upserted per write in PostgreSQL on 127.0.0.1 (skipped with
+ *       a message when no server is running: see {@code bench/setup-postgres.sh});</li>
+ *   <li>{@link #floorCopyAndChecksum}: no baseline but the floor, the copy and checksum every
+ *       write needs, without any cluster.</li>
+ * </ul>
+ *
+ * <p>Each benchmark runs in its own fork with its own cluster; all write to 16 keys in turn, so
+ * that the baseline's keys spread over primary owners like the product's segments do.
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-Djava.net.preferIPv4Stack=true"})
+public class WriteLatencyBenchmark {
+
+    static final int KEYS = 16;
+
+    /** Bytes per write; 64 KiB is the target's size. */
+    @State(Scope.Benchmark)
+    public static class Sized {
+        @Param({"65536"})
+        public int sizeBytes;
+        byte[] payload;
+        final String[] names = Payloads.names("p1", KEYS);
+        int next;
+
+        @Setup(Level.Trial)
+        public void payload() {
+            payload = Payloads.random(sizeBytes, 42);
+        }
+
+        String nextName() {
+            next = (next + 1) % KEYS;
+            return names[next];
+        }
+    }
+
+    /** The product: a checkpoint node in this JVM with 2 replica processes. */
+    @State(Scope.Benchmark)
+    public static class Product {
+        @Param({"memory", "disk-none"})
+        public String storage;
+        /**
+         * {@code cluster}: the node with 2 replica processes, R = 2 (the target's set-up).
+         * {@code alone}: a diagnostic: the same node with no replica and R = 0, so no replication
+         * work competes with the writer for the cores.
+         */
+        @Param({"cluster"})
+        public String replication;
+        LoopbackCluster cluster;
+        CheckpointService service;
+
+        @Setup(Level.Trial)
+        public void start() {
+            LoopbackCluster.Spec spec = LoopbackCluster.Spec.defaults().storage(storage);
+            cluster = LoopbackCluster.start("alone".equals(replication) ? spec.alone() : spec);
+            service = cluster.service();
+            System.out.println("P1 product on " + cluster);
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            System.out.println("P1 replicator backlog at the end: " + service.replicator().backlog());
+            cluster.close();
+        }
+    }
+
+    /** The Infinispan baseline: a raw DIST_SYNC cache on the same kind of cluster. */
+    @State(Scope.Benchmark)
+    public static class RawInfinispan {
+        @Param({"2"})
+        public int numOwners;
+        LoopbackCluster cluster;
+        Cache<String, byte[]> cache;
+
+        @Setup(Level.Trial)
+        public void start() {
+            cluster = LoopbackCluster.start(LoopbackCluster.Spec.defaults());
+            cache = cluster.rawCache(numOwners);
+            System.out.println("P1 baseline: raw DIST_SYNC cache, numOwners " + numOwners + ", on " + cluster);
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            cluster.close();
+        }
+    }
+
+    /** The shared-storage baseline. */
+    @State(Scope.Benchmark)
+    public static class Postgres {
+        PostgresBaseline database;
+        long version;
+
+        @Setup(Level.Trial)
+        public void connect() {
+            database = PostgresBaseline.connect();
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            database.close();
+        }
+    }
+
+    @Benchmark
+    public long checkpointWrite(Product product, Sized sized) {
+        return product.service.write(LoopbackCluster.NAMESPACE, sized.nextName(), sized.payload);
+    }
+
+    /**
+     * Reference, not a baseline: the work no checkpoint write can skip, one defensive copy of the
+     * caller's array and its CRC32C (G7). The product's write minus this is its own overhead.
+     */
+    @Benchmark
+    public int floorCopyAndChecksum(Sized sized) {
+        byte[] copy = sized.payload.clone();
+        return Checksums.crc32c(copy) ^ copy.length;
+    }
+
+    @Benchmark
+    public byte[] infinispanPut(RawInfinispan raw, Sized sized) {
+        return raw.cache.put(sized.nextName(), sized.payload);
+    }
+
+    @Benchmark
+    public long postgresUpsert(Postgres postgres, Sized sized) {
+        postgres.database.upsert(sized.nextName(), ++postgres.version, sized.payload);
+        return postgres.version;
+    }
+}

@@ -200,6 +200,9 @@ public final class CheckpointService implements AutoCloseable {
                     record.filter(SegmentRecord::hasData).ifPresent(old -> Replicator.removeChunks(replicas, key, old));
                     return true;
                 }
+                // The record changed under us (a publish or a rebalance while a node joins): let it
+                // settle before deciding again, as load does.
+                pauseBeforeRetry(attempt);
             }
             throw new CheckpointException("segment '" + name + "' is being changed by other nodes too often to delete it now; retry");
         } catch (ClusterUnavailableException e) {
@@ -228,6 +231,15 @@ public final class CheckpointService implements AutoCloseable {
         closed = true;
         replicator.stop();
         store.close();
+    }
+
+    private static void pauseBeforeRetry(int attempt) {
+        try {
+            Thread.sleep(Math.min(500, 10L << attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CheckpointException("interrupted while deleting", e);
+        }
     }
 
     private void ensureOpen() {

@@ -81,7 +81,7 @@ public class RestoreBenchmark {
             int chunks = Chunks.count(sizeBytes);
             rawKeys = new ChunkKey[chunks];
             for (int i = 0; i < chunks; i++) {
-                rawKeys[i] = new ChunkKey(LoopbackCluster.NAMESPACE + "/p4-raw", 1, 1, i);
+                rawKeys[i] = new ChunkKey(LoopbackCluster.NAMESPACE + "/p4-raw", 1, "bench", 1, i);
                 int from = i * Chunks.SIZE;
                 byte[] chunk = Arrays.copyOfRange(payload, from, Math.min(payload.length, from + Chunks.SIZE));
                 chunkCache.putChunk(rawKeys[i], chunk);

@@ -9,12 +9,14 @@ import java.util.stream.Collectors;
 import org.infinispan.Cache;
 import org.infinispan.commons.CacheException;
 import org.infinispan.configuration.cache.CacheMode;
+import org.infinispan.conflict.MergePolicy;
 import org.infinispan.configuration.cache.ConfigurationBuilder;
 import org.infinispan.configuration.global.GlobalConfigurationBuilder;
 import org.infinispan.distribution.DistributionInfo;
 import org.infinispan.distribution.group.Grouper;
 import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.manager.impl.InternalCacheManager;
+import org.infinispan.partitionhandling.PartitionHandling;
 import org.infinispan.remoting.transport.Address;
 import org.infinispan.remoting.transport.Transport;
 import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
@@ -78,13 +80,21 @@ public final class ClusterNode implements AutoCloseable {
         global.transport().addProperty(JGroupsTransport.CONFIGURATION_STRING, JGroupsStack.xml(settings, keyHandle));
         DefaultCacheManager manager = new DefaultCacheManager(global.build(), false);
         try {
+            // Network splits (docs/RELIABILITY.md): both sides stay writable, so a node that lost
+            // its peers can still load and write (G4 needs that: a crash and a split look alike).
+            // When the views merge, records keep the lineage of the last take-over on every node
+            // and chunks keep every copy of either side: chunk keys never collide across lineages.
             manager.defineConfiguration(RECORDS, new ConfigurationBuilder()
                     .clustering().cacheMode(CacheMode.REPL_SYNC)
+                    .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES)
+                    .mergePolicy(new RecordMergePolicy())
                     .build());
             manager.defineConfiguration(CHUNKS, new ConfigurationBuilder()
                     .clustering().cacheMode(CacheMode.DIST_SYNC)
                     .hash().numOwners(replicaCount + 1).capacityFactor(settings.capacityFactor())
                     .groups().enabled(true).addGrouper(new SegmentGrouper())
+                    .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES)
+                    .mergePolicy(MergePolicy.PREFERRED_NON_NULL)
                     .build());
             manager.start();
             ClusterNode node = new ClusterNode(manager, nodeName);
@@ -250,7 +260,7 @@ public final class ClusterNode implements AutoCloseable {
          */
         private List<String> liveReadOwners(String key) {
             DistributionInfo distribution = chunks.getAdvancedCache().getDistributionManager()
-                    .getCacheTopology().getDistribution(new ChunkKey(key, 0, 0, 0).cacheKey());
+                    .getCacheTopology().getDistribution(new ChunkKey(key, 0, "", 0, 0).cacheKey());
             Set<Address> members = Set.copyOf(cacheManager.getMembers());
             return distribution.readOwners().stream()
                     .filter(members::contains)

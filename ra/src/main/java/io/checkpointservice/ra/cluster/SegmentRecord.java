@@ -21,16 +21,27 @@ import java.util.Objects;
  * @param origin the node that wrote the version
  * @param chunkSize bytes per chunk the data was cut into
  * @param deleted true for a tombstone: the segment was deleted at {@code version}
+ * @param dataWriter the node that published the version's chunks (under {@code dataEpoch}); part
+ *     of their keys, because after a network split two nodes may have published the same version
+ *     number under the same epoch (see {@link RecordMergePolicy})
  */
 public record SegmentRecord(long version, long dataEpoch, long epoch, String writer, long size,
-                            int checksum, Instant writtenAt, String origin, int chunkSize, boolean deleted) {
+                            int checksum, Instant writtenAt, String origin, int chunkSize, boolean deleted,
+                            String dataWriter) {
 
-    private static final String FORMAT = "1";
+    private static final String FORMAT = "2";
 
     public SegmentRecord {
         Objects.requireNonNull(writer);
         Objects.requireNonNull(writtenAt);
         Objects.requireNonNull(origin);
+        Objects.requireNonNull(dataWriter);
+    }
+
+    /** A record as its writer publishes it: the writer is the one who stored the chunks. */
+    public SegmentRecord(long version, long dataEpoch, long epoch, String writer, long size,
+                         int checksum, Instant writtenAt, String origin, int chunkSize, boolean deleted) {
+        this(version, dataEpoch, epoch, writer, size, checksum, writtenAt, origin, chunkSize, deleted, writer);
     }
 
     /** A claim of ownership for a segment the cluster holds no data of. */
@@ -54,7 +65,7 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
     /** @return the same record owned by {@code newWriter} under {@code newEpoch} */
     public SegmentRecord takenOverBy(String newWriter, long newEpoch) {
         return new SegmentRecord(version, dataEpoch, newEpoch, newWriter, size, checksum, writtenAt,
-                origin, chunkSize, deleted);
+                origin, chunkSize, deleted, dataWriter);
     }
 
     /** @return true when {@code node}, writing under {@code nodeEpoch}, has been fenced by this record */
@@ -66,7 +77,7 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
         return String.join("|", FORMAT, Long.toString(version), Long.toString(dataEpoch),
                 Long.toString(epoch), Long.toString(size), Integer.toString(checksum),
                 Long.toString(writtenAt.toEpochMilli()), Integer.toString(chunkSize),
-                deleted ? "D" : "L", writer, origin);
+                deleted ? "D" : "L", writer, origin, dataWriter);
     }
 
     static SegmentRecord decode(String encoded) {
@@ -74,11 +85,11 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
             return null;
         }
         String[] f = encoded.split("\\|", -1);
-        if (f.length != 11 || !FORMAT.equals(f[0])) {
+        if (f.length != 12 || !FORMAT.equals(f[0])) {
             throw new IllegalStateException("unknown segment record format: " + encoded);
         }
         return new SegmentRecord(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), f[9],
                 Long.parseLong(f[4]), Integer.parseInt(f[5]), Instant.ofEpochMilli(Long.parseLong(f[6])),
-                f[10], Integer.parseInt(f[7]), "D".equals(f[8]));
+                f[10], Integer.parseInt(f[7]), "D".equals(f[8]), f[11]);
     }
 }

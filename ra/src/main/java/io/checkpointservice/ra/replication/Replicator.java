@@ -250,14 +250,14 @@ public final class Replicator {
             int from = i * Chunks.SIZE;
             int to = Math.min(data.length, from + Chunks.SIZE);
             byte[] chunk = count == 1 ? data : Arrays.copyOfRange(data, from, to);
-            replicas.putChunk(new ChunkKey(key, epoch, segment.metadata().version(), i), chunk);
+            replicas.putChunk(new ChunkKey(key, epoch, nodeName, segment.metadata().version(), i), chunk);
         }
     }
 
     /** Removes the chunks a record points at; a chunk already gone is fine. */
     public static void removeChunks(ReplicaStore replicas, String key, SegmentRecord record) {
         for (int i = 0; i < record.chunkCount(); i++) {
-            replicas.removeChunk(new ChunkKey(key, record.dataEpoch(), record.version(), i));
+            replicas.removeChunk(ChunkKey.of(key, record, i));
         }
     }
 

@@ -148,9 +148,15 @@ public final class SegmentLoader {
         }
     }
 
+    /**
+     * The local copy is the record's version only if it is the same version of the same writer's
+     * bytes: after a network split the losing side's writer may hold a copy with the very version
+     * number the winning lineage published (see RecordMergePolicy), so the number alone is not
+     * the identity.
+     */
     private static boolean sameVersion(SegmentMetadata local, SegmentRecord record) {
         return local.version() == record.version() && local.size() == record.size()
-                && local.checksum() == record.checksum();
+                && local.checksum() == record.checksum() && local.originNode().equals(record.origin());
     }
 
     /** @return the local copy, or empty when it was corrupt (and is now quarantined) */
@@ -170,7 +176,7 @@ public final class SegmentLoader {
         int offset = 0;
         try {
             for (int i = 0; i < count; i++) {
-                byte[] chunk = replicas.getChunk(new ChunkKey(key, record.dataEpoch(), record.version(), i));
+                byte[] chunk = replicas.getChunk(ChunkKey.of(key, record, i));
                 if (chunk == null) {
                     throw new SegmentUnavailableException("segment '" + name + "' v" + record.version()
                             + " exists, but no replica holding it is reachable now (chunk " + i + " of "

@@ -147,7 +147,7 @@ class ClusterSecurityTest {
 
         for (ClusterNode outsider : List.of(wrongSecret, noSecret)) {
             assertTrue(outsider.directory().get(key).isEmpty(), outsider.nodeName() + " sees no record");
-            assertNull(outsider.replicas().getChunk(new ChunkKey(key, record.dataEpoch(), version, 0)),
+            assertNull(outsider.replicas().getChunk(ChunkKey.of(key, record, 0)),
                     outsider.nodeName() + " reads no chunk");
             // It has met no member, so it cannot even claim the segment is absent: it loads nothing.
             assertThrows(SegmentUnavailableException.class, () -> service(outsider).load(NS, "job"),

@@ -7,10 +7,12 @@ import io.checkpointservice.api.InvalidSegmentNameException;
 import io.checkpointservice.api.SegmentTooLargeException;
 import io.checkpointservice.api.SegmentUnavailableException;
 import io.checkpointservice.api.StaleWriterException;
+import io.checkpointservice.ra.cluster.SegmentRecord;
 import io.checkpointservice.ra.config.AdapterSettings;
 import io.checkpointservice.ra.config.ClusterSettings;
 import io.checkpointservice.ra.service.CheckpointNode;
 import io.checkpointservice.ra.service.CheckpointService;
+import io.checkpointservice.ra.service.SegmentKey;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -22,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,6 +48,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code POST /await?name=&version=&timeoutMs=}: 200 {@code replicated=true|false}</li>
  *   <li>{@code POST /delete?name=}: 200 {@code deleted=true|false}</li>
  *   <li>{@code GET /members}: 200 {@code members=a,b,c}, {@code count}</li>
+ *   <li>{@code GET /record?name=}: this node's copy of the cluster record: 200 {@code version, epoch,
+ *       writer, dataEpoch, dataWriter, checksum, deleted}; 404 when it has none</li>
+ *   <li>{@code POST /partition?from=a,b}: drop every cluster message from those members (a network
+ *       split, see {@link ChannelSplitter}); {@code POST /heal}: let them through again</li>
  * </ul>
  * Failures: 409 {@link StaleWriterException}, 503 {@link SegmentUnavailableException}, 400 bad
  * input, 500 anything else; with {@code exception} (class name) and {@code message}.
@@ -110,6 +117,31 @@ public final class AppNodeMain {
             Map<String, String> reply = new LinkedHashMap<>();
             reply.put("members", String.join(",", node.cluster().members()));
             reply.put("count", Integer.toString(node.cluster().members().size()));
+            return reply;
+        }));
+        ChannelSplitter splitter = new ChannelSplitter(node.cluster());
+        server.createContext("/partition", exchange -> handle(exchange, q -> {
+            try {
+                return Map.of("ignored", String.join(",", splitter.isolateFrom(Set.of(q.get("from").split(",")))));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot split: " + e, e);
+            }
+        }));
+        server.createContext("/heal", exchange -> handle(exchange, q -> {
+            splitter.heal();
+            return Map.of("healed", "true");
+        }));
+        server.createContext("/record", exchange -> handle(exchange, q -> {
+            SegmentRecord record = node.cluster().directory().get(new SegmentKey(ns(q), q.get("name")).key())
+                    .orElseThrow(Absent::new);
+            Map<String, String> reply = new LinkedHashMap<>();
+            reply.put("version", Long.toString(record.version()));
+            reply.put("epoch", Long.toString(record.epoch()));
+            reply.put("writer", record.writer());
+            reply.put("dataEpoch", Long.toString(record.dataEpoch()));
+            reply.put("dataWriter", record.dataWriter());
+            reply.put("checksum", Integer.toString(record.checksum()));
+            reply.put("deleted", Boolean.toString(record.deleted()));
             return reply;
         }));
         server.start();

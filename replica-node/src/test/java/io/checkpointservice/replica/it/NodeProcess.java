@@ -117,6 +117,21 @@ public final class NodeProcess extends ClusterProcess {
         return members == null || members.isEmpty() ? List.of() : Arrays.asList(members.split(","));
     }
 
+    /** Drops every cluster message from the named members (a network split); see ChannelSplitter. */
+    public void partitionFrom(String... members) {
+        post("/partition", "from", String.join(",", members)).expectStatus(200, "partition of " + name());
+    }
+
+    /** Lets cluster messages from every member through again. */
+    public void heal() {
+        post("/heal").expectStatus(200, "heal of " + name());
+    }
+
+    /** This node's copy of the segment's cluster record: 200 with its fields, 404 when it has none. */
+    public Reply record(String name) {
+        return send("/record", HttpRequest.BodyPublishers.noBody(), Duration.ofSeconds(10), "name", name);
+    }
+
     private Reply post(String path, String... params) {
         return send(path, HttpRequest.BodyPublishers.noBody(), Duration.ofSeconds(120), params);
     }

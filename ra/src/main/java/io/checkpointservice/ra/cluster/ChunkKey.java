@@ -24,6 +24,43 @@ public record ChunkKey(String segmentKey, long epoch, String writer, long versio
         return segmentKey + GROUP_END + epoch + ':' + version + ':' + index + ':' + writer;
     }
 
+    /**
+     * @return the chunk a cache key names, or null when it is not in {@link #cacheKey()}'s form
+     */
+    static ChunkKey parse(String cacheKey) {
+        int end = cacheKey.indexOf(GROUP_END);
+        String[] f = end < 0 ? new String[0] : cacheKey.substring(end + 1).split(":", 4);
+        if (f.length != 4) {
+            return null;
+        }
+        try {
+            return new ChunkKey(cacheKey.substring(0, end), Long.parseLong(f[0]), f[3], Long.parseLong(f[1]),
+                    Integer.parseInt(f[2]));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
+     * @param record the segment's current record
+     * @return true when no record can ever point at this chunk again: it is not the record's data,
+     *     and it was stored under an epoch the record has moved past, or under the record's epoch by
+     *     another node (the loser of a take-over made on both sides of a network split), or it is a
+     *     version of the current writer that the record has already passed. A chunk of a version
+     *     still being published (above the record's, by its writer) is never abandoned.
+     */
+    public boolean isAbandonedUnder(SegmentRecord record) {
+        boolean current = record.hasData() && epoch == record.dataEpoch() && version == record.version()
+                && writer.equals(record.dataWriter());
+        if (current) {
+            return false;
+        }
+        if (epoch < record.epoch()) {
+            return true;
+        }
+        return epoch == record.epoch() && (!writer.equals(record.writer()) || version <= record.version());
+    }
+
     /** @return the placement group of a cache key: its segment key */
     static String groupOf(String cacheKey) {
         int end = cacheKey.indexOf(GROUP_END);

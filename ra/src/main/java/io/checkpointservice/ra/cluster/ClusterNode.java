@@ -47,6 +47,7 @@ public final class ClusterNode implements AutoCloseable {
     private final Cache<String, String> records;
     private final Cache<String, byte[]> chunks;
     private final String nodeName;
+    private final AbandonedChunkSweeper sweeper;
     /** See {@link SegmentDirectory#isInformed()}; starts true when no other host is configured. */
     private volatile boolean informed;
 
@@ -55,6 +56,8 @@ public final class ClusterNode implements AutoCloseable {
         this.nodeName = nodeName;
         this.records = cacheManager.getCache(RECORDS);
         this.chunks = cacheManager.getCache(CHUNKS);
+        this.sweeper = new AbandonedChunkSweeper(chunks, key -> SegmentRecord.decode(records.get(key)));
+        cacheManager.addListener(sweeper);
     }
 
     /**
@@ -178,6 +181,7 @@ public final class ClusterNode implements AutoCloseable {
     /** Leaves the cluster; the other members take over this node's copies. */
     @Override
     public void close() {
+        sweeper.close();
         cacheManager.stop();
     }
 

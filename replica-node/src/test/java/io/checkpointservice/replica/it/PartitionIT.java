@@ -4,11 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.checkpointservice.api.StaleWriterException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,6 +32,7 @@ class PartitionIT extends ClusterTestBase {
 
     private static final String SEGMENT = "state";
     private static final Duration SPLIT_TIMEOUT = Duration.ofSeconds(120);
+    private static final Pattern SWEPT = Pattern.compile("removed (\\d+) abandoned chunks");
 
     /**
      * A keeps writing on its side (and so holds a local copy with a higher version number than
@@ -80,9 +87,10 @@ class PartitionIT extends ClusterTestBase {
         }
         assertFailure(a.tryWrite(SEGMENT, Payloads.Expected.of(100_000, 103)), 409, StaleWriterException.class,
                 "write on A, the old writer, after the merge");
-        assertLoads(c, SEGMENT, bv2, bNewest, "B");
-        assertLoads(a, SEGMENT, bv2, bNewest, "B"); // never its own higher-numbered local copy
-        assertLoads(d, SEGMENT, bv2, bNewest, "B");
+        assertLoadsEventually(c, bv2, bNewest, "B");
+        assertLoadsEventually(a, bv2, bNewest, "B"); // never its own higher-numbered local copy
+        assertLoadsEventually(d, bv2, bNewest, "B");
+        awaitSwept(1, nodes); // A's last version on its side: one chunk no record points at any more
         System.out.println("partition: A wrote up to v" + aFinal + " on its side, B took over (epoch " + bEpoch
                 + ") and wrote v" + bv1 + ", v" + bv2 + "; after the merge every node loads B's v" + bv2);
     }
@@ -133,9 +141,10 @@ class PartitionIT extends ClusterTestBase {
                 "write on B, the losing side's writer, after the merge");
         assertFailure(a.tryWrite(SEGMENT, Payloads.Expected.of(100_000, 2)), 409, StaleWriterException.class,
                 "write on A, the writer before the split");
-        assertLoads(d, SEGMENT, cv, cBytes, "C");
-        assertLoads(b, SEGMENT, cv, cBytes, "C"); // its own copy has the same number but other bytes
-        assertLoads(a, SEGMENT, cv, cBytes, "C");
+        assertLoadsEventually(d, cv, cBytes, "C");
+        assertLoadsEventually(b, cv, cBytes, "C"); // its own copy has the same number but other bytes
+        assertLoadsEventually(a, cv, cBytes, "C");
+        awaitSwept(2, nodes); // B's version: two chunks no record points at any more
         Payloads.Expected after = Payloads.Expected.of(200_000, 500);
         long next = a.write(SEGMENT, after); // A now owns it, having loaded last
         assertTrue(next > cv, () -> "versions go on increasing after the merge: v" + cv + " then v" + next);
@@ -176,6 +185,30 @@ class PartitionIT extends ClusterTestBase {
         }
     }
 
+    /**
+     * Waits until the nodes together have logged removing exactly {@code expected} chunks of the
+     * losing side (AbandonedChunkSweeper runs on every node, 15 s after a merge).
+     */
+    private static void awaitSwept(int expected, List<NodeProcess> nodes) {
+        long deadline = System.nanoTime() + SPLIT_TIMEOUT.toNanos();
+        int swept = 0;
+        while (swept < expected && System.nanoTime() < deadline) {
+            ClusterProcess.sleep(1_000);
+            swept = 0;
+            for (NodeProcess node : nodes) {
+                try {
+                    Matcher m = SWEPT.matcher(Files.readString(node.logFile(), StandardCharsets.UTF_8));
+                    while (m.find()) {
+                        swept += Integer.parseInt(m.group(1));
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        assertEquals(expected, swept, "abandoned chunks of the losing side removed after the merge (node logs)");
+    }
+
     /** Polls {@code node}'s copy of the record until it matches. */
     private static void awaitRecord(NodeProcess node, String what, Predicate<NodeProcess.Reply> matches) {
         long deadline = System.nanoTime() + SPLIT_TIMEOUT.toNanos();
@@ -191,8 +224,9 @@ class PartitionIT extends ClusterTestBase {
     }
 
     /**
-     * Loads until the side's topology has settled: right after a split a load may find its side
-     * still moving chunk owners (503, retry); anything else must be the expected version.
+     * Loads until the topology has settled: right after a split or a merge a load may find chunk
+     * owners still moving or conflict resolution still running (503, documented as retryable);
+     * anything else must be exactly the expected version and bytes.
      */
     private static void assertLoadsEventually(NodeProcess node, long version, Payloads.Expected bytes, String origin) {
         long deadline = System.nanoTime() + SPLIT_TIMEOUT.toNanos();

@@ -1,0 +1,71 @@
+package io.checkpointservice.ra.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** Chunk keys: their form, and which chunks no record can point at any more. */
+class ChunkKeyTest {
+
+    private static final String KEY = "ns/state";
+    private static final Instant T = Instant.parse("2026-11-23T12:00:00Z");
+
+    private static SegmentRecord published(long epoch, String writer, long version) {
+        return new SegmentRecord(version, epoch, epoch, writer, 3_000_000, 7, T, writer, 1 << 20, false);
+    }
+
+    @Test
+    void cacheKeyParsesBackToTheSameChunk() {
+        ChunkKey chunk = new ChunkKey(KEY, 4, "node-1.example", 17, 2);
+        assertEquals(chunk, ChunkKey.parse(chunk.cacheKey()));
+        assertNull(ChunkKey.parse("ns/state"), "no group end");
+        assertNull(ChunkKey.parse("ns/state#1:2:3"), "the old form, without the writer");
+        assertNull(ChunkKey.parse("ns/state#x:2:3:A"), "not a number");
+    }
+
+    @Test
+    void theRecordsOwnDataIsNeverAbandoned() {
+        SegmentRecord record = published(3, "B", 9);
+        for (int i = 0; i < record.chunkCount(); i++) {
+            assertFalse(ChunkKey.of(KEY, record, i).isAbandonedUnder(record));
+        }
+        SegmentRecord takenOver = record.takenOverBy("C", 4);
+        assertFalse(ChunkKey.of(KEY, record, 0).isAbandonedUnder(takenOver),
+                "after a take-over the new owner's record still points at the old writer's chunks");
+    }
+
+    @Test
+    void theLosingLineagesChunksAreAbandoned() {
+        SegmentRecord winner = published(3, "B", 9);
+        assertTrue(new ChunkKey(KEY, 2, "A", 12, 0).isAbandonedUnder(winner),
+                "the old writer's chunks under a lower epoch, even with a higher version");
+        assertTrue(new ChunkKey(KEY, 3, "C", 9, 0).isAbandonedUnder(winner),
+                "the other side's chunks under the same epoch and version (a tie the record lost)");
+        assertTrue(new ChunkKey(KEY, 3, "C", 11, 0).isAbandonedUnder(winner),
+                "the tie loser's chunks with a higher version");
+        assertTrue(new ChunkKey(KEY, 3, "B", 8, 0).isAbandonedUnder(winner),
+                "the winner's own previous version");
+    }
+
+    @Test
+    void chunksOfAVersionBeingPublishedAreKept() {
+        SegmentRecord record = published(3, "B", 9);
+        assertFalse(new ChunkKey(KEY, 3, "B", 10, 0).isAbandonedUnder(record),
+                "the owner's next version: stored before the record points at it");
+        assertFalse(new ChunkKey(KEY, 4, "D", 10, 0).isAbandonedUnder(record),
+                "a first write on a new node: published under epoch + 1 before its compare-and-set");
+    }
+
+    @Test
+    void aDeletedSegmentsChunksAreAbandoned() {
+        SegmentRecord tombstone = SegmentRecord.claim(3, "B", 9, T);
+        assertTrue(new ChunkKey(KEY, 3, "B", 9, 0).isAbandonedUnder(tombstone));
+        assertTrue(new ChunkKey(KEY, 2, "A", 9, 0).isAbandonedUnder(tombstone));
+        assertFalse(new ChunkKey(KEY, 3, "B", 10, 0).isAbandonedUnder(tombstone),
+                "a write after the delete, being published");
+    }
+}

@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.checkpointservice.it.Deployments;
 import io.checkpointservice.it.Nodes;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -168,6 +170,9 @@ class WriterKilledIT {
     @Test
     void segmentWrittenOnAIsLoadedOnBFromItsReplicaAfterSigkillOfA() throws Exception {
         timed("cluster of 2 formed", this::awaitTwoMemberCluster);
+        for (Nodes node : List.of(A, B)) {
+            assertClusterTrafficSealed(node);
+        }
 
         String name = "failover-it/writer-killed/" + UUID.randomUUID();
         byte[] state = randomBytes(SEGMENT_BYTES, 42L);
@@ -252,6 +257,25 @@ class WriterKilledIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * Both nodes run with the build's clusterSecretFile ({@code failover.cluster.args} in pom.xml),
+     * so this whole scenario runs over an encrypted, authenticated checkpoint cluster. The adapter
+     * says so when it joins; without that line the test would prove nothing about the secret.
+     */
+    private static void assertClusterTrafficSealed(Nodes node) {
+        String joined = "joined checkpoint cluster 'checkpoint-failover-it'";
+        String sealed = "traffic encrypted and authenticated";
+        try {
+            List<String> lines = Files.readAllLines(node.serverLog()).stream()
+                    .filter(line -> line.contains(joined)).toList();
+            assertTrue(!lines.isEmpty() && lines.stream().allMatch(line -> line.contains(sealed)),
+                    "expected " + node.qualifier() + "'s server.log to say it " + joined + " with '" + sealed
+                            + "' (clusterSecretFile set), got " + lines + logs());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + node.serverLog(), e);
         }
     }
 

@@ -10,7 +10,6 @@ import io.checkpointservice.api.SegmentTooLargeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,11 @@ public final class BadInputCases {
     private static final String CLOSED = "the connection is closed";
     private static final byte[] SOME_STATE = "state that must never be stored".getBytes(StandardCharsets.UTF_8);
 
+    private static final String DESTROYED = "the application server cleaned up its physical connection";
+
     private static final Map<String, BadInputCase> TABLE = new LinkedHashMap<>();
+    /** Rows that need a held connection whose physical connection WildFly destroyed first. */
+    private static final Map<String, BadInputCase> AFTER_DESTROY = new LinkedHashMap<>();
 
     static {
         // ---- invalid names on write: rejected before anything is stored --------------------
@@ -191,12 +194,32 @@ public final class BadInputCases {
         });
     }
 
+    static {
+        // ---- a handle whose physical connection the pool destroyed (flush-all-connection-in-pool)
+        afterDestroy("destroyed physical connection: write", c -> thrown(IllegalStateException.class, DESTROYED,
+                () -> c.heldConnection().write(c.scratchName("destroyed-write"), SOME_STATE)));
+        afterDestroy("destroyed physical connection: write over a victim", c -> thrown(IllegalStateException.class,
+                DESTROYED, () -> c.heldConnection().write(Victims.SMALL, SOME_STATE)));
+        afterDestroy("destroyed physical connection: load", c -> thrown(IllegalStateException.class, DESTROYED,
+                () -> c.heldConnection().load(Victims.SMALL)));
+        afterDestroy("destroyed physical connection: delete of a victim", c -> thrown(IllegalStateException.class,
+                DESTROYED, () -> c.heldConnection().delete(Victims.SMALL)));
+        afterDestroy("destroyed physical connection: awaitReplicated", c -> thrown(IllegalStateException.class,
+                DESTROYED, () -> c.heldConnection().awaitReplicated(Victims.SMALL, 1, Duration.ZERO)));
+    }
+
     private BadInputCases() {
     }
 
-    /** @return every row, in table order */
-    public static Map<String, BadInputCase> table() {
-        return Collections.unmodifiableMap(TABLE);
+    /** @return the row named {@code name} of either list, or null */
+    public static BadInputCase row(String name) {
+        BadInputCase row = TABLE.get(name);
+        return row != null ? row : AFTER_DESTROY.get(name);
+    }
+
+    /** @return the names of the rows that run after the pool destroyed a held connection's physical connection */
+    public static List<String> namesAfterDestroy() {
+        return List.copyOf(AFTER_DESTROY.keySet());
     }
 
     /** @return the names of the rows, for the parameterized test on the client */
@@ -206,6 +229,12 @@ public final class BadInputCases {
 
     private static void invalidWrite(String name, String segmentName, String messagePart) {
         add(name, c -> thrown(InvalidSegmentNameException.class, messagePart, () -> c.connection().write(segmentName, SOME_STATE)));
+    }
+
+    private static void afterDestroy(String name, BadInputCase.Body body) {
+        if (TABLE.containsKey(name) || AFTER_DESTROY.putIfAbsent(name, new BadInputCase(name, body)) != null) {
+            throw new IllegalStateException("two rows named '" + name + "'");
+        }
     }
 
     private static void add(String name, BadInputCase.Body body) {

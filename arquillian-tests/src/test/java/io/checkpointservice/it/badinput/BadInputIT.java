@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.as.controller.client.ModelControllerClient;
+import org.jboss.dmr.ModelNode;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
@@ -49,13 +51,22 @@ class BadInputIT {
     @Deployment(name = "bad-input-app", order = 2, testable = false)
     static WebArchive application() {
         return Deployments.applicationWar(CONTEXT + ".war")
-                .addClasses(BadInputServlet.class, BadInputCase.class, BadInputCase.Body.class, BadInputCases.class,
+                .addClasses(BadInputServlet.class, HeldConnectionServlet.class, BadInputCase.class, BadInputCase.Body.class, BadInputCases.class,
                         CaseContext.class, ConcurrentClose.class, Expect.class, Expect.Call.class, StorageSnapshot.class,
                         Victims.class, Victims.Victim.class);
     }
 
+    /** The pool of java:/eis/checkpoint as WildFly's management model shows an ironjacamar.xml activation. */
+    private static final String POOL_ADDRESS = "/deployment=" + Deployments.RAR_NAME + "/subsystem=resource-adapters"
+            + "/ironjacamar=ironjacamar/resource-adapter=" + Deployments.RAR_NAME
+            + "/connection-definitions=" + Deployments.CONNECTION_FACTORY_JNDI;
+
     static List<String> rows() {
         return BadInputCases.names();
+    }
+
+    static List<String> rowsAfterDestroy() {
+        return BadInputCases.namesAfterDestroy();
     }
 
     @Test
@@ -66,11 +77,51 @@ class BadInputIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
     void rejectedCleanlyAndNothingStoredIsHarmed(String row) throws Exception {
-        URI uri = URI.create("http://127.0.0.1:" + Nodes.NODE_1.httpPort() + "/" + CONTEXT + "/cases?name="
+        runRow(row);
+    }
+
+    /**
+     * A handle held open across requests while WildFly destroys every physical connection of the
+     * pool ({@code flush-all-connection-in-pool}, in use or not): the handle must then refuse
+     * every call with IllegalStateException, as a closed one does.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rowsAfterDestroy")
+    void handleOfDestroyedPhysicalConnectionIsRefused(String row) throws Exception {
+        HttpRequest hold = HttpRequest.newBuilder(URI.create(base() + "/hold")).timeout(TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        HttpResponse<String> held = http.send(hold, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, held.statusCode(), () -> "POST /hold: " + held.body());
+
+        ModelNode flush = new ModelNode();
+        flush.get("operation").set("flush-all-connection-in-pool");
+        ModelNode address = flush.get("address");
+        address.add("deployment", Deployments.RAR_NAME);
+        address.add("subsystem", "resource-adapters");
+        address.add("ironjacamar", "ironjacamar");
+        address.add("resource-adapter", Deployments.RAR_NAME);
+        address.add("connection-definitions", Deployments.CONNECTION_FACTORY_JNDI);
+        ModelNode result;
+        // Local authentication: the management client runs on the server's host, as jboss-cli does.
+        try (ModelControllerClient management = ModelControllerClient.Factory.create(
+                "remote+http", "127.0.0.1", Nodes.NODE_1.managementPort())) {
+            result = management.execute(flush);
+        }
+        assertEquals("success", result.get("outcome").asString(), () -> POOL_ADDRESS + ":flush-all-connection-in-pool: " + result);
+
+        runRow(row);
+    }
+
+    private void runRow(String row) throws Exception {
+        URI uri = URI.create(base() + "/cases?name="
                 + URLEncoder.encode(row, StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).POST(HttpRequest.BodyPublishers.noBody()).build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), () -> "row '" + row + "' on node-1: " + response.body());
         assertEquals("passed", response.body(), "expected the row's answer");
+    }
+
+    private static String base() {
+        return "http://127.0.0.1:" + Nodes.NODE_1.httpPort() + "/" + CONTEXT;
     }
 }

@@ -36,7 +36,7 @@ public class BadInputServlet extends HttpServlet {
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String name = request.getParameter("name");
-        BadInputCase row = BadInputCases.table().get(name);
+        BadInputCase row = BadInputCases.row(name);
         if (row == null) {
             answer(response, HttpServletResponse.SC_NOT_FOUND, "no row named '" + name + "'");
             return;

@@ -44,6 +44,14 @@ public final class CaseContext {
         return connection;
     }
 
+    /**
+     * @return the connection {@link HeldConnectionServlet} opened in an earlier request, whose
+     *     physical connection the client had WildFly destroy since; closed after the row
+     */
+    public CheckpointConnection heldConnection() {
+        return track(HeldConnectionServlet.take());
+    }
+
     /** @return the segments stored before the row */
     public Victims victims() {
         return victims;

@@ -68,6 +68,12 @@ class WriterKilledIT {
     private static final String A_APP = "node-3-failover-app";
     private static final String B_ADAPTER = "node-4-checkpoint-ra";
     private static final String B_APP = "node-4-failover-app";
+    /** A peer without the cluster secret, started at the end: it must not get into A and B's cluster. */
+    private static final Nodes C = Nodes.NODE_2;
+    private static final String C_ADAPTER = "node-2-checkpoint-ra";
+    private static final String C_APP = "node-2-failover-app";
+    /** How long C's and B's probes may wait for a replica that must never come. */
+    private static final Duration OUTSIDER_PROBE_TIMEOUT = Duration.ofSeconds(8);
 
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(30);
@@ -103,6 +109,18 @@ class WriterKilledIT {
         return application();
     }
 
+    @Deployment(name = C_ADAPTER, order = 5, managed = false, testable = false)
+    @TargetsContainer("node-2")
+    static ResourceAdapterArchive adapterOnC() {
+        return Deployments.checkpointAdapter();
+    }
+
+    @Deployment(name = C_APP, order = 6, managed = false, testable = false)
+    @TargetsContainer("node-2")
+    static WebArchive applicationOnC() {
+        return application();
+    }
+
     private static WebArchive application() {
         return Deployments.applicationWar(APP_CONTEXT + ".war").addClass(FailoverSegmentServlet.class);
     }
@@ -121,7 +139,7 @@ class WriterKilledIT {
 
     @BeforeEach
     void startBothNodesAndDeploy() {
-        for (Nodes node : List.of(A, B)) {
+        for (Nodes node : List.of(A, B, C)) {
             assertEquals(List.of(), node.serverProcesses().stream().map(ProcessHandle::pid).toList(),
                     "expected no " + node.qualifier() + " server process before the test (pids)");
         }
@@ -132,7 +150,7 @@ class WriterKilledIT {
     @AfterEach
     void undeployAndStopBothNodes() {
         List<String> problems = new ArrayList<>();
-        for (Nodes node : List.of(B, A)) {
+        for (Nodes node : List.of(C, B, A)) {
             List<String> names = deployed.getOrDefault(node, List.of());
             if (controller.isStarted(node.qualifier())) {
                 for (int i = names.size() - 1; i >= 0; i--) {
@@ -165,6 +183,7 @@ class WriterKilledIT {
         // Last resort when a test or its cleanup failed half-way: never leave a JVM running.
         A.killServerProcesses(KILL_TIMEOUT);
         B.killServerProcesses(KILL_TIMEOUT);
+        C.killServerProcesses(KILL_TIMEOUT);
     }
 
     @Test
@@ -220,6 +239,46 @@ class WriterKilledIT {
         long next = put(B, name, new byte[] {7});
         assertTrue(next > version, "expected the first write on " + B.qualifier() + " after the failover to return a "
                 + "version greater than " + version + ", got " + next);
+
+        timed("peer without the secret kept out", this::peerWithoutTheSecretStaysOut);
+    }
+
+    /**
+     * C (node-2) runs the adapter with the failover cluster's name and hosts but without the
+     * secret ({@code failover.unsecured.peer.args} in pom.xml). Its clear-text discovery reaches B,
+     * which only accepts sealed messages: neither side may count the other as a member. With R = 1,
+     * a probe written on either then never reaches R replicas.
+     */
+    private void peerWithoutTheSecretStaysOut() {
+        String args = System.getProperty("failover.unsecured.peer.args");
+        assertTrue(args != null && !args.isBlank(), "expected system property failover.unsecured.peer.args (pom.xml)");
+        List<String> names = deployed.computeIfAbsent(C, n -> new ArrayList<>());
+        controller.start(C.qualifier(), C.startConfig(args));
+        deployer.deploy(C_ADAPTER);
+        names.add(C_ADAPTER);
+        deployer.deploy(C_APP);
+        names.add(C_APP);
+        try {
+            String probe = "failover-it/outsider-probe/" + UUID.randomUUID();
+            long onC = put(C, probe, new byte[] {1});
+            assertFalse(awaitReplicated(C, probe, onC, OUTSIDER_PROBE_TIMEOUT), "expected " + C.qualifier()
+                    + " (no cluster secret) to find no replica for its probe: it must not have joined " + B.qualifier()
+                    + "'s secured cluster" + logs());
+            long onB = put(B, probe, new byte[] {2});
+            assertFalse(awaitReplicated(B, probe, onB, OUTSIDER_PROBE_TIMEOUT), "expected " + B.qualifier()
+                    + " (the only secured node left) to find no replica for its probe: it must not have admitted "
+                    + C.qualifier() + ", which has no cluster secret" + logs());
+        } catch (IOException e) {
+            throw new UncheckedIOException("HTTP to " + C.qualifier() + " or " + B.qualifier() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        String joined = "joined checkpoint cluster 'checkpoint-failover-it'";
+        List<String> lines = C.serverLogTail(5000).lines().filter(line -> line.contains(joined)).toList();
+        assertTrue(lines.size() == 1 && lines.get(0).contains("traffic in clear") && lines.get(0).contains("members [node-2]"),
+                "expected " + C.qualifier() + "'s server.log to say once that it " + joined + " in clear and alone, got "
+                        + lines + logs());
     }
 
     // ----------------------------------------------------------------------------------------
@@ -363,7 +422,7 @@ class WriterKilledIT {
 
     /** @return the tails of both server logs, for failure messages */
     private static String logs() {
-        return List.of(A, B).stream()
+        return List.of(A, B, C).stream()
                 .map(n -> "\n--- " + n.serverLog() + " (tail) ---\n" + n.serverLogTail(40))
                 .collect(Collectors.joining());
     }

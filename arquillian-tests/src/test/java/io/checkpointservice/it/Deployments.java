@@ -66,7 +66,8 @@ public final class Deployments {
      * {@code default} as in the product, and {@value #OTHER_CONNECTION_FACTORY_JNDI} with
      * namespace {@code other}, both connection definitions of the one adapter instance. (A
      * resource-adapters subsystem entry for the archive would be a second activation: WildFly
-     * would create a second ResourceAdapter, i.e. a second checkpoint node in the same JVM.)
+     * creates a second ResourceAdapter, i.e. a second checkpoint node in the same JVM, which fails
+     * to bind the cluster port and rolls the whole deployment back.)
      *
      * @return an archive named {@value #RAR_NAME}, so applications depend on it as usual
      */

@@ -32,7 +32,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ({@link Deployments#checkpointAdapterWithSecondNamespace()}). Each row runs inside the server in
  * {@link BadInputServlet}, which checks the row's exception (type and message) and, around it,
  * that the victims keep version and bytes and that the storage directory is unchanged. The client
- * only names the row and reports the server's answer.
+ * only names the row and reports the server's answer; for the rows about a destroyed physical
+ * connection it first has the server hold a connection open and then flushes the pool through
+ * WildFly's management API.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -51,8 +53,9 @@ class BadInputIT {
     @Deployment(name = "bad-input-app", order = 2, testable = false)
     static WebArchive application() {
         return Deployments.applicationWar(CONTEXT + ".war")
-                .addClasses(BadInputServlet.class, HeldConnectionServlet.class, BadInputCase.class, BadInputCase.Body.class, BadInputCases.class,
-                        CaseContext.class, ConcurrentClose.class, Expect.class, Expect.Call.class, StorageSnapshot.class,
+                .addClasses(BadInputServlet.class, HeldConnectionServlet.class, BadInputCase.class,
+                        BadInputCase.Body.class, BadInputCases.class, CaseContext.class, ConcurrentClose.class,
+                        Expect.class, Expect.Call.class, StorageSnapshot.class,
                         Victims.class, Victims.Victim.class);
     }
 

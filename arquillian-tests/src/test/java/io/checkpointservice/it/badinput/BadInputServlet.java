@@ -74,6 +74,19 @@ public class BadInputServlet extends HttpServlet {
         }
     }
 
+    /** At undeploy (the adapter is still there: the war goes first): leaves no victim on node-1. */
+    @Override
+    public synchronized void destroy() {
+        if (victims != null) {
+            try {
+                victims.deleteAll();
+            } catch (RuntimeException e) {
+                log("cannot delete the bad-input victims", e);
+            }
+            victims = null;
+        }
+    }
+
     /** Stored once per deployment: the first row to run writes them. */
     private synchronized Victims victims() {
         if (victims == null) {

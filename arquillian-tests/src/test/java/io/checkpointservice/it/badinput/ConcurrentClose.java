@@ -70,6 +70,7 @@ final class ConcurrentClose {
             Thread.sleep(100); // let every thread complete some calls before the close
             shared.close();
 
+            int completed = 0;
             for (int i = 0; i < THREADS; i++) {
                 Outcome outcome;
                 try {
@@ -79,7 +80,10 @@ final class ConcurrentClose {
                 }
                 that(outcome.problem == null, "thread " + i + ": " + outcome.problem);
                 checkStored(context, names.get(i), outcome);
+                completed += outcome.completedCalls;
             }
+            // Otherwise the close came before any call and the row raced nothing.
+            that(completed > 0, "expected some calls to complete before the close, none did");
         } finally {
             pool.shutdownNow();
         }

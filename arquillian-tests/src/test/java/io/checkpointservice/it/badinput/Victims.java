@@ -73,6 +73,15 @@ public final class Victims {
         return changes;
     }
 
+    /** Deletes every victim; the test leaves nothing behind on node-1. */
+    void deleteAll() {
+        for (Victim victim : all) {
+            try (CheckpointConnection connection = (victim.other() ? otherFactory : defaultFactory).getConnection()) {
+                connection.delete(victim.name());
+            }
+        }
+    }
+
     private void write(boolean other, String name, byte[] state) {
         try (CheckpointConnection connection = (other ? otherFactory : defaultFactory).getConnection()) {
             all.add(new Victim(other, name, connection.write(name, state), state));

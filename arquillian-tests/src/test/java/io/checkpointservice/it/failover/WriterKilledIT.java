@@ -51,6 +51,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * HTTP and kills A's server JVM by its pid (SIGKILL: no shutdown hook, no graceful leave, no last
  * replication).
  *
+ * <p>The cluster runs with a cluster secret ({@code clusterSecretFile}, written by the build): the
+ * test checks that both nodes say their traffic is encrypted and authenticated, so the whole
+ * scenario is also the end-to-end test of a secured cluster on WildFly. At the end a third node,
+ * C (node-2), starts with the same cluster name and hosts but without the secret, and must stay
+ * out: neither C nor B finds a replica for a probe.
+ *
  * <p>Not asserted: that B held no copy in its local store before the kill. The API has no way to
  * look into a node's local store without {@code load}, and a {@code load} on B would take the
  * segment over, which is not the scenario. It holds by construction: B is in memory mode and its

@@ -3,6 +3,7 @@ package io.checkpointservice.it;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.ClassLoaderAsset;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.JavaArchive;
@@ -54,6 +55,27 @@ public final class Deployments {
         return ShrinkWrap.create(ZipImporter.class, RAR_NAME)
                 .importFrom(rar.toFile())
                 .as(ResourceAdapterArchive.class);
+    }
+
+    /** The JNDI name of the second connection factory of {@link #checkpointAdapterWithSecondNamespace()}. */
+    public static final String OTHER_CONNECTION_FACTORY_JNDI = "java:/eis/checkpoint-other";
+
+    /**
+     * The built adapter with a test deployment plan ({@code ironjacamar-two-namespaces.xml} as
+     * its {@code META-INF/ironjacamar.xml}): {@value #CONNECTION_FACTORY_JNDI} with namespace
+     * {@code default} as in the product, and {@value #OTHER_CONNECTION_FACTORY_JNDI} with
+     * namespace {@code other}, both connection definitions of the one adapter instance. (A
+     * resource-adapters subsystem entry for the archive would be a second activation: WildFly
+     * creates a second ResourceAdapter, i.e. a second checkpoint node in the same JVM, which fails
+     * to bind the cluster port and rolls the whole deployment back.)
+     *
+     * @return an archive named {@value #RAR_NAME}, so applications depend on it as usual
+     */
+    public static ResourceAdapterArchive checkpointAdapterWithSecondNamespace() {
+        ResourceAdapterArchive rar = checkpointAdapter();
+        rar.delete("META-INF/ironjacamar.xml");
+        rar.add(new ClassLoaderAsset("ironjacamar-two-namespaces.xml"), "META-INF/ironjacamar.xml");
+        return rar;
     }
 
     /** @return the built checkpoint-api jar, as packed into the .rar */

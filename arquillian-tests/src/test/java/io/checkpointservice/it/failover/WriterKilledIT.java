@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.checkpointservice.it.Deployments;
 import io.checkpointservice.it.Nodes;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,6 +51,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * HTTP and kills A's server JVM by its pid (SIGKILL: no shutdown hook, no graceful leave, no last
  * replication).
  *
+ * <p>The cluster runs with a cluster secret ({@code clusterSecretFile}, written by the build): the
+ * test checks that both nodes say their traffic is encrypted and authenticated, so the whole
+ * scenario is also the end-to-end test of a secured cluster on WildFly. At the end a third node,
+ * C (node-2), starts with the same cluster name and hosts but without the secret, and must stay
+ * out: neither C nor B finds a replica for a probe.
+ *
  * <p>Not asserted: that B held no copy in its local store before the kill. The API has no way to
  * look into a node's local store without {@code load}, and a {@code load} on B would take the
  * segment over, which is not the scenario. It holds by construction: B is in memory mode and its
@@ -66,6 +74,12 @@ class WriterKilledIT {
     private static final String A_APP = "node-3-failover-app";
     private static final String B_ADAPTER = "node-4-checkpoint-ra";
     private static final String B_APP = "node-4-failover-app";
+    /** A peer without the cluster secret, started at the end: it must not get into A and B's cluster. */
+    private static final Nodes C = Nodes.NODE_2;
+    private static final String C_ADAPTER = "node-2-checkpoint-ra";
+    private static final String C_APP = "node-2-failover-app";
+    /** How long C's and B's probes may wait for a replica that must never come. */
+    private static final Duration OUTSIDER_PROBE_TIMEOUT = Duration.ofSeconds(8);
 
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(30);
@@ -101,6 +115,18 @@ class WriterKilledIT {
         return application();
     }
 
+    @Deployment(name = C_ADAPTER, order = 5, managed = false, testable = false)
+    @TargetsContainer("node-2")
+    static ResourceAdapterArchive adapterOnC() {
+        return Deployments.checkpointAdapter();
+    }
+
+    @Deployment(name = C_APP, order = 6, managed = false, testable = false)
+    @TargetsContainer("node-2")
+    static WebArchive applicationOnC() {
+        return application();
+    }
+
     private static WebArchive application() {
         return Deployments.applicationWar(APP_CONTEXT + ".war").addClass(FailoverSegmentServlet.class);
     }
@@ -119,7 +145,7 @@ class WriterKilledIT {
 
     @BeforeEach
     void startBothNodesAndDeploy() {
-        for (Nodes node : List.of(A, B)) {
+        for (Nodes node : List.of(A, B, C)) {
             assertEquals(List.of(), node.serverProcesses().stream().map(ProcessHandle::pid).toList(),
                     "expected no " + node.qualifier() + " server process before the test (pids)");
         }
@@ -130,7 +156,7 @@ class WriterKilledIT {
     @AfterEach
     void undeployAndStopBothNodes() {
         List<String> problems = new ArrayList<>();
-        for (Nodes node : List.of(B, A)) {
+        for (Nodes node : List.of(C, B, A)) {
             List<String> names = deployed.getOrDefault(node, List.of());
             if (controller.isStarted(node.qualifier())) {
                 for (int i = names.size() - 1; i >= 0; i--) {
@@ -163,11 +189,15 @@ class WriterKilledIT {
         // Last resort when a test or its cleanup failed half-way: never leave a JVM running.
         A.killServerProcesses(KILL_TIMEOUT);
         B.killServerProcesses(KILL_TIMEOUT);
+        C.killServerProcesses(KILL_TIMEOUT);
     }
 
     @Test
     void segmentWrittenOnAIsLoadedOnBFromItsReplicaAfterSigkillOfA() throws Exception {
         timed("cluster of 2 formed", this::awaitTwoMemberCluster);
+        for (Nodes node : List.of(A, B)) {
+            assertClusterTrafficSealed(node);
+        }
 
         String name = "failover-it/writer-killed/" + UUID.randomUUID();
         byte[] state = randomBytes(SEGMENT_BYTES, 42L);
@@ -215,6 +245,46 @@ class WriterKilledIT {
         long next = put(B, name, new byte[] {7});
         assertTrue(next > version, "expected the first write on " + B.qualifier() + " after the failover to return a "
                 + "version greater than " + version + ", got " + next);
+
+        timed("peer without the secret kept out", this::peerWithoutTheSecretStaysOut);
+    }
+
+    /**
+     * C (node-2) runs the adapter with the failover cluster's name and hosts but without the
+     * secret ({@code failover.unsecured.peer.args} in pom.xml). Its clear-text discovery reaches B,
+     * which only accepts sealed messages: neither side may count the other as a member. With R = 1,
+     * a probe written on either then never reaches R replicas.
+     */
+    private void peerWithoutTheSecretStaysOut() {
+        String args = System.getProperty("failover.unsecured.peer.args");
+        assertTrue(args != null && !args.isBlank(), "expected system property failover.unsecured.peer.args (pom.xml)");
+        List<String> names = deployed.computeIfAbsent(C, n -> new ArrayList<>());
+        controller.start(C.qualifier(), C.startConfig(args));
+        deployer.deploy(C_ADAPTER);
+        names.add(C_ADAPTER);
+        deployer.deploy(C_APP);
+        names.add(C_APP);
+        try {
+            String probe = "failover-it/outsider-probe/" + UUID.randomUUID();
+            long onC = put(C, probe, new byte[] {1});
+            assertFalse(awaitReplicated(C, probe, onC, OUTSIDER_PROBE_TIMEOUT), "expected " + C.qualifier()
+                    + " (no cluster secret) to find no replica for its probe: it must not have joined " + B.qualifier()
+                    + "'s secured cluster" + logs());
+            long onB = put(B, probe, new byte[] {2});
+            assertFalse(awaitReplicated(B, probe, onB, OUTSIDER_PROBE_TIMEOUT), "expected " + B.qualifier()
+                    + " (the only secured node left) to find no replica for its probe: it must not have admitted "
+                    + C.qualifier() + ", which has no cluster secret" + logs());
+        } catch (IOException e) {
+            throw new UncheckedIOException("HTTP to " + C.qualifier() + " or " + B.qualifier() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        String joined = "joined checkpoint cluster 'checkpoint-failover-it'";
+        List<String> lines = C.serverLogTail(5000).lines().filter(line -> line.contains(joined)).toList();
+        assertTrue(lines.size() == 1 && lines.get(0).contains("traffic in clear") && lines.get(0).contains("members [node-2]"),
+                "expected " + C.qualifier() + "'s server.log to say once that it " + joined + " in clear and alone, got "
+                        + lines + logs());
     }
 
     // ----------------------------------------------------------------------------------------
@@ -252,6 +322,25 @@ class WriterKilledIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * Both nodes run with the build's clusterSecretFile ({@code failover.cluster.args} in pom.xml),
+     * so this whole scenario runs over an encrypted, authenticated checkpoint cluster. The adapter
+     * says so when it joins; without that line the test would prove nothing about the secret.
+     */
+    private static void assertClusterTrafficSealed(Nodes node) {
+        String joined = "joined checkpoint cluster 'checkpoint-failover-it'";
+        String sealed = "traffic encrypted and authenticated";
+        try {
+            List<String> lines = Files.readAllLines(node.serverLog()).stream()
+                    .filter(line -> line.contains(joined)).toList();
+            assertTrue(!lines.isEmpty() && lines.stream().allMatch(line -> line.contains(sealed)),
+                    "expected " + node.qualifier() + "'s server.log to say it " + joined + " with '" + sealed
+                            + "' (clusterSecretFile set), got " + lines + logs());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + node.serverLog(), e);
         }
     }
 
@@ -339,7 +428,7 @@ class WriterKilledIT {
 
     /** @return the tails of both server logs, for failure messages */
     private static String logs() {
-        return List.of(A, B).stream()
+        return List.of(A, B, C).stream()
                 .map(n -> "\n--- " + n.serverLog() + " (tail) ---\n" + n.serverLogTail(40))
                 .collect(Collectors.joining());
     }

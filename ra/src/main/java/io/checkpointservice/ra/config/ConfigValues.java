@@ -20,7 +20,15 @@ public final class ConfigValues {
      *     neither is set or the result is blank
      */
     public static String resolve(String property, String configured) {
-        String value = System.getProperty(SYSTEM_PROPERTY_PREFIX + property, configured);
+        return trimmed(System.getProperty(SYSTEM_PROPERTY_PREFIX + property, configured));
+    }
+
+    /**
+     * @param configured a value from a descriptor; may be null
+     * @return the value trimmed, as every config value is; null when null or blank
+     */
+    public static String trimmed(String configured) {
+        String value = configured;
         if (value == null || value.isBlank()) {
             return null;
         }

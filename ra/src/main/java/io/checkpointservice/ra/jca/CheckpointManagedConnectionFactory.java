@@ -80,11 +80,15 @@ public class CheckpointManagedConnectionFactory implements ManagedConnectionFact
     }
 
     /**
-     * @return the namespace after the per-node system property, checked
+     * Unlike the adapter's settings, the namespace has no {@code -Dcheckpoint.namespace} override:
+     * a node-wide property would give every connection factory of the node the same namespace and
+     * silently join applications that their configuration keeps apart.
+     *
+     * @return the configured namespace, checked
      * @throws ResourceException when the configured namespace is invalid
      */
     String resolvedNamespace() throws ResourceException {
-        String value = ConfigValues.resolve("namespace", namespace);
+        String value = ConfigValues.trimmed(namespace);
         try {
             return SegmentNames.requireValidNamespace(value != null ? value : Defaults.NAMESPACE);
         } catch (InvalidSegmentNameException e) {

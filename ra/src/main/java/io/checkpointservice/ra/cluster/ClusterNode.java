@@ -4,6 +4,9 @@ import io.checkpointservice.ra.config.ClusterSettings;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.infinispan.Cache;
@@ -11,6 +14,7 @@ import org.infinispan.commons.CacheException;
 import org.infinispan.configuration.cache.CacheMode;
 import org.infinispan.configuration.cache.ConfigurationBuilder;
 import org.infinispan.configuration.global.GlobalConfigurationBuilder;
+import org.infinispan.context.Flag;
 import org.infinispan.distribution.DistributionInfo;
 import org.infinispan.distribution.group.Grouper;
 import org.infinispan.manager.DefaultCacheManager;
@@ -207,6 +211,38 @@ public final class ClusterNode implements AutoCloseable {
                 chunks.put(chunk.cacheKey(), data);
             } catch (CacheException e) {
                 throw new ClusterUnavailableException("cannot store chunk " + chunk.cacheKey() + ": " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * All puts in flight at once: the round trips to the owners overlap instead of adding up.
+         * The caller bounds how many chunks (and so how many bytes) one call carries.
+         */
+        @Override
+        public void putChunks(List<ChunkKey> keys, List<byte[]> data) {
+            CompletableFuture<?>[] puts = new CompletableFuture<?>[keys.size()];
+            for (int i = 0; i < puts.length; i++) {
+                puts[i] = chunks.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).putAsync(keys.get(i).cacheKey(), data.get(i));
+            }
+            try {
+                CompletableFuture.allOf(puts).join();
+            } catch (CompletionException | CancellationException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                throw new ClusterUnavailableException("cannot store " + keys.size() + " chunks of '"
+                        + keys.get(0).segmentKey() + "': " + cause.getMessage(), cause);
+            }
+        }
+
+        @Override
+        public void removeChunkLater(ChunkKey chunk) {
+            try {
+                chunks.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).removeAsync(chunk.cacheKey()).whenComplete((ignored, e) -> {
+                    if (e != null) {
+                        LOG.fine(() -> "chunk " + chunk.cacheKey() + " not removed now: " + e.getMessage());
+                    }
+                });
+            } catch (CacheException e) {
+                LOG.fine(() -> "chunk " + chunk.cacheKey() + " not removed now: " + e.getMessage());
             }
         }
 

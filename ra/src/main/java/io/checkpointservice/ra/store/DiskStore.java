@@ -8,6 +8,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -31,19 +32,21 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Local storage in a directory: one file per segment, named by key hash and version.
+ * Local storage in a directory: one file per segment version, named by key hash and version.
  *
  * <ul>
- *   <li>A write goes to a new temporary file, is forced to the device when the sync policy says
- *       so, then atomically renamed to {@code <sha256 of key>.<version>.seg}, a name no file has
- *       yet; only then is the previous version's file unlinked. A reader or a crash sees the old
- *       version or the new one, never a mix, and never loses the old one before the new one is
- *       whole. (Renaming over the previous file would be just as safe, but on ext4 a rename that
- *       replaces a file forces the new file's data out on the writer's thread, 4x the cost of
- *       the whole write: docs/PERFORMANCE.md, P1.)</li>
+ *   <li>A write creates {@code <sha256 of key>.<version>.seg}, a name no file has yet, writes it
+ *       whole (forced to the device, with the directory, when the sync policy says so), and only
+ *       then unlinks the previous version's file. A crash at any point leaves the previous version
+ *       whole; the new file is either whole too or shorter than its header promises (torn), and
+ *       recovery tells which. Readers in the process only ever see a finished file. Writing the
+ *       same version again (rare) goes through a temporary file renamed over the old one.
+ *       (Renaming a temporary file over the previous one, as earlier releases did, costs 4x the
+ *       whole write on ext4, which then forces the new data out on the writer's thread:
+ *       docs/PERFORMANCE.md, P1.)</li>
  *   <li>File names are the SHA-256 of the segment key in hex plus the version, so no key,
  *       however crafted, names a path outside the directory; the header carries the real key
- *       and version.</li>
+ *       and version, and a file whose name does not match its header is never trusted.</li>
  *   <li>On open, leftover temporary files are deleted and files with a bad or torn header are
  *       moved to {@code quarantine/}. Where a crash left two versions of a segment, the newest
  *       whose data checks out is kept and the older ones are deleted. A file whose data fails its
@@ -180,34 +183,69 @@ public final class DiskStore implements LocalStore {
         String key = segment.key();
         String hash = hashOf(key);
         Path target = directory.resolve(fileName(hash, segment.metadata().version()));
-        Path temp = directory.resolve(hash + "." + tempCounter.incrementAndGet() + TEMP_SUFFIX);
-        // Encoded before the temporary file exists: a key the header cannot hold leaves no file behind.
+        // Encoded before any file exists: a key the header cannot hold leaves no file behind.
         ByteBuffer header = SegmentFileFormat.encodeHeader(segment.metadata());
-        ByteBuffer data = ByteBuffer.wrap(segment.data());
+        Entry previous = index.get(key);
+        boolean created = false;
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                while (header.hasRemaining() || data.hasRemaining()) {
-                    channel.write(new ByteBuffer[] {header, data});
-                }
-                if (syncPolicy == SyncPolicy.FSYNC) {
-                    channel.force(true);
-                }
+            try {
+                writeNewFile(target, header, segment.data());
+            } catch (FileAlreadyExistsException e) {
+                // The same version written again (a restore of a version this node holds): no
+                // new name is possible, so a temporary file renamed over it, atomically.
+                replaceFile(hash, target, header.rewind(), segment.data());
             }
-            // Replaces a file only when the same version is written again (rare): then it costs
-            // what a rename over a file costs, and stays atomic.
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            created = true;
             syncDirectory();
         } catch (IOException e) {
-            deleteQuietly(temp);
+            if (created && (previous == null || !previous.file().equals(target))) {
+                deleteQuietly(target); // Not as durable as promised: the previous version stays current.
+            }
             throw new LocalStoreException("cannot write segment '" + key + "' to " + directory
                     + ": " + e + "; the previous version is unchanged", e);
         }
-        Entry previous = index.put(key, new Entry(segment.metadata(), target));
+        index.put(key, new Entry(segment.metadata(), target));
         // Only now, with the new version whole under its own name: a crash before this unlink
         // leaves both files, and the next open keeps the newer one.
         if (previous != null && !previous.file().equals(target)) {
             deleteQuietly(previous.file());
+        }
+    }
+
+    /**
+     * Writes header and data to a file that must not exist yet, forced to the device when the
+     * sync policy says so. A file that cannot be finished is deleted; one left by a crash is
+     * shorter than its header promises, which recovery sees.
+     *
+     * @throws FileAlreadyExistsException when {@code file} exists; nothing was written then
+     */
+    private void writeNewFile(Path file, ByteBuffer header, byte[] bytes) throws IOException {
+        ByteBuffer data = ByteBuffer.wrap(bytes);
+        boolean opened = false;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            opened = true;
+            while (header.hasRemaining() || data.hasRemaining()) {
+                channel.write(new ByteBuffer[] {header, data});
+            }
+            if (syncPolicy == SyncPolicy.FSYNC) {
+                channel.force(true);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (opened) {
+                deleteQuietly(file);
+            }
+            throw e;
+        }
+    }
+
+    private void replaceFile(String hash, Path target, ByteBuffer header, byte[] bytes) throws IOException {
+        Path temp = directory.resolve(hash + "." + tempCounter.incrementAndGet() + TEMP_SUFFIX);
+        writeNewFile(temp, header, bytes);
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(temp);
+            throw e;
         }
     }
 

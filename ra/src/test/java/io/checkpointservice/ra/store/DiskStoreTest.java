@@ -510,14 +510,15 @@ class DiskStoreTest {
             assertSameSegment(again, store.get("app/s"), "the second write of the same version");
             assertEquals(List.of(DiskStore.fileNameFor("app/s", 4)), filesEndingWith(storeDir(), ".seg"),
                     "one file for the version");
+            assertEquals(List.of(), filesEndingWith(storeDir(), ".tmp"), "the replacing write leaves no temporary file");
         }
         try (DiskStore reopened = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
             assertSameSegment(again, reopened.get("app/s"), "after reopening");
         }
     }
 
-    /** Leaves v1's file next to v2's, as a crash between v2's rename and v1's unlink does. */
-    private Path crashAfterRenameBeforeUnlink(SyncPolicy policy, StoredSegment v1, StoredSegment v2) throws IOException {
+    /** Leaves v1's file next to v2's, as a crash after v2's file is written and before v1's unlink does. */
+    private Path crashBeforeUnlink(SyncPolicy policy, StoredSegment v1, StoredSegment v2) throws IOException {
         Path saved = tempDir.resolve("saved-v1");
         Path v1File;
         try (DiskStore store = DiskStore.open(storeDir(), policy)) {
@@ -536,7 +537,7 @@ class DiskStoreTest {
     void twoWholeVersionsLeftByACrashKeepTheNewestAndDeleteTheOlder(SyncPolicy policy) throws IOException {
         StoredSegment v1 = segment("app/s", 1, pattern(5_000, 1));
         StoredSegment v2 = segment("app/s", 2, pattern(6_000, 2));
-        Path v1File = crashAfterRenameBeforeUnlink(policy, v1, v2);
+        Path v1File = crashBeforeUnlink(policy, v1, v2);
 
         try (DiskStore reopened = DiskStore.open(storeDir(), policy)) {
             assertSameSegment(v2, reopened.get("app/s"), "the newer of two whole versions");
@@ -553,9 +554,10 @@ class DiskStoreTest {
     @ParameterizedTest
     @EnumSource(SyncPolicy.class)
     void tornNewestVersionNextToAnIntactOlderOneGivesTheOlderOne(SyncPolicy policy) throws IOException {
+        // A crash in the middle of writing v2's file: v1 is still there, v2 is short.
         StoredSegment v1 = segment("app/s", 1, pattern(5_000, 1));
         StoredSegment v2 = segment("app/s", 2, pattern(6_000, 2));
-        crashAfterRenameBeforeUnlink(policy, v1, v2);
+        crashBeforeUnlink(policy, v1, v2);
         Path v2File = storeDir().resolve(DiskStore.fileNameFor("app/s", 2));
         truncate(v2File, Files.size(v2File) - 100);
 
@@ -574,7 +576,7 @@ class DiskStoreTest {
         // A power loss without fsync can leave the right length with data that never reached the disk.
         StoredSegment v1 = segment("app/s", 1, pattern(5_000, 1));
         StoredSegment v2 = segment("app/s", 2, pattern(6_000, 2));
-        crashAfterRenameBeforeUnlink(policy, v1, v2);
+        crashBeforeUnlink(policy, v1, v2);
         Path v2File = storeDir().resolve(DiskStore.fileNameFor("app/s", 2));
         flipByte(v2File, Files.size(v2File) - 10);
 

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.infinispan.Cache;
@@ -48,6 +49,8 @@ public final class ClusterNode implements AutoCloseable {
     private final DefaultCacheManager cacheManager;
     private final Cache<String, String> records;
     private final Cache<String, byte[]> chunks;
+    /** Chunk removals started by {@link Replicas#removeChunkLater} that have not finished yet. */
+    private final AtomicInteger removalsInFlight = new AtomicInteger();
     private final String nodeName;
     /** See {@link SegmentDirectory#isInformed()}; starts true when no other host is configured. */
     private volatile boolean informed;
@@ -172,7 +175,21 @@ public final class ClusterNode implements AutoCloseable {
     /** Leaves the cluster; the other members take over this node's copies. */
     @Override
     public void close() {
+        awaitRemovals(2_000);
         cacheManager.stop();
+    }
+
+    /** Lets background chunk removals finish before leaving, so a graceful stop leaves no stale chunks behind. */
+    private void awaitRemovals(long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (removalsInFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private final class Directory implements SegmentDirectory {
@@ -235,13 +252,17 @@ public final class ClusterNode implements AutoCloseable {
 
         @Override
         public void removeChunkLater(ChunkKey chunk) {
+            removalsInFlight.incrementAndGet();
             try {
-                chunks.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).removeAsync(chunk.cacheKey()).whenComplete((ignored, e) -> {
-                    if (e != null) {
-                        LOG.fine(() -> "chunk " + chunk.cacheKey() + " not removed now: " + e.getMessage());
-                    }
-                });
-            } catch (CacheException e) {
+                chunks.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).removeAsync(chunk.cacheKey())
+                        .whenComplete((ignored, e) -> {
+                            removalsInFlight.decrementAndGet();
+                            if (e != null) {
+                                LOG.fine(() -> "chunk " + chunk.cacheKey() + " not removed now: " + e.getMessage());
+                            }
+                        });
+            } catch (RuntimeException e) { // the cache is stopping, or refuses: a leftover, never an error
+                removalsInFlight.decrementAndGet();
                 LOG.fine(() -> "chunk " + chunk.cacheKey() + " not removed now: " + e.getMessage());
             }
         }

@@ -288,7 +288,7 @@ public final class PublishBreakdown {
         public void putChunks(List<ChunkKey> chunks, List<byte[]> data) {
             long start = System.nanoTime();
             delegate.putChunks(chunks, data);
-            record("worker: putChunks (up to 8 DIST_SYNC puts in flight, 3 owners)", System.nanoTime() - start);
+            record("worker: putChunks (up to 4 DIST_SYNC puts in flight, 3 owners)", System.nanoTime() - start);
         }
 
         @Override

@@ -45,8 +45,12 @@ public final class Replicator {
     private static final long FIRST_RETRY_MILLIS = 100;
     private static final long MAX_RETRY_MILLIS = 5_000;
     private static final int CAS_ATTEMPTS = 10;
-    /** Chunk puts one worker keeps in flight: 8 MiB of copies at most. */
-    static final int CHUNKS_IN_FLIGHT = 8;
+    /**
+     * Chunk puts one worker keeps in flight: enough to overlap the round trips of a large
+     * segment; 4 MiB of chunk copies (and as much again in marshalled form) per worker at most,
+     * so that all workers together stay well inside the heap budget (P5).
+     */
+    static final int CHUNKS_IN_FLIGHT = 4;
 
     private final LocalStore store;
     private final SegmentDirectory directory;
@@ -264,7 +268,7 @@ public final class Replicator {
 
     /**
      * Puts the chunks of one version, up to {@link #CHUNKS_IN_FLIGHT} at a time: their round trips
-     * overlap, and the chunk copies in flight stay bounded (8 MiB per worker) whatever the size
+     * overlap, and the chunk copies in flight stay bounded (4 MiB per worker) whatever the size
      * of the segment.
      */
     private void putChunks(String key, long epoch, StoredSegment segment) {

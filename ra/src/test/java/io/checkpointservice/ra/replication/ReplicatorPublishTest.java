@@ -85,11 +85,11 @@ class ReplicatorPublishTest {
     }
 
     @Test
-    void chunksArePutAtMostEightAtATimeAndArriveWhole() {
+    void chunksArePutAFewAtATimeAndArriveWhole() {
         byte[] data = writeLocally(1, 20 * Chunks.SIZE + 1);
         replicator.publish(KEY);
 
-        assertEquals(List.of(8, 8, 5), replicas.batchSizes, "21 chunks go out in batches of at most "
+        assertEquals(List.of(4, 4, 4, 4, 4, 1), replicas.batchSizes, "21 chunks go out in batches of at most "
                 + Replicator.CHUNKS_IN_FLIGHT + ", each batch in flight at once");
         SegmentRecord record = directory.get(KEY).orElseThrow();
         ByteArrayOutputStream fetched = new ByteArrayOutputStream();

@@ -6,7 +6,8 @@
 #
 #   bench/run.sh [RESULTS_DIR] [suite ...]     suites: p1 p3 p4 p2 p5 (default: all, in that order)
 #
-# JMH options come from BENCH_JMH_OPTS (default: a short run, -f 1 -wi 2 -i 3). Results: one JMH
+# JMH options come from BENCH_JMH_OPTS (default: a short run, -f 1 -wi 2 -i 3); BENCH_P4_STORED
+# narrows P4's segmentsStored values (default 1,10000,100000). Results: one JMH
 # CSV and log per suite in RESULTS_DIR (default bench/target/results), the tables in report.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,7 +42,7 @@ for suite in "${SUITES[@]}"; do
   case "$suite" in
     p1) jmh p1 WriteLatencyBenchmark -p storage=memory,disk-none,disk-fsync -w 3s -r 3s ;;
     p3) jmh p3 ReplicationLagBenchmark -w 5s -r 10s ;;
-    p4) jmh p4 RestoreBenchmark -p segmentsStored=1,10000,100000 -w 5s -r 5s ;;
+    p4) jmh p4 RestoreBenchmark -p segmentsStored="${BENCH_P4_STORED:-1,10000,100000}" -w 5s -r 5s ;;
     p2) jmh p2 ThroughputBenchmark -w 5s -r 10s ;;
     p5)
       conditions "start p5"

@@ -28,6 +28,18 @@ public final class Checkpoint implements Serializable {
      * @throws IllegalArgumentException when {@code version} is not positive
      */
     public Checkpoint(String name, long version, Instant writtenAt, String originNode, byte[] state) {
+        this(name, version, writtenAt, originNode, Objects.requireNonNull(state, "state").clone(), true);
+    }
+
+    /**
+     * Keeps {@code state} itself, without the defensive copy: for the resource adapter only,
+     * which reaches this private constructor through a private lookup
+     * ({@code io.checkpointservice.ra.service.Checkpoints}) and passes an array that nothing
+     * ever changes (saves a whole copy of a restored segment, up to 64 MiB). Private, so an
+     * application cannot keep a handle on the bytes of a Checkpoint it builds.
+     */
+    private Checkpoint(String name, long version, Instant writtenAt, String originNode, byte[] state,
+                       boolean owned) {
         this.name = Objects.requireNonNull(name, "name");
         if (version <= 0) {
             throw new IllegalArgumentException("version must be positive, was " + version);
@@ -35,7 +47,7 @@ public final class Checkpoint implements Serializable {
         this.version = version;
         this.writtenAt = Objects.requireNonNull(writtenAt, "writtenAt");
         this.originNode = Objects.requireNonNull(originNode, "originNode");
-        this.state = Objects.requireNonNull(state, "state").clone();
+        this.state = Objects.requireNonNull(state, "state");
     }
 
     /** @return the segment name, without namespace */

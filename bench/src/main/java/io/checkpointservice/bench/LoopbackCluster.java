@@ -152,8 +152,11 @@ public final class LoopbackCluster implements AutoCloseable {
         hosts.add("127.0.0.1[" + localPort + "]");
         replicaPorts.forEach(p -> hosts.add("127.0.0.1[" + p + "]"));
 
+        // -Dcheckpoint.replicationWorkers (e.g. -jvmArgsAppend) compares worker counts; else the product's default.
+        int workers = Integer.getInteger("checkpoint.replicationWorkers", Defaults.REPLICATION_WORKERS);
         AdapterSettings settings = new AdapterSettings("bench-app", spec.storageMode(),
-                workDirectory.resolve("store"), spec.syncPolicy(), Defaults.MAX_SEGMENT_BYTES, spec.replicaCount());
+                workDirectory.resolve("store"), spec.syncPolicy(), Defaults.MAX_SEGMENT_BYTES, spec.replicaCount(),
+                workers);
         ClusterSettings clusterSettings = new ClusterSettings(clusterName, "127.0.0.1", localPort,
                 ClusterSettings.Discovery.STATIC, hosts, null, null, null, spec.localCapacityFactor(), null);
         // The first replica alone, so that it becomes the coordinator everyone else joins (nodes

@@ -8,7 +8,6 @@ import io.checkpointservice.ra.cluster.SegmentRecord;
 import io.checkpointservice.ra.config.AdapterSettings;
 import io.checkpointservice.ra.config.Defaults;
 import io.checkpointservice.ra.config.StorageMode;
-import io.checkpointservice.ra.service.CheckpointNode;
 import io.checkpointservice.ra.service.CheckpointService;
 import io.checkpointservice.ra.store.MemoryStore;
 import io.checkpointservice.ra.store.SyncPolicy;
@@ -93,7 +92,7 @@ public final class PublishBreakdown {
                 SyncPolicy.NONE, Defaults.MAX_SEGMENT_BYTES, Defaults.REPLICA_COUNT);
         CheckpointService service = new CheckpointService(settings, new MemoryStore(),
                 new TimedDirectory(membership.directory()), new TimedReplicas(membership.replicas()), Clock.systemUTC());
-        for (int i = 0; i < CheckpointNode.REPLICATION_WORKERS; i++) {
+        for (int i = 0; i < settings.replicationWorkers(); i++) {
             Thread worker = new Thread(service.replicator()::runWorker, WORKER + "-" + i);
             worker.setDaemon(true);
             worker.start();
@@ -283,6 +282,20 @@ public final class PublishBreakdown {
             long start = System.nanoTime();
             delegate.putChunk(chunk, data);
             record("worker: putChunk (DIST_SYNC put, 3 owners)", System.nanoTime() - start);
+        }
+
+        @Override
+        public void putChunks(List<ChunkKey> chunks, List<byte[]> data) {
+            long start = System.nanoTime();
+            delegate.putChunks(chunks, data);
+            record("worker: putChunks (up to 4 DIST_SYNC puts in flight, 3 owners)", System.nanoTime() - start);
+        }
+
+        @Override
+        public void removeChunkLater(ChunkKey chunk) {
+            long start = System.nanoTime();
+            delegate.removeChunkLater(chunk);
+            record("worker: removeChunkLater of previous version (starts an async remove)", System.nanoTime() - start);
         }
 
         @Override

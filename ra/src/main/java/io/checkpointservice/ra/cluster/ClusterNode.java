@@ -4,6 +4,10 @@ import io.checkpointservice.ra.config.ClusterSettings;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.infinispan.Cache;
@@ -12,6 +16,7 @@ import org.infinispan.configuration.cache.CacheMode;
 import org.infinispan.configuration.cache.ConfigurationBuilder;
 import org.infinispan.configuration.global.GlobalConfigurationBuilder;
 import org.infinispan.conflict.MergePolicy;
+import org.infinispan.context.Flag;
 import org.infinispan.distribution.DistributionInfo;
 import org.infinispan.distribution.group.Grouper;
 import org.infinispan.manager.DefaultCacheManager;
@@ -46,6 +51,8 @@ public final class ClusterNode implements AutoCloseable {
     private final DefaultCacheManager cacheManager;
     private final Cache<String, String> records;
     private final Cache<String, byte[]> chunks;
+    /** Chunk removals started by {@link Replicas#removeChunkLater} that have not finished yet. */
+    private final AtomicInteger removalsInFlight = new AtomicInteger();
     private final String nodeName;
     private final AbandonedChunkSweeper sweeper;
     /** See {@link SegmentDirectory#isInformed()}; starts true when no other host is configured. */
@@ -182,7 +189,21 @@ public final class ClusterNode implements AutoCloseable {
     @Override
     public void close() {
         sweeper.close();
+        awaitRemovals(2_000);
         cacheManager.stop();
+    }
+
+    /** Lets background chunk removals finish before leaving, so a graceful stop leaves no stale chunks behind. */
+    private void awaitRemovals(long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (removalsInFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private final class Directory implements SegmentDirectory {
@@ -221,6 +242,42 @@ public final class ClusterNode implements AutoCloseable {
                 chunks.put(chunk.cacheKey(), data);
             } catch (CacheException e) {
                 throw new ClusterUnavailableException("cannot store chunk " + chunk.cacheKey() + ": " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * All puts in flight at once: the round trips to the owners overlap instead of adding up.
+         * The caller bounds how many chunks (and so how many bytes) one call carries.
+         */
+        @Override
+        public void putChunks(List<ChunkKey> keys, List<byte[]> data) {
+            CompletableFuture<?>[] puts = new CompletableFuture<?>[keys.size()];
+            for (int i = 0; i < puts.length; i++) {
+                puts[i] = chunks.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).putAsync(keys.get(i).cacheKey(), data.get(i));
+            }
+            try {
+                CompletableFuture.allOf(puts).join();
+            } catch (CompletionException | CancellationException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                throw new ClusterUnavailableException("cannot store " + keys.size() + " chunks of '"
+                        + keys.get(0).segmentKey() + "': " + cause.getMessage(), cause);
+            }
+        }
+
+        @Override
+        public void removeChunkLater(ChunkKey chunk) {
+            removalsInFlight.incrementAndGet();
+            try {
+                chunks.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).removeAsync(chunk.cacheKey())
+                        .whenComplete((ignored, e) -> {
+                            removalsInFlight.decrementAndGet();
+                            if (e != null) {
+                                LOG.fine(() -> "chunk " + chunk.cacheKey() + " not removed now: " + e.getMessage());
+                            }
+                        });
+            } catch (RuntimeException e) { // the cache is stopping, or refuses: a leftover, never an error
+                removalsInFlight.decrementAndGet();
+                LOG.fine(() -> "chunk " + chunk.cacheKey() + " not removed now: " + e.getMessage());
             }
         }
 

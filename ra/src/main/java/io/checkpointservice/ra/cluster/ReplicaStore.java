@@ -1,5 +1,7 @@
 package io.checkpointservice.ra.cluster;
 
+import java.util.List;
+
 /**
  * Chunk copies of published versions on replica nodes. Chunks of one segment are kept together
  * on the same owners, so counting the owners of a segment counts its copies.
@@ -14,6 +16,21 @@ public interface ReplicaStore {
     void putChunk(ChunkKey chunk, byte[] data);
 
     /**
+     * Stores several chunks; returns when every owner holds all of them. A store that can keep
+     * several puts in flight does (the cluster overlaps their round trips); this default puts
+     * them one after the other.
+     *
+     * @param chunks the chunks, in the same order as {@code data}
+     * @throws ClusterUnavailableException when an owner cannot be reached; some chunks may then
+     *     be stored, which is harmless: no record points at them
+     */
+    default void putChunks(List<ChunkKey> chunks, List<byte[]> data) {
+        for (int i = 0; i < chunks.size(); i++) {
+            putChunk(chunks.get(i), data.get(i));
+        }
+    }
+
+    /**
      * @return the chunk from one of its owners, or null when no owner holds it any more
      * @throws ClusterUnavailableException when the owners cannot be reached
      */
@@ -21,6 +38,15 @@ public interface ReplicaStore {
 
     /** Removes one chunk from its owners; a missing chunk is not an error. */
     void removeChunk(ChunkKey chunk);
+
+    /**
+     * Starts removing one chunk without waiting for its owners: for chunks no record points at
+     * any more, whose removal nobody waits for. Failures are logged, never thrown. This default
+     * removes at once.
+     */
+    default void removeChunkLater(ChunkKey chunk) {
+        removeChunk(chunk);
+    }
 
     /**
      * @return how many nodes other than {@code writer} hold the data of segment {@code key}

@@ -16,20 +16,35 @@ import java.util.Objects;
  * @param syncPolicy how durable a disk write is when write returns
  * @param maxSegmentBytes the largest state a write accepts
  * @param replicaCount R: copies held by nodes other than the writer
+ * @param replicationWorkers how many segments this node publishes in parallel
  */
 public record AdapterSettings(String nodeName, StorageMode storageMode, Path storageDirectory,
-                              SyncPolicy syncPolicy, int maxSegmentBytes, int replicaCount) {
+                              SyncPolicy syncPolicy, int maxSegmentBytes, int replicaCount,
+                              int replicationWorkers) {
 
     /** Largest accepted maxSegmentBytes: what one Java array holds, less headroom. */
     public static final int MAX_SEGMENT_BYTES_LIMIT = Integer.MAX_VALUE - 64;
     /** Sanity bound on replicaCount: more copies than this is a typo, not a plan. */
     public static final int MAX_REPLICA_COUNT = 16;
+    /** Sanity bound on replicationWorkers: each one is a thread the server lends the adapter. */
+    public static final int MAX_REPLICATION_WORKERS = 64;
 
     public AdapterSettings {
         Objects.requireNonNull(nodeName);
         Objects.requireNonNull(storageMode);
         Objects.requireNonNull(storageDirectory);
         Objects.requireNonNull(syncPolicy);
+        if (replicationWorkers < 1 || replicationWorkers > MAX_REPLICATION_WORKERS) {
+            throw new IllegalArgumentException("replicationWorkers " + replicationWorkers + " is outside 1.."
+                    + MAX_REPLICATION_WORKERS);
+        }
+    }
+
+    /** Settings with the default number of replication workers. */
+    public AdapterSettings(String nodeName, StorageMode storageMode, Path storageDirectory,
+                           SyncPolicy syncPolicy, int maxSegmentBytes, int replicaCount) {
+        this(nodeName, storageMode, storageDirectory, syncPolicy, maxSegmentBytes, replicaCount,
+                Defaults.REPLICATION_WORKERS);
     }
 
     /**
@@ -70,10 +85,12 @@ public record AdapterSettings(String nodeName, StorageMode storageMode, Path sto
                 0, MAX_SEGMENT_BYTES_LIMIT, problems);
         int replicas = parseInt("replicaCount", raw.replicaCount(), Defaults.REPLICA_COUNT,
                 0, MAX_REPLICA_COUNT, problems);
+        int workers = parseInt("replicationWorkers", raw.replicationWorkers(), Defaults.REPLICATION_WORKERS,
+                1, MAX_REPLICATION_WORKERS, problems);
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }
-        return new AdapterSettings(nodeName, mode, directory, sync, maxBytes, replicas);
+        return new AdapterSettings(nodeName, mode, directory, sync, maxBytes, replicas, workers);
     }
 
     /**
@@ -89,7 +106,8 @@ public record AdapterSettings(String nodeName, StorageMode storageMode, Path sto
                 ConfigValues.resolve("storageDirectory", null),
                 ConfigValues.resolve("syncPolicy", null),
                 ConfigValues.resolve("maxSegmentBytes", null),
-                ConfigValues.resolve("replicaCount", null)));
+                ConfigValues.resolve("replicaCount", null),
+                ConfigValues.resolve("replicationWorkers", null)));
     }
 
     private static int parseInt(String name, String value, int defaultValue, int min, int max,
@@ -113,6 +131,13 @@ public record AdapterSettings(String nodeName, StorageMode storageMode, Path sto
      * The values as configured, before defaults and checks; null means not set.
      */
     public record RawSettings(String nodeName, String storageMode, String storageDirectory,
-                              String syncPolicy, String maxSegmentBytes, String replicaCount) {
+                              String syncPolicy, String maxSegmentBytes, String replicaCount,
+                              String replicationWorkers) {
+
+        /** Raw values without replicationWorkers (its default). */
+        public RawSettings(String nodeName, String storageMode, String storageDirectory,
+                           String syncPolicy, String maxSegmentBytes, String replicaCount) {
+            this(nodeName, storageMode, storageDirectory, syncPolicy, maxSegmentBytes, replicaCount, null);
+        }
     }
 }

@@ -11,6 +11,12 @@ public final class Defaults {
     public static final int MAX_SEGMENT_BYTES = 64 * 1024 * 1024;
     /** R = 2: a segment survives its writer and one more node. */
     public static final int REPLICA_COUNT = 2;
+    /**
+     * 4 replication workers: each publish waits for two cluster round trips (chunks, then the
+     * record), so a few workers in parallel keep the network busy while one segment waits; more
+     * only add threads once the cores or the network are saturated (docs/PERFORMANCE.md, P2/P3).
+     */
+    public static final int REPLICATION_WORKERS = 4;
     /** The namespace of a connection factory that names none. */
     public static final String NAMESPACE = "default";
 

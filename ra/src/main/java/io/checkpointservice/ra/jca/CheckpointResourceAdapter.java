@@ -67,6 +67,10 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
             + "a copy of every segment; awaitReplicated waits for R.")
     private String replicaCount = "2";
 
+    @ConfigProperty(defaultValue = "4", description = "How many segments this node publishes to its "
+            + "replicas in parallel (replication worker threads on the adapter's WorkManager), 1 to 64.")
+    private String replicationWorkers = "4";
+
     @ConfigProperty(defaultValue = "checkpoint-service", description = "Name of the checkpoint cluster's "
             + "own JGroups channel; every node of one service uses the same name.")
     private String clusterName = "checkpoint-service";
@@ -144,7 +148,8 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
                 ConfigValues.resolve("storageDirectory", storageDirectory),
                 ConfigValues.resolve("syncPolicy", syncPolicy),
                 ConfigValues.resolve("maxSegmentBytes", maxSegmentBytes),
-                ConfigValues.resolve("replicaCount", replicaCount));
+                ConfigValues.resolve("replicaCount", replicaCount),
+                ConfigValues.resolve("replicationWorkers", replicationWorkers));
     }
 
     Map<String, String> rawClusterSettings() {
@@ -247,6 +252,14 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
 
     public void setReplicaCount(String replicaCount) {
         this.replicaCount = replicaCount;
+    }
+
+    public String getReplicationWorkers() {
+        return replicationWorkers;
+    }
+
+    public void setReplicationWorkers(String replicationWorkers) {
+        this.replicationWorkers = replicationWorkers;
     }
 
     public String getClusterName() {

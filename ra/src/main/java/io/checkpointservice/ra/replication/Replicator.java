@@ -9,6 +9,7 @@ import io.checkpointservice.ra.store.LocalStore;
 import io.checkpointservice.ra.store.LocalStoreException;
 import io.checkpointservice.ra.store.SegmentMetadata;
 import io.checkpointservice.ra.store.StoredSegment;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -29,10 +30,14 @@ import java.util.logging.Logger;
  * is local then). Memory is bounded by the number of segments, never by the number of writes.
  *
  * <p>A worker ({@link #runWorker}, run as a JCA Work or a plain thread) publishes a version in
- * three steps: put its chunks on their owners (under this node's epoch, so they can never
- * overwrite another writer's), compare-and-set the segment record to point at them, remove the
- * previous version's chunks. A failure leaves the key to be retried with back-off; a record
- * that has moved to another owner means this node is fenced and stops publishing that segment.
+ * two round trips: put its chunks on their owners (under this node's epoch, so they can never
+ * overwrite another writer's; up to {@link #CHUNKS_IN_FLIGHT} puts in flight at once), then
+ * compare-and-set the segment record to point at them. Waiters in {@code awaitReplicated} are
+ * woken right then; the previous version's chunks are removed in the background (nothing
+ * points at them any more, so nobody waits for that). Several workers publish different
+ * segments in parallel ({@code replicationWorkers}). A failure leaves the key to be retried with
+ * back-off; a record that has moved to another owner means this node is fenced and stops
+ * publishing that segment.
  */
 public final class Replicator {
 
@@ -40,6 +45,12 @@ public final class Replicator {
     private static final long FIRST_RETRY_MILLIS = 100;
     private static final long MAX_RETRY_MILLIS = 5_000;
     private static final int CAS_ATTEMPTS = 10;
+    /**
+     * Chunk puts one worker keeps in flight: enough to overlap the round trips of a large
+     * segment; 4 MiB of chunk copies (and as much again in marshalled form) per worker at most,
+     * so that all workers together stay well inside the heap budget (P5).
+     */
+    static final int CHUNKS_IN_FLIGHT = 4;
 
     private final LocalStore store;
     private final SegmentDirectory directory;
@@ -202,18 +213,30 @@ public final class Replicator {
                 version.size(), version.checksum(), version.writtenAt(), version.originNode(), Chunks.SIZE, false);
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
             if (directory.compareAndSet(key, record, next)) {
-                record.filter(SegmentRecord::hasData).ifPresent(old -> removeChunks(replicas, key, old));
+                // The new version is in place: wake awaitReplicated now. The previous version's
+                // chunks are unreachable from here on; removing them is nobody's wait.
                 progress.published();
+                record.filter(SegmentRecord::hasData).ifPresent(old -> removeChunksLater(replicas, key, old));
                 return;
             }
             record = directory.get(key);
             if (isFenced(key, record, epoch.get()) || isPublished(record, version)) {
-                removeChunks(replicas, key, next);
+                if (record.isEmpty() || !pointsAtSameChunks(record.get(), next)) {
+                    removeChunksLater(replicas, key, next);
+                }
                 return;
             }
         }
-        removeChunks(replicas, key, next);
+        removeChunksLater(replicas, key, next);
         throw new IllegalStateException("record of '" + key + "' kept changing; will retry");
+    }
+
+    /**
+     * True when another publish of this very version (a graceful stop's drain racing a worker)
+     * won: its chunks have the same names as ours and must stay.
+     */
+    private static boolean pointsAtSameChunks(SegmentRecord record, SegmentRecord ours) {
+        return record.hasData() && record.version() == ours.version() && record.dataEpoch() == ours.dataEpoch();
     }
 
     /**
@@ -243,21 +266,41 @@ public final class Replicator {
         return record.isPresent() && record.get().version() >= local.version();
     }
 
+    /**
+     * Puts the chunks of one version, up to {@link #CHUNKS_IN_FLIGHT} at a time: their round trips
+     * overlap, and the chunk copies in flight stay bounded (4 MiB per worker) whatever the size
+     * of the segment.
+     */
     private void putChunks(String key, long epoch, StoredSegment segment) {
         byte[] data = segment.data();
         int count = Chunks.count(data.length);
-        for (int i = 0; i < count; i++) {
-            int from = i * Chunks.SIZE;
-            int to = Math.min(data.length, from + Chunks.SIZE);
-            byte[] chunk = count == 1 ? data : Arrays.copyOfRange(data, from, to);
-            replicas.putChunk(new ChunkKey(key, epoch, nodeName, segment.metadata().version(), i), chunk);
+        long version = segment.metadata().version();
+        for (int first = 0; first < count; first += CHUNKS_IN_FLIGHT) {
+            int last = Math.min(count, first + CHUNKS_IN_FLIGHT);
+            List<ChunkKey> keys = new ArrayList<>(last - first);
+            List<byte[]> chunks = new ArrayList<>(last - first);
+            for (int i = first; i < last; i++) {
+                int from = i * Chunks.SIZE;
+                int to = Math.min(data.length, from + Chunks.SIZE);
+                keys.add(new ChunkKey(key, epoch, nodeName, version, i));
+                // A single chunk is the stored array itself: nobody changes it (StoredSegment).
+                chunks.add(count == 1 ? data : Arrays.copyOfRange(data, from, to));
+            }
+            replicas.putChunks(keys, chunks);
         }
     }
 
-    /** Removes the chunks a record points at; a chunk already gone is fine. */
+    /** Removes the chunks a record points at and waits for it; a chunk already gone is fine. */
     public static void removeChunks(ReplicaStore replicas, String key, SegmentRecord record) {
         for (int i = 0; i < record.chunkCount(); i++) {
             replicas.removeChunk(ChunkKey.of(key, record, i));
+        }
+    }
+
+    /** Starts removing the chunks a record points at, without waiting: no record points at them any more. */
+    static void removeChunksLater(ReplicaStore replicas, String key, SegmentRecord record) {
+        for (int i = 0; i < record.chunkCount(); i++) {
+            replicas.removeChunkLater(ChunkKey.of(key, record, i));
         }
     }
 

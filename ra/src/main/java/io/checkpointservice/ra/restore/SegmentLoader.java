@@ -171,8 +171,9 @@ public final class SegmentLoader {
 
     /** Fetches the record's version from the replicas, checks it and stores it locally. */
     private StoredSegment fetch(String key, String name, SegmentRecord record) {
-        byte[] data = new byte[Math.toIntExact(record.size())];
         int count = record.chunkCount();
+        // Segments of one chunk are the chunk itself: nothing changes a fetched array.
+        byte[] data = count == 1 ? null : new byte[Math.toIntExact(record.size())];
         int offset = 0;
         try {
             for (int i = 0; i < count; i++) {
@@ -181,6 +182,11 @@ public final class SegmentLoader {
                     throw new SegmentUnavailableException("segment '" + name + "' v" + record.version()
                             + " exists, but no replica holding it is reachable now (chunk " + i + " of "
                             + count + " missing); retry when its replica nodes are back");
+                }
+                if (data == null) {
+                    data = chunk;
+                    offset = chunk.length;
+                    continue;
                 }
                 if (offset + chunk.length > data.length) {
                     throw new SegmentUnavailableException("segment '" + name + "' v" + record.version()
@@ -193,7 +199,7 @@ public final class SegmentLoader {
             throw new SegmentUnavailableException("segment '" + name + "' exists, but its replicas cannot be "
                     + "reached now: " + e.getMessage(), e);
         }
-        if (offset != data.length || Checksums.crc32c(data) != record.checksum()) {
+        if (offset != record.size() || Checksums.crc32c(data) != record.checksum()) {
             throw new SegmentUnavailableException("segment '" + name + "' v" + record.version()
                     + ": the copy fetched from a replica is torn or corrupt and was discarded; retry");
         }

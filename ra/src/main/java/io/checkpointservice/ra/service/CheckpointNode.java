@@ -20,8 +20,6 @@ import java.util.logging.Logger;
 public final class CheckpointNode implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(CheckpointNode.class.getName());
-    /** Replication workers per node: two keep one slow segment from holding up the others. */
-    public static final int REPLICATION_WORKERS = 2;
     /** How long a graceful stop spends publishing what is still pending. */
     private static final long DRAIN_MILLIS = 5_000;
 
@@ -54,12 +52,12 @@ public final class CheckpointNode implements AutoCloseable {
         }
         CheckpointService service = new CheckpointService(settings, store, cluster.directory(),
                 cluster.replicas(), Clock.systemUTC());
-        for (int i = 0; i < REPLICATION_WORKERS; i++) {
+        for (int i = 0; i < settings.replicationWorkers(); i++) {
             startWorker.accept(service.replicator());
         }
         LOG.info(() -> "checkpoint node '" + settings.nodeName() + "' started: store " + store.describe()
                 + " with " + store.list().size() + " segments, replicaCount " + settings.replicaCount()
-                + ", cluster members " + cluster.members());
+                + ", " + settings.replicationWorkers() + " replication workers, cluster members " + cluster.members());
         return new CheckpointNode(store, cluster, service);
     }
 

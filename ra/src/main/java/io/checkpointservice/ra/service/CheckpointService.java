@@ -251,6 +251,7 @@ public final class CheckpointService implements AutoCloseable {
 
     private static Checkpoint toCheckpoint(SegmentKey segment, StoredSegment stored) {
         SegmentMetadata m = stored.metadata();
-        return new Checkpoint(segment.name(), m.version(), m.writtenAt(), m.originNode(), stored.data());
+        // The stored array itself: stores never change it, and Checkpoint.state() copies it out.
+        return Checkpoints.around(segment.name(), m.version(), m.writtenAt(), m.originNode(), stored.data());
     }
 }

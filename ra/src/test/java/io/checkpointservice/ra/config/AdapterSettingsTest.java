@@ -39,6 +39,7 @@ class AdapterSettingsTest {
             assertEquals(SyncPolicy.FSYNC, settings.syncPolicy(), "syncPolicy defaults to fsync");
             assertEquals(64 * 1024 * 1024, settings.maxSegmentBytes(), "maxSegmentBytes defaults to 64 MiB");
             assertEquals(2, settings.replicaCount(), "replicaCount defaults to 2");
+            assertEquals(4, settings.replicationWorkers(), "replicationWorkers defaults to 4");
             Path expected = Path.of(System.getProperty("user.dir"), "checkpoint-data",
                     settings.nodeName().replaceAll("[^A-Za-z0-9._-]", "_"));
             assertEquals(expected, settings.storageDirectory(),
@@ -113,6 +114,10 @@ class AdapterSettingsTest {
                 Arguments.of("replicaCount", "17"),
                 Arguments.of("replicaCount", "1e3"),
                 Arguments.of("replicaCount", "99999999999"),
+                Arguments.of("replicationWorkers", "0"),
+                Arguments.of("replicationWorkers", "-2"),
+                Arguments.of("replicationWorkers", "65"),
+                Arguments.of("replicationWorkers", "many"),
                 Arguments.of("nodeName", "tab\there"),
                 Arguments.of("nodeName", "node a"),
                 Arguments.of("nodeName", "node/1"),
@@ -177,6 +182,25 @@ class AdapterSettingsTest {
         }
         return new AdapterSettings.RawSettings(values.getOrDefault("nodeName", "node-a"), values.get("storageMode"),
                 values.getOrDefault("storageDirectory", "/tmp/checkpoint-test"), values.get("syncPolicy"),
-                values.get("maxSegmentBytes"), values.get("replicaCount"));
+                values.get("maxSegmentBytes"), values.get("replicaCount"), values.get("replicationWorkers"));
+    }
+
+    @Test
+    void replicationWorkersAcceptsOneToSixtyFour() {
+        assertEquals(1, AdapterSettings.parse(raw("replicationWorkers", "1")).replicationWorkers(), "1 worker is allowed");
+        assertEquals(AdapterSettings.MAX_REPLICATION_WORKERS,
+                AdapterSettings.parse(raw("replicationWorkers", " 64 ")).replicationWorkers(), "the documented limit is allowed");
+        assertThrows(IllegalArgumentException.class,
+                () -> new AdapterSettings("n", StorageMode.MEMORY, Path.of("x"), SyncPolicy.NONE, 1, 1, 0),
+                "settings built in code are checked too: 0 workers would never replicate");
+    }
+
+    @Test
+    void replicationWorkersComesFromItsSystemPropertyOutsideAServer() throws Exception {
+        Map<String, String> properties = noWildFly();
+        properties.put("checkpoint.replicationWorkers", "7");
+        SystemProperties.with(properties, () -> assertEquals(7,
+                AdapterSettings.fromSystemProperties("memory").replicationWorkers(),
+                "-Dcheckpoint.replicationWorkers should set the worker count"));
     }
 }

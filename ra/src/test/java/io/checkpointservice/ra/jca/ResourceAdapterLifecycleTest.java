@@ -105,10 +105,12 @@ class ResourceAdapterLifecycleTest {
         adapter.setSyncPolicy("sometimes");
         adapter.setMaxSegmentBytes("-1");
         adapter.setReplicaCount("many");
+        adapter.setReplicationWorkers("0");
 
         ResourceAdapterInternalException e = assertThrows(ResourceAdapterInternalException.class, () -> adapter.start(null),
                 "invalid settings should stop the adapter from starting");
-        for (String setting : new String[] {"storageMode", "syncPolicy", "maxSegmentBytes", "replicaCount"}) {
+        for (String setting : new String[] {"storageMode", "syncPolicy", "maxSegmentBytes", "replicaCount",
+                "replicationWorkers"}) {
             assertTrue(e.getMessage().contains(setting), "the one message should report " + setting + ": " + e.getMessage());
         }
         assertThrows(ResourceException.class, adapter::service, "an adapter that failed to start has no service");

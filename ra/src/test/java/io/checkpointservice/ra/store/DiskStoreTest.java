@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class DiskStoreTest {
 
-    private static final Pattern SEGMENT_FILE_NAME = Pattern.compile("[0-9a-f]{64}\\.seg");
+    private static final Pattern SEGMENT_FILE_NAME = Pattern.compile("[0-9a-f]{64}\\.[0-9]+\\.seg");
 
     /** Quarantine warnings are expected here by the dozen; keeps the build output readable. */
     private static final Logger DISK_STORE_LOG = Logger.getLogger(DiskStore.class.getName());
@@ -50,8 +50,9 @@ class DiskStoreTest {
         return tempDir.resolve("store");
     }
 
-    private static Path fileOf(DiskStore store, String key) {
-        return store.directory().resolve(DiskStore.fileNameFor(key));
+    /** The file that holds {@code version} of {@code key}. */
+    private static Path fileOf(DiskStore store, String key, long version) {
+        return store.directory().resolve(DiskStore.fileNameFor(key, version));
     }
 
     @ParameterizedTest
@@ -89,7 +90,7 @@ class DiskStoreTest {
 
             assertSameSegment(v3, store.get("app/s"), "after three writes");
             assertEquals(List.of(v3.metadata()), List.copyOf(store.list()), "list() should hold only the newest version");
-            assertEquals(List.of(DiskStore.fileNameFor("app/s")), filesEndingWith(storeDir(), ".seg"),
+            assertEquals(List.of(DiskStore.fileNameFor("app/s", 3)), filesEndingWith(storeDir(), ".seg"),
                     "exactly one segment file should be on disk for the key");
             assertEquals(List.of(), filesEndingWith(storeDir(), ".tmp"), "no temporary file should be left after writes");
         }
@@ -109,7 +110,7 @@ class DiskStoreTest {
             assertFalse(store.remove("app/a"), "a second remove of the same key should answer false");
             assertFalse(store.remove("app/never"), "remove of a key never written should answer false");
             assertTrue(store.get("app/a").isEmpty(), "a removed key should read as empty");
-            assertFalse(Files.exists(fileOf(store, "app/a")), "the removed key's file should be deleted");
+            assertFalse(Files.exists(fileOf(store, "app/a", 1)), "the removed key's file should be deleted");
         }
         try (DiskStore reopened = DiskStore.open(storeDir(), policy)) {
             assertTrue(reopened.get("app/a").isEmpty(), "a removed key should not come back after a restart");
@@ -126,7 +127,7 @@ class DiskStoreTest {
         try (DiskStore store = DiskStore.open(storeDir(), policy)) {
             store.put(torn);
             store.put(intact);
-            tornFile = fileOf(store, "app/torn");
+            tornFile = fileOf(store, "app/torn", 4);
         }
         truncate(tornFile, Files.size(tornFile) - 10); // a crash in the middle of the data part
 
@@ -145,7 +146,7 @@ class DiskStoreTest {
         Path file;
         try (DiskStore store = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
             store.put(segment("app/long", 1, "state"));
-            file = fileOf(store, "app/long");
+            file = fileOf(store, "app/long", 1);
         }
         Files.write(file, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
 
@@ -160,7 +161,7 @@ class DiskStoreTest {
     void flippedDataByteFailsTheChecksumOnReadIsQuarantinedAndLaterReadsAreEmpty(SyncPolicy policy) throws IOException {
         try (DiskStore store = DiskStore.open(storeDir(), policy)) {
             store.put(segment("app/s", 7, pattern(2_000, 7)));
-            Path file = fileOf(store, "app/s");
+            Path file = fileOf(store, "app/s", 7);
             flipByte(file, Files.size(file) - 1_000); // inside the data part
 
             CorruptSegmentException e = assertThrows(CorruptSegmentException.class, () -> store.get("app/s"),
@@ -183,7 +184,7 @@ class DiskStoreTest {
         Path file;
         try (DiskStore store = DiskStore.open(storeDir(), SyncPolicy.FSYNC)) {
             store.put(segment("app/s", 1, pattern(100, 1)));
-            file = fileOf(store, "app/s");
+            file = fileOf(store, "app/s", 1);
         }
         flipByte(file, Files.size(file) - 1);
         try (DiskStore reopened = DiskStore.open(storeDir(), SyncPolicy.FSYNC)) {
@@ -202,7 +203,7 @@ class DiskStoreTest {
         int headerLength;
         try (DiskStore probe = DiskStore.open(tempDir.resolve("probe"), policy)) {
             probe.put(segment(key, 5, data));
-            headerLength = Math.toIntExact(Files.size(fileOf(probe, key)) - data.length);
+            headerLength = Math.toIntExact(Files.size(fileOf(probe, key, 5)) - data.length);
         }
         assertTrue(headerLength > 50, "the header should be at least its fixed part long, was " + headerLength);
 
@@ -211,7 +212,7 @@ class DiskStoreTest {
             Path file;
             try (DiskStore store = DiskStore.open(dir, policy)) {
                 store.put(segment(key, 5, data));
-                file = fileOf(store, key);
+                file = fileOf(store, key, 5);
             }
             flipByte(file, position);
             try (DiskStore reopened = DiskStore.open(dir, policy)) {
@@ -231,7 +232,7 @@ class DiskStoreTest {
         try (DiskStore store = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
             store.put(segment("app/short", 1, "state"));
             store.put(segment("app/other", 1, "other"));
-            file = fileOf(store, "app/short");
+            file = fileOf(store, "app/short", 1);
         }
         truncate(file, 5);
         try (DiskStore reopened = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
@@ -244,8 +245,8 @@ class DiskStoreTest {
     @Test
     void emptyAndGarbageSegmentFilesAreQuarantinedOnOpen() throws IOException {
         Files.createDirectories(storeDir());
-        Path empty = storeDir().resolve(DiskStore.fileNameFor("app/empty-file"));
-        Path garbage = storeDir().resolve(DiskStore.fileNameFor("app/garbage"));
+        Path empty = storeDir().resolve(DiskStore.fileNameFor("app/empty-file", 1));
+        Path garbage = storeDir().resolve(DiskStore.legacyFileName(DiskStore.hashOf("app/garbage")));
         Files.write(empty, new byte[0]);
         Files.write(garbage, pattern(4_096, 3));
         try (DiskStore store = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
@@ -264,7 +265,7 @@ class DiskStoreTest {
         try (DiskStore store = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
             store.put(kept);
         }
-        Path unfinished = storeDir().resolve(DiskStore.fileNameFor("app/kept") + ".0b5c6e1e-1111-2222-3333-444455556666.tmp");
+        Path unfinished = storeDir().resolve(DiskStore.hashOf("app/kept") + ".17.tmp");
         Path stray = storeDir().resolve("whatever.tmp");
         Files.write(unfinished, pattern(100, 1));
         Files.write(stray, new byte[0]);
@@ -321,9 +322,9 @@ class DiskStoreTest {
         try (DiskStore store = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
             store.put(a);
             store.put(b);
-            fileA = fileOf(store, "app/a");
-            fileB = fileOf(store, "app/b");
-            fileC = fileOf(store, "app/c");
+            fileA = fileOf(store, "app/a", 3);
+            fileB = fileOf(store, "app/b", 9);
+            fileC = fileOf(store, "app/c", 3);
         }
         Files.copy(fileA, fileB, StandardCopyOption.REPLACE_EXISTING);
         Files.copy(fileA, fileC);
@@ -345,7 +346,7 @@ class DiskStoreTest {
             StoredSegment a = segment("app/a", 1, "state of a");
             store.put(a);
             store.put(segment("app/b", 1, "state of b"));
-            Files.copy(fileOf(store, "app/a"), fileOf(store, "app/b"), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(fileOf(store, "app/a", 1), fileOf(store, "app/b", 1), StandardCopyOption.REPLACE_EXISTING);
 
             assertThrows(CorruptSegmentException.class, () -> store.get("app/b"),
                     "a file that names another key must be refused");
@@ -371,11 +372,12 @@ class DiskStoreTest {
             for (String key : keys) {
                 StoredSegment s = segment(key, 1, pattern(50, i++));
                 store.put(s);
-                Path file = fileOf(store, key);
+                Path file = fileOf(store, key, 1);
+                assertTrue(Files.isRegularFile(file), "the file of key '" + key + "' should exist as " + file);
                 assertEquals(store.directory(), file.getParent(), "the file of key '" + key
                         + "' should be a direct child of the store directory");
                 assertTrue(SEGMENT_FILE_NAME.matcher(file.getFileName().toString()).matches(),
-                        "the file of key '" + key + "' should be named 64 hex digits + .seg, was " + file.getFileName());
+                        "the file of key '" + key + "' should be named 64 hex digits + .version.seg, was " + file.getFileName());
                 assertSameSegment(s, store.get(key), "crafted key '" + key + "'");
             }
             assertEquals(Set.copyOf(keys), keys(store), "every crafted key should be listed as written");
@@ -447,7 +449,7 @@ class DiskStoreTest {
     void failedRenameOntoADirectoryInTheWayLeavesNoTemporaryFile() throws IOException {
         try (DiskStore store = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
             store.put(segment("app/other", 1, "other"));
-            Path inTheWay = fileOf(store, "app/blocked");
+            Path inTheWay = fileOf(store, "app/blocked", 1);
             Files.createDirectories(inTheWay.resolve("child"));
 
             assertThrows(LocalStoreException.class, () -> store.put(segment("app/blocked", 1, "state")),
@@ -474,7 +476,7 @@ class DiskStoreTest {
     void quarantineDirectoryIsNotMistakenForASegmentAtOpen() throws IOException {
         try (DiskStore store = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
             store.put(segment("app/s", 1, pattern(100, 1)));
-            Path file = fileOf(store, "app/s");
+            Path file = fileOf(store, "app/s", 1);
             flipByte(file, Files.size(file) - 1);
             assertThrows(CorruptSegmentException.class, () -> store.get("app/s"), "corrupt data is refused");
             store.put(segment("app/t", 1, "t"));
@@ -482,6 +484,157 @@ class DiskStoreTest {
         try (DiskStore reopened = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
             assertEquals(Set.of("app/t"), keys(reopened), "after a restart only the intact segment should be listed");
             assertEquals(1, quarantined(storeDir()).size(), "the quarantined file should stay in quarantine, untouched");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SyncPolicy.class)
+    void everyWriteGoesToANewVersionNamedFileAndTheOldOneIsGone(SyncPolicy policy) {
+        try (DiskStore store = DiskStore.open(storeDir(), policy)) {
+            for (long version = 1; version <= 5; version++) {
+                store.put(segment("app/s", version, pattern(2_000, (int) version)));
+                assertEquals(List.of(DiskStore.fileNameFor("app/s", version)), filesEndingWith(storeDir(), ".seg"),
+                        "after writing v" + version + " only its own file should be on disk");
+            }
+            assertEquals(List.of(), filesEndingWith(storeDir(), ".tmp"), "no temporary file should be left after writes");
+        }
+    }
+
+    @Test
+    void sameVersionWrittenAgainReplacesItsFile() {
+        StoredSegment first = segment("app/s", 4, "first bytes of v4");
+        StoredSegment again = segment("app/s", 4, "other bytes of v4, e.g. restored from a replica");
+        try (DiskStore store = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
+            store.put(first);
+            store.put(again);
+            assertSameSegment(again, store.get("app/s"), "the second write of the same version");
+            assertEquals(List.of(DiskStore.fileNameFor("app/s", 4)), filesEndingWith(storeDir(), ".seg"),
+                    "one file for the version");
+            assertEquals(List.of(), filesEndingWith(storeDir(), ".tmp"), "the replacing write leaves no temporary file");
+        }
+        try (DiskStore reopened = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
+            assertSameSegment(again, reopened.get("app/s"), "after reopening");
+        }
+    }
+
+    /** Leaves v1's file next to v2's, as a crash after v2's file is written and before v1's unlink does. */
+    private Path crashBeforeUnlink(SyncPolicy policy, StoredSegment v1, StoredSegment v2) throws IOException {
+        Path saved = tempDir.resolve("saved-v1");
+        Path v1File;
+        try (DiskStore store = DiskStore.open(storeDir(), policy)) {
+            store.put(v1);
+            v1File = fileOf(store, v1.key(), v1.metadata().version());
+            Files.copy(v1File, saved);
+            store.put(v2);
+        }
+        assertFalse(Files.exists(v1File), "a completed write should have unlinked the previous version's file");
+        Files.copy(saved, v1File);
+        return v1File;
+    }
+
+    @ParameterizedTest
+    @EnumSource(SyncPolicy.class)
+    void twoWholeVersionsLeftByACrashKeepTheNewestAndDeleteTheOlder(SyncPolicy policy) throws IOException {
+        StoredSegment v1 = segment("app/s", 1, pattern(5_000, 1));
+        StoredSegment v2 = segment("app/s", 2, pattern(6_000, 2));
+        Path v1File = crashBeforeUnlink(policy, v1, v2);
+
+        try (DiskStore reopened = DiskStore.open(storeDir(), policy)) {
+            assertSameSegment(v2, reopened.get("app/s"), "the newer of two whole versions");
+            assertEquals(List.of(v2.metadata()), List.copyOf(reopened.list()), "list() should hold only the newest version");
+            assertFalse(Files.exists(v1File), "the older version's file should be deleted at open");
+            assertTrue(quarantined(storeDir()).isEmpty(), "an older whole version is deleted, not quarantined");
+            StoredSegment v3 = segment("app/s", 3, "next");
+            reopened.put(v3);
+            assertEquals(List.of(DiskStore.fileNameFor("app/s", 3)), filesEndingWith(storeDir(), ".seg"),
+                    "the next write should leave only its own file");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SyncPolicy.class)
+    void tornNewestVersionNextToAnIntactOlderOneGivesTheOlderOne(SyncPolicy policy) throws IOException {
+        // A crash in the middle of writing v2's file: v1 is still there, v2 is short.
+        StoredSegment v1 = segment("app/s", 1, pattern(5_000, 1));
+        StoredSegment v2 = segment("app/s", 2, pattern(6_000, 2));
+        crashBeforeUnlink(policy, v1, v2);
+        Path v2File = storeDir().resolve(DiskStore.fileNameFor("app/s", 2));
+        truncate(v2File, Files.size(v2File) - 100);
+
+        try (DiskStore reopened = DiskStore.open(storeDir(), policy)) {
+            assertSameSegment(v1, reopened.get("app/s"), "the intact older version when the newest is torn");
+            assertEquals(List.of(v1.metadata()), List.copyOf(reopened.list()), "only the intact version is indexed");
+            assertFalse(Files.exists(v2File), "the torn newest file should be moved out of the store directory");
+            assertQuarantinedOnce(v2File);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SyncPolicy.class)
+    void newestVersionWithWholeLengthButBadDataNextToAnIntactOlderOneGivesTheOlderOne(SyncPolicy policy)
+            throws IOException {
+        // A power loss without fsync can leave the right length with data that never reached the disk.
+        StoredSegment v1 = segment("app/s", 1, pattern(5_000, 1));
+        StoredSegment v2 = segment("app/s", 2, pattern(6_000, 2));
+        crashBeforeUnlink(policy, v1, v2);
+        Path v2File = storeDir().resolve(DiskStore.fileNameFor("app/s", 2));
+        flipByte(v2File, Files.size(v2File) - 10);
+
+        try (DiskStore reopened = DiskStore.open(storeDir(), policy)) {
+            assertSameSegment(v1, reopened.get("app/s"), "the intact older version when the newest fails its checksum");
+            assertFalse(Files.exists(v2File), "the corrupt newest file should be moved out of the store directory");
+            assertQuarantinedOnce(v2File);
+        }
+    }
+
+    @Test
+    void leftoverTemporaryFileOfAnUnfinishedWriteKeepsThePreviousVersion() throws IOException {
+        StoredSegment v1 = segment("app/s", 1, pattern(3_000, 1));
+        try (DiskStore store = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
+            store.put(v1);
+        }
+        // A crash before the rename: a temporary file, possibly half written, next to v1.
+        Path unfinished = storeDir().resolve(DiskStore.hashOf("app/s") + ".1.tmp");
+        Files.write(unfinished, pattern(1_234, 2));
+
+        try (DiskStore reopened = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
+            assertSameSegment(v1, reopened.get("app/s"), "the previous version after an unfinished write");
+            assertFalse(Files.exists(unfinished), "the temporary file should be deleted at open");
+            StoredSegment v2 = segment("app/s", 2, "next");
+            reopened.put(v2);
+            assertSameSegment(v2, reopened.get("app/s"), "a write after recovery");
+        }
+    }
+
+    @Test
+    void fileOfAnEarlierReleaseWithoutVersionInItsNameIsReadAndReplacedByTheNextWrite() throws IOException {
+        StoredSegment v3 = segment("app/old", 3, pattern(2_000, 3));
+        Path legacy = storeDir().resolve(DiskStore.legacyFileName(DiskStore.hashOf("app/old")));
+        try (DiskStore store = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
+            store.put(v3);
+            Files.move(fileOf(store, "app/old", 3), legacy);
+        }
+        try (DiskStore reopened = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
+            assertSameSegment(v3, reopened.get("app/old"), "a file named as earlier releases named it");
+            StoredSegment v4 = segment("app/old", 4, "new");
+            reopened.put(v4);
+            assertFalse(Files.exists(legacy), "the next write should remove the old-style file");
+            assertEquals(List.of(DiskStore.fileNameFor("app/old", 4)), filesEndingWith(storeDir(), ".seg"),
+                    "only the new file should be left");
+        }
+    }
+
+    @Test
+    void fileWhoseNameAndHeaderDisagreeOnTheVersionIsQuarantined() throws IOException {
+        Path renamed;
+        try (DiskStore store = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
+            store.put(segment("app/s", 2, "v2"));
+            renamed = storeDir().resolve(DiskStore.fileNameFor("app/s", 9));
+            Files.move(fileOf(store, "app/s", 2), renamed);
+        }
+        try (DiskStore reopened = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
+            assertTrue(reopened.get("app/s").isEmpty(), "a file named v9 that holds v2 must not be trusted");
+            assertQuarantinedOnce(renamed);
         }
     }
 

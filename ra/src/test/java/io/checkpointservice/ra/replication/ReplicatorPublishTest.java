@@ -1,0 +1,160 @@
+package io.checkpointservice.ra.replication;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.checkpointservice.ra.cluster.ChunkKey;
+import io.checkpointservice.ra.cluster.LocalCluster;
+import io.checkpointservice.ra.cluster.Ownership;
+import io.checkpointservice.ra.cluster.ReplicaStore;
+import io.checkpointservice.ra.cluster.SegmentDirectory;
+import io.checkpointservice.ra.cluster.SegmentRecord;
+import io.checkpointservice.ra.store.Checksums;
+import io.checkpointservice.ra.store.MemoryStore;
+import io.checkpointservice.ra.store.SegmentMetadata;
+import io.checkpointservice.ra.store.StoredSegment;
+import java.io.ByteArrayOutputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How one publish talks to the cluster: chunks in bounded batches, the record, waiters woken,
+ * and only then, without waiting, the previous version's chunks removed.
+ */
+class ReplicatorPublishTest {
+
+    private static final String KEY = "app/job";
+    private static final long EPOCH = 1;
+
+    private final LocalCluster cluster = new LocalCluster();
+    private final SegmentDirectory directory = cluster.directory();
+    private final RecordingReplicas replicas = new RecordingReplicas(cluster.replicas(2));
+    private final MemoryStore store = new MemoryStore();
+    private final Ownership ownership = new Ownership("node-a");
+    private final ReplicationProgress progress = new ReplicationProgress();
+    private final Replicator replicator = new Replicator(store, directory, replicas, ownership, progress);
+
+    ReplicatorPublishTest() {
+        ownership.took(KEY, EPOCH);
+    }
+
+    private byte[] writeLocally(long version, int size) {
+        byte[] data = new byte[size];
+        new Random(version).nextBytes(data);
+        store.put(new StoredSegment(new SegmentMetadata(KEY, version, EPOCH, Instant.now(), "node-a", size,
+                Checksums.crc32c(data)), data));
+        return data;
+    }
+
+    @Test
+    void waitersAreWokenBeforeThePreviousVersionsChunksAreRemovedAndThoseGoInTheBackground() throws Exception {
+        writeLocally(1, 3 * Chunks.SIZE + 5);
+        replicator.publish(KEY);
+        assertEquals(4, cluster.chunkCount(), "v1 is published as 4 chunks");
+
+        writeLocally(2, 2 * Chunks.SIZE);
+        CountDownLatch woken = new CountDownLatch(1);
+        Thread waiter = new Thread(() -> {
+            try {
+                progress.awaitChange(20_000);
+                woken.countDown();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "test-await-replicated");
+        waiter.start();
+        Thread.sleep(100); // let the waiter start waiting before the publish
+        replicas.onFirstRemoval = () -> replicas.wokenBeforeRemoval = awaitQuietly(woken);
+        replicator.publish(KEY);
+        waiter.join(20_000);
+
+        assertTrue(replicas.wokenBeforeRemoval, "awaitReplicated must be woken as soon as the record points at v2, "
+                + "not after v1's chunks are removed");
+        assertEquals(0, replicas.synchronousRemovals.get(), "publishing must not wait for removals");
+        assertEquals(4, replicas.laterRemovals.get(), "each of v1's 4 chunks is removed in the background");
+        assertEquals(2, cluster.chunkCount(), "only v2's 2 chunks are left");
+        SegmentRecord record = directory.get(KEY).orElseThrow();
+        assertEquals(2, record.version(), "the record points at v2");
+    }
+
+    @Test
+    void chunksArePutAFewAtATimeAndArriveWhole() {
+        byte[] data = writeLocally(1, 20 * Chunks.SIZE + 1);
+        replicator.publish(KEY);
+
+        assertEquals(List.of(4, 4, 4, 4, 4, 1), replicas.batchSizes, "21 chunks go out in batches of at most "
+                + Replicator.CHUNKS_IN_FLIGHT + ", each batch in flight at once");
+        SegmentRecord record = directory.get(KEY).orElseThrow();
+        ByteArrayOutputStream fetched = new ByteArrayOutputStream();
+        for (int i = 0; i < record.chunkCount(); i++) {
+            fetched.writeBytes(replicas.getChunk(ChunkKey.of(KEY, record, i)));
+        }
+        assertArrayEquals(data, fetched.toByteArray(), "the chunks put together are the segment, in order");
+    }
+
+    private static boolean awaitQuietly(CountDownLatch latch) {
+        try {
+            return latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The in-JVM replicas, with every call the replicator makes counted. */
+    private static final class RecordingReplicas implements ReplicaStore {
+        private final ReplicaStore delegate;
+        final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        final AtomicInteger synchronousRemovals = new AtomicInteger();
+        final AtomicInteger laterRemovals = new AtomicInteger();
+        volatile Runnable onFirstRemoval = () -> { };
+        volatile boolean wokenBeforeRemoval;
+
+        RecordingReplicas(ReplicaStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void putChunk(ChunkKey chunk, byte[] data) {
+            batchSizes.add(1);
+            delegate.putChunk(chunk, data);
+        }
+
+        @Override
+        public void putChunks(List<ChunkKey> chunks, List<byte[]> data) {
+            batchSizes.add(chunks.size());
+            delegate.putChunks(chunks, data);
+        }
+
+        @Override
+        public byte[] getChunk(ChunkKey chunk) {
+            return delegate.getChunk(chunk);
+        }
+
+        @Override
+        public void removeChunk(ChunkKey chunk) {
+            synchronousRemovals.incrementAndGet();
+            delegate.removeChunk(chunk);
+        }
+
+        @Override
+        public void removeChunkLater(ChunkKey chunk) {
+            if (laterRemovals.getAndIncrement() == 0) {
+                onFirstRemoval.run();
+            }
+            delegate.removeChunkLater(chunk);
+        }
+
+        @Override
+        public int copiesOutside(String key, String writer) {
+            return delegate.copiesOutside(key, writer);
+        }
+    }
+}

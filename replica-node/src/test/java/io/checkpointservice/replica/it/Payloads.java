@@ -22,6 +22,24 @@ public final class Payloads {
         return bytes;
     }
 
+    /**
+     * The bytes of version {@code version} of a segment whose content is derived from its version
+     * alone: a size in [minSize, maxSize] and the bytes both picked by the version, so a loaded
+     * copy can be checked knowing nothing but its version number.
+     */
+    public static byte[] forVersion(long version, int minSize, int maxSize) {
+        return generate(sizeForVersion(version, minSize, maxSize), version);
+    }
+
+    /** @return the size {@link #forVersion} gives version {@code version} */
+    public static int sizeForVersion(long version, int minSize, int maxSize) {
+        if (minSize < 0 || maxSize < minSize) {
+            throw new IllegalArgumentException("sizes " + minSize + ".." + maxSize);
+        }
+        long mixed = (version + 1) * 0x9E3779B97F4A7C15L; // Fibonacci hashing spreads consecutive versions
+        return minSize + (int) Long.remainderUnsigned(mixed ^ (mixed >>> 29), maxSize - minSize + 1L);
+    }
+
     /** @return lower-case hex SHA-256 */
     public static String sha256(byte[] bytes) {
         try {
@@ -43,6 +61,11 @@ public final class Payloads {
 
         public static Expected of(int size, long seed) {
             return new Expected(size, seed, Payloads.sha256(generate(size, seed)));
+        }
+
+        /** What {@link Payloads#forVersion} gives version {@code version}. */
+        public static Expected forVersion(long version, int minSize, int maxSize) {
+            return of(sizeForVersion(version, minSize, maxSize), version);
         }
 
         /** Bytes the test sends itself (as the request body); seed -1 marks them. */

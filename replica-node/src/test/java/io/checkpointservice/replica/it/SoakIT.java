@@ -46,7 +46,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * least-squares slope over the second half of the run below {@link #MAX_SLOPE_MIB_PER_MINUTE},
  * and the largest sample of the last window at most {@link #MAX_GROWTH_FACTOR} times the largest
  * of the first stable window plus {@link #GROWTH_ALLOWANCE_MIB} (windows of a sixth of the run:
- * minutes 6-10 and 26-30 of 30; the first five minutes are warm-up).
+ * minutes 6-10 and 26-30 of 30; the first five minutes are warm-up). Runs shorter than
+ * {@link #MIN_MINUTES_FOR_HEAP_VERDICT} minutes (shakedowns) report the heap but do not judge it.
  */
 @EnabledIfSystemProperty(named = "soak.enabled", matches = "true")
 class SoakIT extends ClusterTestBase {
@@ -65,6 +66,9 @@ class SoakIT extends ClusterTestBase {
      * A between 16 and 29 MiB minute to minute with no trend.)
      */
     static final double GROWTH_ALLOWANCE_MIB = 16;
+
+    /** Below this, a run is a shakedown: data correctness is asserted, the heap only reported. */
+    static final int MIN_MINUTES_FOR_HEAP_VERDICT = 10;
 
     private static final int SEGMENTS = 4;
     /** Size range of each segment: tiny, small, one-chunk-plus, several chunks. */
@@ -142,6 +146,13 @@ class SoakIT extends ClusterTestBase {
         System.out.println("soak summary:\n" + summary);
         assertTrue(errors.isEmpty(), () -> errors.size() + " correctness errors during the soak:\n"
                 + String.join("\n", errors));
+        if (minutes < MIN_MINUTES_FOR_HEAP_VERDICT) {
+            // A shakedown: two or three samples per window say nothing about a trend (one churn
+            // event moves a node's live data by ~15 MiB); the figures are written, not judged.
+            System.out.println("soak: " + minutes + " min is too short to judge the heap (needs "
+                    + MIN_MINUTES_FOR_HEAP_VERDICT + "); correctness was checked");
+            return;
+        }
         for (String node : List.of("A", "B", "R1")) {
             heap.assertFlat(node, minutes);
         }

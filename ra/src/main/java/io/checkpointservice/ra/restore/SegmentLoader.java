@@ -105,7 +105,8 @@ public final class SegmentLoader {
         Optional<Long> mine = ownership.current(key);
         boolean owner = record.writer().equals(nodeName) && mine.isPresent() && mine.get() == record.epoch();
         Optional<SegmentMetadata> local = store.metadata(key);
-        boolean ownUnpublished = owner && local.isPresent() && local.get().version() > record.version();
+        boolean ownUnpublished = (owner || writtenHereInRecordEpoch(local, record))
+                && local.isPresent() && local.get().version() > record.version();
 
         Optional<StoredSegment> segment;
         if (ownUnpublished) {
@@ -135,8 +136,24 @@ public final class SegmentLoader {
                 return Optional.empty();
             }
             ownership.took(key, epoch);
+            if (ownUnpublished) {
+                replicator.markDirty(key); // published under the new epoch, as a write would be
+            }
         }
         return LoadResult.of(segment);
+    }
+
+    /**
+     * True for a local copy this node wrote under the record's current epoch while the record
+     * still names this node as the writer: a write of this node that had not been published when
+     * its process died and restarted (its in-memory ownership is gone, its disk is not). Nobody
+     * took the segment over since, or the epoch would have moved on, so a newer such copy is the
+     * newest version there is (G5); returning the record's older version instead would lose
+     * writes that returned (G1).
+     */
+    private boolean writtenHereInRecordEpoch(Optional<SegmentMetadata> local, SegmentRecord record) {
+        return local.isPresent() && record.writer().equals(nodeName) && local.get().epoch() == record.epoch()
+                && local.get().originNode().equals(nodeName);
     }
 
     private static void pause(long millis) {

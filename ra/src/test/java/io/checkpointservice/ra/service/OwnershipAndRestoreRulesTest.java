@@ -34,10 +34,14 @@ class OwnershipAndRestoreRulesTest {
     private final LocalCluster cluster = new LocalCluster();
 
     private CheckpointService node(String name) {
+        return node(name, new MemoryStore());
+    }
+
+    /** A node on the given store: a new service on an old store is a node restarted on its disk. */
+    private CheckpointService node(String name, MemoryStore store) {
         AdapterSettings settings = new AdapterSettings(name, StorageMode.MEMORY, Path.of("unused"),
                 SyncPolicy.NONE, 4 << 20, 2);
-        return new CheckpointService(settings, new MemoryStore(), cluster.directory(), cluster.replicas(2),
-                Clock.systemUTC());
+        return new CheckpointService(settings, store, cluster.directory(), cluster.replicas(2), Clock.systemUTC());
     }
 
     private static byte[] bytes(String s) {
@@ -137,6 +141,41 @@ class OwnershipAndRestoreRulesTest {
         long v2 = a.write(NS, "job", bytes("two"));
         Checkpoint own = a.load(NS, "job").orElseThrow();
         assertEquals(v2, own.version(), "the owner's own newer local write is the newest version");
+    }
+
+    @Test
+    void writerRestartedOnItsStoreReturnsItsOwnUnpublishedWriteNotTheRecordsOlderVersion() {
+        MemoryStore disk = new MemoryStore();
+        CheckpointService a = node("a", disk);
+        a.write(NS, "job", bytes("one"));
+        replicate(a);
+        long v2 = a.write(NS, "job", bytes("two")); // returned, stored, not yet published: then the process dies
+
+        CheckpointService restarted = node("a", disk); // same node name, same store, no memory of owning it
+        Checkpoint own = restarted.load(NS, "job").orElseThrow();
+        assertEquals(v2, own.version(), "the restarted writer's own newer write is the newest version, not the "
+                + "record's older one");
+        assertArrayEquals(bytes("two"), own.state());
+
+        replicate(restarted);
+        Checkpoint elsewhere = node("b").load(NS, "job").orElseThrow();
+        assertEquals(v2, elsewhere.version(), "the restarted writer publishes the recovered write");
+        assertArrayEquals(bytes("two"), elsewhere.state());
+    }
+
+    @Test
+    void writerRestartedAfterATakeOverDoesNotResurrectItsUnpublishedWrite() {
+        MemoryStore disk = new MemoryStore();
+        CheckpointService a = node("a", disk);
+        a.write(NS, "job", bytes("one"));
+        replicate(a);
+        a.write(NS, "job", bytes("a-unpublished"));
+        Checkpoint taken = node("b").load(NS, "job").orElseThrow(); // b takes over: the epoch moves on
+        assertArrayEquals(bytes("one"), taken.state());
+
+        Checkpoint back = node("a", disk).load(NS, "job").orElseThrow();
+        assertArrayEquals(bytes("one"), back.state(), "a copy written under an epoch taken over since must never"
+                + " come back");
     }
 
     @Test

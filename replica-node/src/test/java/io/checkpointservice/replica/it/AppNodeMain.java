@@ -52,6 +52,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       writer, dataEpoch, dataWriter, checksum, deleted}; 404 when it has none</li>
  *   <li>{@code POST /partition?from=a,b}: drop every cluster message from those members (a network
  *       split, see {@link ChannelSplitter}); {@code POST /heal}: let them through again</li>
+ *   <li>{@code POST /writeLoop?name=&minSize=&maxSize=}: starts a thread that writes version after
+ *       version of {@link Payloads#forVersion} as fast as it can, until the process dies; see
+ *       {@link VersionedWriteLoop}. 200 {@code next} (the first version it writes)</li>
+ *   <li>{@code POST /heap}: runs a full GC and answers {@code usedBytes} (heap used after it),
+ *       {@code committedBytes}, {@code maxBytes}, {@code threads}</li>
+ *   <li>{@code POST /shutdown}: answers, then stops the node gracefully (drain, leave the cluster,
+ *       close the store) and exits with status 0</li>
  * </ul>
  * Failures: 409 {@link StaleWriterException}, 503 {@link SegmentUnavailableException}, 400 bad
  * input, 500 anything else; with {@code exception} (class name) and {@code message}.
@@ -143,6 +150,23 @@ public final class AppNodeMain {
             reply.put("checksum", Integer.toString(record.checksum()));
             reply.put("deleted", Boolean.toString(record.deleted()));
             return reply;
+        }));
+        server.createContext("/writeLoop", exchange -> handle(exchange, q -> {
+            long next = VersionedWriteLoop.start(service, ns(q), q.get("name"),
+                    Integer.parseInt(q.get("minSize")), Integer.parseInt(q.get("maxSize")));
+            return Map.of("next", Long.toString(next));
+        }));
+        server.createContext("/heap", exchange -> handle(exchange, q -> HeapSample.afterFullGc()));
+        server.createContext("/shutdown", exchange -> handle(exchange, q -> {
+            Thread stopper = new Thread(() -> {
+                ClusterProcess.sleep(100); // lets the reply leave first
+                node.close();
+                System.out.println("STOPPED gracefully");
+                System.out.flush();
+                System.exit(0);
+            }, "graceful-stop");
+            stopper.start();
+            return Map.of("stopping", "true");
         }));
         server.start();
         System.out.println(READY + " controlPort=" + server.getAddress().getPort() + " node=" + settings.nodeName()

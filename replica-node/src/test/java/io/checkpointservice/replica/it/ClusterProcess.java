@@ -113,6 +113,29 @@ public abstract class ClusterProcess {
         appendToLog("=== " + Instant.now() + " killed with SIGKILL by the test (pid " + pid() + ")");
     }
 
+    /**
+     * Waits until the process exits by itself.
+     *
+     * @throws AssertionError when it is still running after {@code timeout}, or exits with
+     *     another status than {@code expectedStatus}
+     */
+    void awaitExit(Duration timeout, int expectedStatus) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError(name + " (pid " + pid() + ") still running " + timeout
+                        + " after it was asked to stop; log " + logFile + ":\n" + logTail(30));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        ProcessRegistry.ended(process);
+        if (process.exitValue() != expectedStatus) {
+            throw new AssertionError(name + " exited with status " + process.exitValue() + ", expected "
+                    + expectedStatus + "; log " + logFile + ":\n" + logTail(30));
+        }
+    }
+
     /** Kills if still running; for cleanup. */
     void killQuietly() {
         if (process.isAlive()) {
@@ -173,6 +196,11 @@ public abstract class ClusterProcess {
         }
         throw new AssertionError("logged cluster view of " + name + ": expected " + new TreeSet<>(expected)
                 + " within " + timeout + " but the newest was " + last + "; log " + logFile);
+    }
+
+    /** @return everything this instance logged so far (not earlier instances under the same name) */
+    public String log() {
+        return logSinceStart();
     }
 
     /** @return the last lines this instance logged, for failure messages */

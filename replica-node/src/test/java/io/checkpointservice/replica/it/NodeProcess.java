@@ -132,6 +132,34 @@ public final class NodeProcess extends ClusterProcess {
         return send("/record", HttpRequest.BodyPublishers.noBody(), Duration.ofSeconds(10), "name", name);
     }
 
+    /**
+     * Starts {@link VersionedWriteLoop} on this node: it loads the segment, then writes version
+     * after version of {@link Payloads#forVersion} until the process dies.
+     *
+     * @return the first version the loop writes
+     */
+    public long startWriteLoop(String name, int minSize, int maxSize) {
+        Reply reply = post("/writeLoop", "name", name, "minSize", Integer.toString(minSize),
+                "maxSize", Integer.toString(maxSize));
+        reply.expectStatus(200, "start of the write loop of '" + name + "' on " + name());
+        return Long.parseLong(reply.get("next"));
+    }
+
+    /** @return after a full GC: usedBytes, committedBytes, maxBytes, threads (see {@link HeapSample}) */
+    public Reply heapAfterGc() {
+        return post("/heap");
+    }
+
+    /**
+     * Graceful stop: the node drains, leaves the cluster and exits; returns once the process is gone.
+     *
+     * @throws AssertionError when it does not exit with status 0 within the timeout
+     */
+    public void shutdown(Duration timeout) {
+        post("/shutdown").expectStatus(200, "graceful stop of " + name());
+        awaitExit(timeout, 0);
+    }
+
     private Reply post(String path, String... params) {
         return send(path, HttpRequest.BodyPublishers.noBody(), Duration.ofSeconds(120), params);
     }

@@ -22,6 +22,34 @@ public final class Payloads {
         return bytes;
     }
 
+    /**
+     * The bytes of version {@code version} of a segment whose content is derived from its version
+     * alone: a size in [minSize, maxSize] and the bytes both picked by the version, so a loaded
+     * copy can be checked knowing nothing but its version number.
+     */
+    public static byte[] forVersion(long version, int minSize, int maxSize) {
+        // One random block per version, repeated: as telling as all-random bytes (a torn tail, a
+        // hole of zeros or a stretch of another version's blocks changes the hash), but cheap
+        // enough that a writer of several MiB spends its time writing, not generating.
+        byte[] block = generate(VERSION_BLOCK, version);
+        byte[] bytes = new byte[sizeForVersion(version, minSize, maxSize)];
+        for (int offset = 0; offset < bytes.length; offset += VERSION_BLOCK) {
+            System.arraycopy(block, 0, bytes, offset, Math.min(VERSION_BLOCK, bytes.length - offset));
+        }
+        return bytes;
+    }
+
+    private static final int VERSION_BLOCK = 64 * 1024;
+
+    /** @return the size {@link #forVersion} gives version {@code version} */
+    public static int sizeForVersion(long version, int minSize, int maxSize) {
+        if (minSize < 0 || maxSize < minSize) {
+            throw new IllegalArgumentException("sizes " + minSize + ".." + maxSize);
+        }
+        long mixed = (version + 1) * 0x9E3779B97F4A7C15L; // Fibonacci hashing spreads consecutive versions
+        return minSize + (int) Long.remainderUnsigned(mixed ^ (mixed >>> 29), maxSize - minSize + 1L);
+    }
+
     /** @return lower-case hex SHA-256 */
     public static String sha256(byte[] bytes) {
         try {
@@ -43,6 +71,12 @@ public final class Payloads {
 
         public static Expected of(int size, long seed) {
             return new Expected(size, seed, Payloads.sha256(generate(size, seed)));
+        }
+
+        /** What {@link Payloads#forVersion} gives version {@code version}. */
+        public static Expected forVersion(long version, int minSize, int maxSize) {
+            byte[] bytes = Payloads.forVersion(version, minSize, maxSize);
+            return new Expected(bytes.length, version, Payloads.sha256(bytes));
         }
 
         /** Bytes the test sends itself (as the request body); seed -1 marks them. */

@@ -94,6 +94,16 @@ public final class TestCluster implements AutoCloseable {
         return startApp(name, options);
     }
 
+    /**
+     * Like {@link #restartApp} but returns at once, so the test can go on while the node starts;
+     * call {@link #awaitReady} before driving it.
+     */
+    public NodeProcess relaunchApp(String name, NodeOptions options) {
+        ports.remove(name);
+        ports.put(name, FreePorts.clusterPort());
+        return launchApp(name, options);
+    }
+
     /** Starts storage-only replica nodes ({@code java -jar}) and waits until each is ready. */
     public List<ReplicaProcess> startReplicas(NodeOptions options, String... names) {
         List<ReplicaProcess> started = new ArrayList<>();

@@ -1,0 +1,120 @@
+package io.checkpointservice.replica.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * G7 on real nodes: the writer's copy on its disk is damaged behind the product's back (a flipped
+ * byte, a truncated file); its next load must not return it but fetch the exact bytes again from
+ * a replica, and put an intact copy back on the disk.
+ *
+ * <p>A (disk store) writes and awaits replication to B (R = 1). After the load that repairs,
+ * both nodes are killed and A alone is started again on its directory: its load can then use
+ * nothing but that directory, so getting the exact bytes proves the damaged file was replaced.
+ */
+class CorruptCopyIT extends ClusterTestBase {
+
+    private static final String SEGMENT = "precious";
+    private static final NodeOptions DISK = NodeOptions.memory(1).onDisk();
+    private static final NodeOptions MEMORY = NodeOptions.memory(1);
+
+    /** A byte of the data flipped while A runs: the load on the running A reads the file again. */
+    @Test
+    @Timeout(240)
+    void flippedByteInWritersCopyIsDiscardedAndFetchedAgain() throws IOException {
+        Payloads.Expected payload = Payloads.Expected.of(2_500_000, 71); // 3 chunks
+        Replicated r = startAndReplicate(payload);
+
+        Path file = segmentFile(cluster.dataDirectory("A"), payload.size());
+        long seed = System.nanoTime();
+        long offset = Files.size(file) - 1 - new Random(seed).nextInt(payload.size()); // inside the data
+        flipByte(file, offset);
+        System.out.println("flipped the byte at " + offset + " of " + file + " (" + Files.size(file) + " bytes, seed "
+                + seed + ")");
+
+        assertLoads(r.a(), SEGMENT, r.version(), payload, "A");
+        assertIntactCopyOnDiskAlone(r.a(), r.b(), r.version(), payload);
+    }
+
+    /** The file cut in half while A is down: A starts on the damaged directory and loads. */
+    @Test
+    @Timeout(240)
+    void truncatedCopyIsDiscardedAndFetchedAgainAfterRestart() throws IOException {
+        Payloads.Expected payload = Payloads.Expected.of(2_500_000, 72);
+        Replicated r = startAndReplicate(payload);
+
+        r.a().kill();
+        Path file = segmentFile(cluster.dataDirectory("A"), payload.size());
+        long length = Files.size(file);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(length / 2);
+        }
+        System.out.println("truncated " + file + " from " + length + " to " + length / 2 + " bytes");
+
+        NodeProcess restarted = cluster.restartApp("A", DISK);
+        cluster.awaitView(Set.of("A", "B"), restarted);
+        assertLoads(restarted, SEGMENT, r.version(), payload, "A");
+        assertIntactCopyOnDiskAlone(restarted, r.b(), r.version(), payload);
+    }
+
+    /** The two nodes and the version B holds a copy of. */
+    private record Replicated(NodeProcess a, NodeProcess b, long version) {
+    }
+
+    /** Starts A (disk) and B, writes on A and waits until B holds the version. */
+    private Replicated startAndReplicate(Payloads.Expected payload) {
+        NodeProcess a = cluster.launchApp("A", DISK);
+        NodeProcess b = cluster.launchApp("B", MEMORY);
+        cluster.awaitReady(a, b);
+        cluster.awaitView(a, b);
+        long version = a.write(SEGMENT, payload);
+        assertTrue(a.awaitReplicated(SEGMENT, version, REPLICATION_TIMEOUT), () -> "awaitReplicated('" + SEGMENT
+                + "', v" + version + ") with B up and R = 1: expected true");
+        return new Replicated(a, b, version);
+    }
+
+    /**
+     * Kills every node, starts A alone on its directory and loads: only the local copy can answer,
+     * so it must be whole and exact.
+     */
+    private void assertIntactCopyOnDiskAlone(NodeProcess a, NodeProcess b, long version, Payloads.Expected payload) {
+        cluster.killTogether(a, b);
+        NodeProcess alone = cluster.restartApp("A", DISK);
+        assertEquals(List.of("A"), alone.members(), "A restarted alone");
+        assertLoads(alone, SEGMENT, version, payload, "A");
+    }
+
+    /** @return the one file in the directory large enough to hold the segment (whatever its name) */
+    static Path segmentFile(Path directory, int segmentSize) {
+        try (Stream<Path> files = Files.list(directory)) {
+            List<Path> candidates = files.filter(Files::isRegularFile).filter(p -> p.toFile().length() >= segmentSize)
+                    .toList();
+            assertEquals(1, candidates.size(), () -> "expected exactly one segment file in " + directory + ": "
+                    + TornWriteIT.listing(directory));
+            return candidates.get(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void flipByte(Path file, long offset) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(offset);
+            int b = raf.read();
+            raf.seek(offset);
+            raf.write(b ^ 0x01);
+        }
+    }
+}

@@ -94,6 +94,23 @@ public final class TestCluster implements AutoCloseable {
         return startApp(name, options);
     }
 
+    /**
+     * Starts a killed node's process again under the same name (same disk directory, if any) on
+     * a fresh port, without waiting: several can restart together, then {@link #awaitReady}.
+     */
+    public NodeProcess relaunchApp(String name, NodeOptions options) {
+        ports.remove(name);
+        ports.put(name, FreePorts.clusterPort());
+        return launchApp(name, options);
+    }
+
+    /** {@link #relaunchApp} for a storage-only replica node. */
+    public ReplicaProcess relaunchReplica(String name, NodeOptions options) {
+        ports.remove(name);
+        ports.put(name, FreePorts.clusterPort());
+        return launchReplica(name, options);
+    }
+
     /** Starts storage-only replica nodes ({@code java -jar}) and waits until each is ready. */
     public List<ReplicaProcess> startReplicas(NodeOptions options, String... names) {
         List<ReplicaProcess> started = new ArrayList<>();

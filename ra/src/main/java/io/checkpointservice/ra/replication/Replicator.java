@@ -1,6 +1,7 @@
 package io.checkpointservice.ra.replication;
 
 import io.checkpointservice.ra.cluster.ChunkKey;
+import io.checkpointservice.ra.cluster.ClusterUnavailableException;
 import io.checkpointservice.ra.cluster.Ownership;
 import io.checkpointservice.ra.cluster.ReplicaStore;
 import io.checkpointservice.ra.cluster.SegmentDirectory;
@@ -237,6 +238,49 @@ public final class Replicator {
             schedule(key, 0, 0); // Our epoch changed between the two reads: decide again.
         }
         return true;
+    }
+
+    /**
+     * Makes sure the data a record points at can be fetched from the cluster, for
+     * {@code awaitReplicated} (G3): counting a segment's owners is not counting its copies, since
+     * after every owner was lost at once the nodes that replace them own the chunks but hold
+     * nothing. When the chunks are gone and this node's local copy is exactly the record's version
+     * (say a restarted writer's disk copy, which load returns), that copy is put back under the
+     * record's own chunk keys, so nothing about the record changes.
+     *
+     * @return true when the record's chunks are in the cluster now
+     */
+    public boolean ensureChunksHeld(String key, SegmentRecord record) {
+        if (!record.hasData()) {
+            return false;
+        }
+        try {
+            if (replicas.getChunk(new ChunkKey(key, record.dataEpoch(), record.version(), 0)) != null) {
+                return true; // a segment's chunks share their owners (one group): all there or all lost
+            }
+            Optional<StoredSegment> local = store.get(key);
+            if (local.isEmpty() || !isCopyOf(local.get().metadata(), record)) {
+                return false;
+            }
+            putChunks(key, record.dataEpoch(), local.get());
+            Optional<SegmentRecord> now = directory.get(key);
+            if (now.isEmpty() || !now.get().hasData() || now.get().dataEpoch() != record.dataEpoch()
+                    || now.get().version() != record.version()) {
+                removeChunks(replicas, key, record); // published over meanwhile: ours are garbage
+                return false;
+            }
+            LOG.warning(() -> "every replica of '" + key + "' v" + record.version() + " had been lost; put back "
+                    + "from this node's local copy");
+            return true;
+        } catch (ClusterUnavailableException | LocalStoreException e) {
+            LOG.fine(() -> "cannot check or restore the replicas of '" + key + "' now: " + e.getMessage());
+            return false;
+        }
+    }
+
+    private static boolean isCopyOf(SegmentMetadata local, SegmentRecord record) {
+        return local.version() == record.version() && local.size() == record.size()
+                && local.checksum() == record.checksum();
     }
 
     private static boolean isPublished(Optional<SegmentRecord> record, SegmentMetadata local) {

@@ -103,8 +103,10 @@ final class FaultTrial {
         addWeighted(choices, Op.AWAIT, holderRuns && model.holderNewest().isPresent() ? 15 : 0);
         addWeighted(choices, Op.LOAD, 15);
         addWeighted(choices, Op.ZOMBIE_WRITE, model.fenced().isEmpty() ? 0 : 8);
-        // G4's premise needs an acknowledged version: crash only after one.
-        addWeighted(choices, Op.CRASH, model.hasAcknowledged() && crashes < MAX_CRASHES ? 12 : 0);
+        // G4's premise needs an acknowledged version: crash only after one, and mostly while the
+        // premise holds (a crash then tests G4; one after it only "never stale, never wrong").
+        addWeighted(choices, Op.CRASH, !model.hasAcknowledged() || crashes >= MAX_CRASHES ? 0
+                : model.premiseHolds() ? 12 : 3);
         addWeighted(choices, Op.RESTART, nodes.dead().isEmpty() ? 0 : 6);
         switch (choices.get(random.nextInt(choices.size()))) {
             case WRITE -> write(model.holder().orElseThrow().node());

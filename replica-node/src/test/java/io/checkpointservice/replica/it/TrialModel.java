@@ -27,7 +27,8 @@ import java.util.Set;
  *   <li>Fencing (G6): once a load on another node took the segment over, a previous writer's
  *       {@code write} fails with StaleWriterException, and none of its writes, even ones it made
  *       before the take-over and never published, is ever returned afterwards.</li>
- *   <li>Absent is not unavailable (G8): load says "empty" only while nothing was acknowledged.</li>
+ *   <li>Absent is not unavailable (G8): load says "empty" only while nothing was acknowledged and
+ *       no load returned another node's write (either means the cluster's record has data).</li>
  *   <li>Barrier (G3): {@code awaitReplicated} is never true while fewer than R other nodes run.</li>
  * </ul>
  */
@@ -82,6 +83,12 @@ final class TrialModel {
     private boolean premiseHolds;
     /** True after a crash outside G4's premise: the acknowledged version may be gone (503 allowed). */
     private boolean mayBeLost;
+    /**
+     * True once the cluster's record certainly carries data: a version was acknowledged, or a node
+     * loaded another node's write (it can only have come from the replicas). A record with data
+     * never goes back to "no data" (there are no deletes here), so "empty" is wrong from then on.
+     */
+    private boolean recordHasData;
 
     TrialModel(int replicaCount) {
         this.replicaCount = replicaCount;
@@ -179,6 +186,7 @@ final class TrialModel {
             acknowledged = write;
         }
         acknowledgedBy = by;
+        recordHasData = true;
         premiseHolds = true;
         mayBeLost = false;
     }
@@ -241,6 +249,9 @@ final class TrialModel {
             throw new Violation("G5: load on the holder " + by + " returned " + write + " instead of its own newest "
                     + holderNewest().get());
         }
+        if (!write.by().node().equals(node)) {
+            recordHasData = true;
+        }
         takenOverBy(by);
         loadable.clear();
         loadable.add(write);
@@ -255,6 +266,11 @@ final class TrialModel {
         if (acknowledged != null) {
             throw new Violation("G8: load on " + by + " said 'no such segment' although " + acknowledged
                     + " was acknowledged" + (mayBeLost ? " (its copies may be lost, but that is 'unavailable')" : ""));
+        }
+        if (recordHasData) {
+            throw new Violation("G8: load on " + by + " said 'no such segment' although the cluster's record "
+                    + "has data since a load returned another node's write" + (lastLoaded == null ? "" : " (the last load"
+                    + " returned " + lastLoaded + ")"));
         }
         if (by.equals(holder) && holderNewest().isPresent()) {
             throw new Violation("G5: load on the holder " + by + " said 'no such segment' although it holds "

@@ -120,6 +120,13 @@ class TrialModelTest {
     }
 
     @Test
+    void catchesEmptyAfterAnotherNodesWriteWasLoaded() {
+        model.wrote(1, "A", 1, p1);
+        load("B", 1, p1, "A"); // fetched from the replicas: the record has data
+        assertThrows(TrialModel.Violation.class, () -> model.loadedEmpty("C"));
+    }
+
+    @Test
     void emptyIsAllowedOnlyBeforeAnyAcknowledgement() {
         model.loadedEmpty("A");
         model.wrote(1, "A", 1, p1);

@@ -209,11 +209,11 @@ public final class Replicator {
             }
             record = directory.get(key);
             if (isFenced(key, record, epoch.get()) || isPublished(record, version)) {
-                removeChunks(replicas, key, next);
+                discard(key, next);
                 return;
             }
         }
-        removeChunks(replicas, key, next);
+        discard(key, next);
         throw new IllegalStateException("record of '" + key + "' kept changing; will retry");
     }
 
@@ -296,6 +296,22 @@ public final class Replicator {
             byte[] chunk = count == 1 ? data : Arrays.copyOfRange(data, from, to);
             replicas.putChunk(new ChunkKey(key, epoch, segment.metadata().version(), i), chunk);
         }
+    }
+
+    /**
+     * Removes the chunks of a publication that lost its compare-and-set, unless the cluster's
+     * record points at them: a second publication of the same local version (a write re-queues
+     * the key while a worker is publishing it, so two workers can publish the same version) uses
+     * the very chunk keys of the one that won, and removing "its own" chunks would remove the
+     * published copies. Found by the randomized fault trials (seed 1587568225637619388).
+     */
+    private void discard(String key, SegmentRecord attempt) {
+        Optional<SegmentRecord> now = directory.get(key);
+        if (now.isPresent() && now.get().hasData() && now.get().dataEpoch() == attempt.dataEpoch()
+                && now.get().version() == attempt.version()) {
+            return;
+        }
+        removeChunks(replicas, key, attempt);
     }
 
     /** Removes the chunks a record points at; a chunk already gone is fine. */

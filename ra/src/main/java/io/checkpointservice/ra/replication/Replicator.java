@@ -1,6 +1,7 @@
 package io.checkpointservice.ra.replication;
 
 import io.checkpointservice.ra.cluster.ChunkKey;
+import io.checkpointservice.ra.cluster.ClusterUnavailableException;
 import io.checkpointservice.ra.cluster.Ownership;
 import io.checkpointservice.ra.cluster.ReplicaStore;
 import io.checkpointservice.ra.cluster.SegmentDirectory;
@@ -208,7 +209,7 @@ public final class Replicator {
             return;
         }
         SegmentMetadata version = segment.metadata();
-        putChunks(key, epoch.get(), segment);
+        putChunks(key, epoch.get(), nodeName, segment);
         SegmentRecord next = new SegmentRecord(version.version(), epoch.get(), epoch.get(), nodeName,
                 version.size(), version.checksum(), version.writtenAt(), version.originNode(), Chunks.SIZE, false);
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
@@ -221,13 +222,11 @@ public final class Replicator {
             }
             record = directory.get(key);
             if (isFenced(key, record, epoch.get()) || isPublished(record, version)) {
-                if (record.isEmpty() || !pointsAtSameChunks(record.get(), next)) {
-                    removeChunksLater(replicas, key, next);
-                }
+                discard(key, next);
                 return;
             }
         }
-        removeChunksLater(replicas, key, next);
+        discard(key, next);
         throw new IllegalStateException("record of '" + key + "' kept changing; will retry");
     }
 
@@ -236,7 +235,8 @@ public final class Replicator {
      * won: its chunks have the same names as ours and must stay.
      */
     private static boolean pointsAtSameChunks(SegmentRecord record, SegmentRecord ours) {
-        return record.hasData() && record.version() == ours.version() && record.dataEpoch() == ours.dataEpoch();
+        return record.hasData() && record.version() == ours.version() && record.dataEpoch() == ours.dataEpoch()
+                && record.dataWriter().equals(ours.dataWriter());
     }
 
     /**
@@ -262,6 +262,48 @@ public final class Replicator {
         return true;
     }
 
+    /**
+     * Makes sure the data a record points at can be fetched from the cluster, for
+     * {@code awaitReplicated} (G3): counting a segment's owners is not counting its copies, since
+     * after every owner was lost at once the nodes that replace them own the chunks but hold
+     * nothing. When the chunks are gone and this node's local copy is exactly the record's version
+     * (say a restarted writer's disk copy, which load returns), that copy is put back under the
+     * record's own chunk keys, so nothing about the record changes.
+     *
+     * @return true when the record's chunks are in the cluster now
+     */
+    public boolean ensureChunksHeld(String key, SegmentRecord record) {
+        if (!record.hasData()) {
+            return false;
+        }
+        try {
+            if (replicas.getChunk(ChunkKey.of(key, record, 0)) != null) {
+                return true; // a segment's chunks share their owners (one group): all there or all lost
+            }
+            Optional<StoredSegment> local = store.get(key);
+            if (local.isEmpty() || !isCopyOf(local.get().metadata(), record)) {
+                return false;
+            }
+            putChunks(key, record.dataEpoch(), record.dataWriter(), local.get());
+            Optional<SegmentRecord> now = directory.get(key);
+            if (now.isEmpty() || !pointsAtSameChunks(now.get(), record)) {
+                removeChunks(replicas, key, record); // published over meanwhile: ours are garbage
+                return false;
+            }
+            LOG.warning(() -> "every replica of '" + key + "' v" + record.version() + " had been lost; put back "
+                    + "from this node's local copy");
+            return true;
+        } catch (ClusterUnavailableException | LocalStoreException e) {
+            LOG.fine(() -> "cannot check or restore the replicas of '" + key + "' now: " + e.getMessage());
+            return false;
+        }
+    }
+
+    private static boolean isCopyOf(SegmentMetadata local, SegmentRecord record) {
+        return local.version() == record.version() && local.size() == record.size()
+                && local.checksum() == record.checksum();
+    }
+
     private static boolean isPublished(Optional<SegmentRecord> record, SegmentMetadata local) {
         return record.isPresent() && record.get().version() >= local.version();
     }
@@ -271,7 +313,7 @@ public final class Replicator {
      * overlap, and the chunk copies in flight stay bounded (4 MiB per worker) whatever the size
      * of the segment.
      */
-    private void putChunks(String key, long epoch, StoredSegment segment) {
+    private void putChunks(String key, long epoch, String writer, StoredSegment segment) {
         byte[] data = segment.data();
         int count = Chunks.count(data.length);
         long version = segment.metadata().version();
@@ -282,12 +324,27 @@ public final class Replicator {
             for (int i = first; i < last; i++) {
                 int from = i * Chunks.SIZE;
                 int to = Math.min(data.length, from + Chunks.SIZE);
-                keys.add(new ChunkKey(key, epoch, nodeName, version, i));
+                keys.add(new ChunkKey(key, epoch, writer, version, i));
                 // A single chunk is the stored array itself: nobody changes it (StoredSegment).
                 chunks.add(count == 1 ? data : Arrays.copyOfRange(data, from, to));
             }
             replicas.putChunks(keys, chunks);
         }
+    }
+
+    /**
+     * Removes the chunks of a publication that lost its compare-and-set, unless the cluster's
+     * record points at them: a second publication of the same local version (a write re-queues
+     * the key while a worker is publishing it, so two workers can publish the same version) uses
+     * the very chunk keys of the one that won, and removing "its own" chunks would remove the
+     * published copies. Found by the randomized fault trials (seed 1587568225637619388).
+     */
+    private void discard(String key, SegmentRecord attempt) {
+        Optional<SegmentRecord> now = directory.get(key);
+        if (now.isPresent() && pointsAtSameChunks(now.get(), attempt)) {
+            return;
+        }
+        removeChunksLater(replicas, key, attempt);
     }
 
     /** Removes the chunks a record points at and waits for it; a chunk already gone is fine. */

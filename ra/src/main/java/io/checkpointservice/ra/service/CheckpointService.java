@@ -168,7 +168,10 @@ public final class CheckpointService implements AutoCloseable {
     private boolean isReplicated(String key, long version) {
         Optional<SegmentRecord> record = directory.get(key);
         return record.isPresent() && record.get().hasData() && record.get().version() >= version
-                && replicas.copiesOutside(key, record.get().writer()) >= settings.replicaCount();
+                && replicas.copiesOutside(key, record.get().writer()) >= settings.replicaCount()
+                // The owners counted above may have replaced owners that were all lost at once:
+                // check that the data is really there (and put it back from here if it can be).
+                && replicator.ensureChunksHeld(key, record.get());
     }
 
     /**

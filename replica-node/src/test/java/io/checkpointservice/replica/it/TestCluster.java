@@ -104,6 +104,13 @@ public final class TestCluster implements AutoCloseable {
         return launchApp(name, options);
     }
 
+    /** {@link #relaunchApp} for a storage-only replica node. */
+    public ReplicaProcess relaunchReplica(String name, NodeOptions options) {
+        ports.remove(name);
+        ports.put(name, FreePorts.clusterPort());
+        return launchReplica(name, options);
+    }
+
     /** Starts storage-only replica nodes ({@code java -jar}) and waits until each is ready. */
     public List<ReplicaProcess> startReplicas(NodeOptions options, String... names) {
         List<ReplicaProcess> started = new ArrayList<>();

@@ -1,0 +1,96 @@
+package io.checkpointservice.replica.it;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Randomized, seeded fault trials on real processes (G3-G8 together): see {@link FaultTrial} for
+ * one trial and {@link TrialModel} for what is asserted. All trials share one cluster of
+ * {@code trials.apps} app nodes and {@code trials.replicas} storage-only nodes; each trial has
+ * its own segment and leaves every node running for the next.
+ *
+ * <p>System properties: {@code trials.count} (default 20; the {@code trials} Maven profile runs
+ * 200), {@code trials.seed} (replay one trial), {@code trials.baseSeed} (repeat a whole run),
+ * {@code trials.steps} (operations per trial, default 14), {@code trials.replicaCount} (R,
+ * default 2), {@code trials.apps} (default 4), {@code trials.replicas} (default 1),
+ * {@code trials.storage} ({@code disk}, the default, or {@code memory}), {@code trials.verbose}
+ * (print every trial's history, not only a failing one's).
+ */
+class FaultTrialIT extends ClusterTestBase {
+
+    @Test
+    void randomizedFaultTrials() {
+        int replicaCount = Integer.getInteger("trials.replicaCount", 2);
+        int steps = Integer.getInteger("trials.steps", 14);
+        boolean disk = !"memory".equals(System.getProperty("trials.storage", "disk"));
+        NodeOptions options = disk ? NodeOptions.memory(replicaCount).onDisk() : NodeOptions.memory(replicaCount);
+        List<Long> seeds = seeds();
+
+        TrialCluster nodes = new TrialCluster(cluster, options, Integer.getInteger("trials.apps", 4),
+                Integer.getInteger("trials.replicas", 1));
+        long started = System.nanoTime();
+        nodes.start();
+        System.out.printf("fault trials: cluster %s up in %.1f s, R = %d, %s storage, %d trial(s) of %d steps%n",
+                nodes.running(), seconds(started), replicaCount, disk ? "disk" : "memory", seeds.size(), steps);
+
+        int crashes = 0;
+        int covered = 0;
+        int restarts = 0;
+        int acknowledgements = 0;
+        int loads = 0;
+        int unavailable = 0;
+        int fencedWrites = 0;
+        int awaitTimeouts = 0;
+        for (int i = 0; i < seeds.size(); i++) {
+            long trialStart = System.nanoTime();
+            FaultTrial.Summary s = new FaultTrial(i, seeds.get(i), nodes, replicaCount, steps).run();
+            System.out.printf("fault trial %d (seed %d) passed in %.1f s: %d ops, %d crash(es) (%d within G4's "
+                    + "premise), %d restart(s), %d acknowledged, %d load(s), %d allowed unavailable, "
+                    + "%d fenced write(s) refused, %d await timeout(s) with R others running%n", i, seeds.get(i),
+                    seconds(trialStart), s.ops(), s.crashes(), s.coveredCrashes(), s.restarts(), s.acknowledgements(),
+                    s.loads(), s.unavailable(), s.fencedWrites(), s.awaitTimeouts());
+            if (Boolean.getBoolean("trials.verbose")) {
+                System.out.println("  " + String.join("\n  ", s.history()));
+            }
+            crashes += s.crashes();
+            covered += s.coveredCrashes();
+            restarts += s.restarts();
+            acknowledgements += s.acknowledgements();
+            loads += s.loads();
+            unavailable += s.unavailable();
+            fencedWrites += s.fencedWrites();
+            awaitTimeouts += s.awaitTimeouts();
+        }
+        System.out.printf("fault trials: %d passed in %.1f s: %d crashes (%d within G4's premise), %d restarts, "
+                + "%d acknowledged, %d loads, %d allowed unavailable, %d fenced writes refused, "
+                + "%d await timeouts with R others running%n", seeds.size(), seconds(started), crashes, covered,
+                restarts, acknowledgements, loads, unavailable, fencedWrites, awaitTimeouts);
+    }
+
+    /** One seed per trial: the replayed one, or a sequence drawn from the printed base seed. */
+    private static List<Long> seeds() {
+        String replay = System.getProperty("trials.seed");
+        if (replay != null && !replay.isBlank()) {
+            System.out.println("fault trials: replaying seed " + replay.trim());
+            return List.of(Long.parseLong(replay.trim()));
+        }
+        long base = Long.getLong("trials.baseSeed", new SecureRandom().nextLong());
+        int count = Integer.getInteger("trials.count", 20);
+        System.out.println("fault trials: base seed " + base + " (repeat the run with -Dtrials.baseSeed=" + base
+                + " -Dtrials.count=" + count + ")");
+        SplittableRandom seeds = new SplittableRandom(base);
+        List<Long> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            out.add(seeds.nextLong());
+        }
+        return out;
+    }
+
+    private static double seconds(long since) {
+        return Duration.ofNanos(System.nanoTime() - since).toMillis() / 1000.0;
+    }
+}

@@ -148,6 +148,9 @@ class PartitionIT extends ClusterTestBase {
         Payloads.Expected after = Payloads.Expected.of(200_000, 500);
         long next = a.write(SEGMENT, after); // A now owns it, having loaded last
         assertTrue(next > cv, () -> "versions go on increasing after the merge: v" + cv + " then v" + next);
+        // The write is local (G1); only once it is replicated may another node's load be held to it.
+        assertTrue(a.awaitReplicated(SEGMENT, next, REPLICATION_TIMEOUT),
+                () -> "awaitReplicated(v" + next + ") on A after the merge: expected true");
         assertLoads(c, SEGMENT, next, after, "A");
     }
 

@@ -47,8 +47,9 @@ import java.util.logging.Logger;
  *   <li>File names are the SHA-256 of the segment key in hex plus the version, so no key,
  *       however crafted, names a path outside the directory; the header carries the real key
  *       and version, and a file whose name does not match its header is never trusted.</li>
- *   <li>On open, leftover temporary files are deleted and files with a bad or torn header are
- *       moved to {@code quarantine/}. Where a crash left two versions of a segment, the newest
+ *   <li>On open, leftover temporary files are deleted; a file with a bad or torn header is
+ *       deleted when a whole older version of its segment is kept (a write a crash interrupted),
+ *       else moved to {@code quarantine/}. Where a crash left two versions of a segment, the newest
  *       whose data checks out is kept and the older ones are deleted. A file whose data fails its
  *       checksum is quarantined when it is read. A quarantined file is never returned.</li>
  * </ul>
@@ -98,6 +99,7 @@ public final class DiskStore implements LocalStore {
 
     private void recover() throws IOException {
         Map<String, List<Entry>> versions = new HashMap<>();
+        List<Unreadable> unreadable = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
             for (Path file : files) {
                 String fileName = file.getFileName().toString();
@@ -105,9 +107,11 @@ public final class DiskStore implements LocalStore {
                     // An unfinished write: the old version (if any) is still in place under its name.
                     Files.deleteIfExists(file);
                 } else if (fileName.endsWith(SEGMENT_SUFFIX) && Files.isRegularFile(file)) {
-                    Entry entry = recoverSegmentFile(file);
-                    if (entry != null) {
+                    try {
+                        Entry entry = recoverSegmentFile(file);
                         versions.computeIfAbsent(entry.metadata().key(), k -> new ArrayList<>()).add(entry);
+                    } catch (CorruptSegmentException e) {
+                        unreadable.add(new Unreadable(file, e.getMessage()));
                     }
                 }
             }
@@ -115,9 +119,46 @@ public final class DiskStore implements LocalStore {
         for (List<Entry> candidates : versions.values()) {
             keepNewestIntact(candidates);
         }
+        for (Unreadable file : unreadable) {
+            disposeOfUnreadable(file);
+        }
     }
 
-    /** @return the file's entry when its header is whole and matches its name, else null (quarantined) */
+    /**
+     * A file whose header is torn or does not match its name. When a whole, older version of the
+     * same segment was kept, it is the new file of a write that a crash interrupted before the
+     * previous version was unlinked (see the class comment): expected after every crash in the
+     * middle of a write, so it is deleted, or quarantine/ would grow with each crash. Otherwise
+     * nothing explains it but damage, and it is kept in quarantine/ for a human to look at.
+     */
+    private void disposeOfUnreadable(Unreadable file) {
+        String[] parts = file.path().getFileName().toString().split("\\.");
+        if (parts.length == 3) {
+            try {
+                long version = Long.parseLong(parts[1]);
+                boolean olderKept = index.values().stream().anyMatch(entry -> entry.metadata().version() < version
+                        && entry.file().getFileName().toString().startsWith(parts[0] + "."));
+                if (olderKept) {
+                    LOG.info(() -> "deleted " + file.path() + ", a write interrupted by a crash ("
+                            + file.reason() + "); the previous version is whole");
+                    deleteQuietly(file.path());
+                    return;
+                }
+            } catch (NumberFormatException e) {
+                // Not a name this store writes: quarantine below.
+            }
+        }
+        quarantine(file.path(), file.reason());
+    }
+
+    /** A segment file recovery could not read, and why. */
+    private record Unreadable(Path path, String reason) {
+    }
+
+    /**
+     * @return the file's entry when its header is whole and matches its name
+     * @throws CorruptSegmentException when it is not (the caller decides: delete or quarantine)
+     */
     private Entry recoverSegmentFile(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             SegmentFileFormat.DecodedHeader header = SegmentFileFormat.decodeHeader(in, file.toString());
@@ -133,9 +174,6 @@ public final class DiskStore implements LocalStore {
                         + metadata.version() + " under another name");
             }
             return new Entry(metadata, file);
-        } catch (CorruptSegmentException e) {
-            quarantine(file, e.getMessage());
-            return null;
         }
     }
 

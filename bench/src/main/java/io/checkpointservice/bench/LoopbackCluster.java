@@ -51,6 +51,9 @@ import org.infinispan.topology.CacheTopology;
  */
 public final class LoopbackCluster implements AutoCloseable {
 
+    /** How long {@link #close()} waits for the local node's graceful stop before killing the replicas. */
+    private static final Duration NODE_CLOSE_LIMIT = Duration.ofSeconds(30);
+
     /** Keeps Infinispan's and JGroups' INFO chatter out of JMH's output (strong references). */
     private static final List<Logger> QUIET = Stream.of("org.infinispan", "org.jgroups")
             .map(Logger::getLogger).peek(l -> l.setLevel(Level.WARNING)).collect(Collectors.toList());
@@ -382,14 +385,33 @@ public final class LoopbackCluster implements AutoCloseable {
         }
     }
 
-    /** Stops the local node gracefully, then kills every replica process by its PID. */
+    /**
+     * Stops the local node gracefully, then kills every replica process by its PID. The graceful
+     * stop gets {@link #NODE_CLOSE_LIMIT} at most: when a replica is in trouble (seen: a replica
+     * out of heap during P4's 64 MiB x 100,000 set-up) the node's leave can block, JMH then halts
+     * the fork, and neither this method's kills nor the shutdown hooks would run, leaving the
+     * replica JVMs behind.
+     */
     @Override
     public void close() {
         if (node != null) {
+            Thread closer = new Thread(() -> {
+                try {
+                    node.close();
+                } catch (RuntimeException e) {
+                    System.err.println("closing the benchmark node failed: " + e);
+                }
+            }, "bench-node-close");
+            closer.setDaemon(true);
+            closer.start();
             try {
-                node.close();
-            } catch (RuntimeException e) {
-                System.err.println("closing the benchmark node failed: " + e);
+                closer.join(NODE_CLOSE_LIMIT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (closer.isAlive()) {
+                System.err.println("the benchmark node did not stop within " + NODE_CLOSE_LIMIT
+                        + "; killing the replicas anyway");
             }
         }
         for (Process replica : replicas) {

@@ -320,5 +320,10 @@ public final class PublishBreakdown {
             record("awaitReplicated: copiesOutside", System.nanoTime() - start);
             return copies;
         }
+
+        @Override
+        public long membershipId() {
+            return delegate.membershipId();
+        }
     }
 }

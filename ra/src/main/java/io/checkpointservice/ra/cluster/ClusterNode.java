@@ -310,6 +310,15 @@ public final class ClusterNode implements AutoCloseable {
             return (int) liveReadOwners(key).stream().filter(owner -> !owner.equals(writer)).count();
         }
 
+        @Override
+        public long membershipId() {
+            Transport transport = InternalCacheManager.of(cacheManager).getComponent(Transport.class);
+            if (transport == null) {
+                throw new ClusterUnavailableException("node '" + nodeName + "' has left the cluster", null);
+            }
+            return transport.getViewId();
+        }
+
         private int liveOwners(String key) {
             return liveReadOwners(key).size();
         }

@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A cluster that lives in one JVM: a directory and a replica store in maps. Services sharing one
@@ -14,6 +15,7 @@ public final class LocalCluster {
 
     private final ConcurrentMap<String, SegmentRecord> records = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, byte[]> chunks = new ConcurrentHashMap<>();
+    private final AtomicLong membership = new AtomicLong();
 
     /** @return the shared directory */
     public SegmentDirectory directory() {
@@ -65,6 +67,11 @@ public final class LocalCluster {
                 Objects.requireNonNull(writer);
                 return replicaCount;
             }
+
+            @Override
+            public long membershipId() {
+                return membership.get();
+            }
         };
     }
 
@@ -76,5 +83,6 @@ public final class LocalCluster {
     /** Drops every chunk: the stand-in for all replica nodes being lost at once. */
     public void loseAllReplicas() {
         chunks.clear();
+        membership.incrementAndGet(); // the replica nodes left
     }
 }

@@ -53,4 +53,11 @@ public interface ReplicaStore {
      *     now (owners that have finished receiving it)
      */
     int copiesOutside(String key, String writer);
+
+    /**
+     * @return an id that changes whenever a node joins or leaves the cluster (a view change).
+     *     Chunks whose put every owner acknowledged under some id are still held while the id is
+     *     unchanged: no owner has gone, so no copy can have been lost.
+     */
+    long membershipId();
 }

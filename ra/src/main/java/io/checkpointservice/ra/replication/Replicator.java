@@ -60,6 +60,14 @@ public final class Replicator {
     private final ReplicationProgress progress;
     private final String nodeName;
 
+    /**
+     * Chunks this node put and whose put every owner acknowledged, with the membership id of
+     * that moment: while the id is unchanged {@link #ensureChunksHeld} trusts them without a
+     * round trip. A cache, not a registry: cleared when it grows past {@link #MAX_HELD_PROOFS}
+     * (the check then asks the owners once more), so it never outgrows a few MiB.
+     */
+    private final ConcurrentHashMap<String, HeldProof> heldProofs = new ConcurrentHashMap<>();
+    static final int MAX_HELD_PROOFS = 10_000;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final DelayQueue<DirtyKey> queue = new DelayQueue<>();
     private volatile boolean stopped;
@@ -209,6 +217,7 @@ public final class Replicator {
             return;
         }
         SegmentMetadata version = segment.metadata();
+        long membership = replicas.membershipId(); // before the put: a change during it voids the proof
         putChunks(key, epoch.get(), nodeName, segment);
         SegmentRecord next = new SegmentRecord(version.version(), epoch.get(), epoch.get(), nodeName,
                 version.size(), version.checksum(), version.writtenAt(), version.originNode(), Chunks.SIZE, false);
@@ -216,6 +225,7 @@ public final class Replicator {
             if (directory.compareAndSet(key, record, next)) {
                 // The new version is in place: wake awaitReplicated now. The previous version's
                 // chunks are unreachable from here on; removing them is nobody's wait.
+                rememberHeld(key, next, membership);
                 progress.published();
                 record.filter(SegmentRecord::hasData).ifPresent(old -> removeChunksLater(replicas, key, old));
                 return;
@@ -277,7 +287,13 @@ public final class Replicator {
             return false;
         }
         try {
+            long membership = replicas.membershipId();
+            HeldProof proof = heldProofs.get(key);
+            if (proof != null && proof.proves(record, membership)) {
+                return true; // every owner took these chunks and none has left since: no round trip
+            }
             if (replicas.getChunk(ChunkKey.of(key, record, 0)) != null) {
+                rememberHeld(key, record, membership);
                 return true; // a segment's chunks share their owners (one group): all there or all lost
             }
             Optional<StoredSegment> local = store.get(key);
@@ -292,10 +308,27 @@ public final class Replicator {
             }
             LOG.warning(() -> "every replica of '" + key + "' v" + record.version() + " had been lost; put back "
                     + "from this node's local copy");
+            rememberHeld(key, record, membership);
             return true;
         } catch (ClusterUnavailableException | LocalStoreException e) {
             LOG.fine(() -> "cannot check or restore the replicas of '" + key + "' now: " + e.getMessage());
             return false;
+        }
+    }
+
+    private void rememberHeld(String key, SegmentRecord record, long membership) {
+        if (heldProofs.size() >= MAX_HELD_PROOFS) {
+            heldProofs.clear();
+        }
+        heldProofs.put(key, new HeldProof(record.version(), record.dataEpoch(), record.dataWriter(), membership));
+    }
+
+    /** Which chunks were seen held by all their owners, and under which membership. */
+    private record HeldProof(long version, long dataEpoch, String dataWriter, long membership) {
+
+        boolean proves(SegmentRecord record, long membershipNow) {
+            return membership == membershipNow && record.version() == version
+                    && record.dataEpoch() == dataEpoch && record.dataWriter().equals(dataWriter);
         }
     }
 

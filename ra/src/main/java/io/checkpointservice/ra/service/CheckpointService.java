@@ -14,11 +14,11 @@ import io.checkpointservice.ra.config.AdapterSettings;
 import io.checkpointservice.ra.replication.ReplicationProgress;
 import io.checkpointservice.ra.replication.Replicator;
 import io.checkpointservice.ra.restore.SegmentLoader;
-import io.checkpointservice.ra.store.Checksums;
 import io.checkpointservice.ra.store.KeyLocks;
 import io.checkpointservice.ra.store.LocalStore;
 import io.checkpointservice.ra.store.LocalStoreException;
 import io.checkpointservice.ra.store.SegmentMetadata;
+import io.checkpointservice.ra.store.SegmentWrite;
 import io.checkpointservice.ra.store.StoredSegment;
 import java.time.Clock;
 import java.time.Duration;
@@ -93,8 +93,6 @@ public final class CheckpointService implements AutoCloseable {
             throw new SegmentTooLargeException(name, state.length, settings.maxSegmentBytes());
         }
         ensureOpen();
-        byte[] copy = state.clone();
-        int checksum = Checksums.crc32c(copy);
         String key = segment.key();
         long version;
         try (KeyLocks.Held held = locks.lock(key)) {
@@ -104,8 +102,8 @@ public final class CheckpointService implements AutoCloseable {
                     record.map(SegmentRecord::version).orElse(0L));
             version = newest + 1;
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            store.put(new StoredSegment(new SegmentMetadata(key, version, epoch, now, settings.nodeName(),
-                    copy.length, checksum), copy));
+            // The store copies the caller's array if it keeps it, and checksums it when it must.
+            store.write(new SegmentWrite(key, version, epoch, now, settings.nodeName(), state));
         }
         replicator.markDirty(key);
         return version;
@@ -149,6 +147,7 @@ public final class CheckpointService implements AutoCloseable {
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
+            long seen = progress.publications(); // before the check: a publish right after it still wakes us
             if (isReplicated(key, version)) {
                 return true;
             }
@@ -157,7 +156,7 @@ public final class CheckpointService implements AutoCloseable {
                 return false;
             }
             try {
-                progress.awaitChange(Math.min(left, AWAIT_POLL_MILLIS));
+                progress.awaitPublishAfter(seen, Math.min(left, AWAIT_POLL_MILLIS));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;

@@ -20,6 +20,18 @@ public interface LocalStore extends AutoCloseable {
     void put(StoredSegment segment);
 
     /**
+     * Stores a version the application has just written, with the contract of {@link #put}. The
+     * store computes its checksum and copies the caller's array where it must: this default
+     * checksums the caller's array now and puts it, for a store that writes the bytes out during
+     * the call and keeps no reference to them (the disk store).
+     *
+     * @throws LocalStoreException when the copy cannot be stored
+     */
+    default void write(SegmentWrite write) {
+        put(write.checksummedInPlace());
+    }
+
+    /**
      * Returns the stored copy after checking its checksum (G7).
      *
      * @return the copy, or empty when this store has none

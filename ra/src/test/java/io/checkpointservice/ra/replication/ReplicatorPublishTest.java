@@ -61,16 +61,16 @@ class ReplicatorPublishTest {
 
         writeLocally(2, 2 * Chunks.SIZE);
         CountDownLatch woken = new CountDownLatch(1);
+        long seen = progress.publications();
         Thread waiter = new Thread(() -> {
             try {
-                progress.awaitChange(20_000);
+                progress.awaitPublishAfter(seen, 20_000);
                 woken.countDown();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }, "test-await-replicated");
         waiter.start();
-        Thread.sleep(100); // let the waiter start waiting before the publish
         replicas.onFirstRemoval = () -> replicas.wokenBeforeRemoval = awaitQuietly(woken);
         replicator.publish(KEY);
         waiter.join(20_000);
@@ -99,6 +99,39 @@ class ReplicatorPublishTest {
         assertArrayEquals(data, fetched.toByteArray(), "the chunks put together are the segment, in order");
     }
 
+    @Test
+    void itsOwnPublicationNeedsNoRoundTripToProveTheChunksHeldUntilTheMembershipChanges() {
+        byte[] data = writeLocally(1, 3 * Chunks.SIZE);
+        replicator.publish(KEY);
+        SegmentRecord record = directory.get(KEY).orElseThrow();
+
+        assertTrue(replicator.ensureChunksHeld(KEY, record));
+        assertTrue(replicator.ensureChunksHeld(KEY, record));
+        assertEquals(0, replicas.gets.get(), "every owner acknowledged the put and none left: no fetch needed");
+
+        cluster.loseAllReplicas(); // the owners leave: the membership id changes
+        assertTrue(replicator.ensureChunksHeld(KEY, record), "put back from the local copy");
+        assertEquals(1, replicas.gets.get(), "after a membership change the owners are asked again");
+        ByteArrayOutputStream fetched = new ByteArrayOutputStream();
+        for (int i = 0; i < record.chunkCount(); i++) {
+            fetched.writeBytes(cluster.replicas(2).getChunk(ChunkKey.of(KEY, record, i)));
+        }
+        assertArrayEquals(data, fetched.toByteArray(), "the lost chunks are back, whole");
+    }
+
+    @Test
+    void aProofOfAnotherVersionProvesNothing() {
+        writeLocally(1, 10);
+        replicator.publish(KEY);
+        SegmentRecord v1 = directory.get(KEY).orElseThrow();
+        SegmentRecord v2 = new SegmentRecord(2, EPOCH, EPOCH, "node-a", 10, 0, Instant.now(), "node-a",
+                Chunks.SIZE, false); // a record this node never published: its chunks do not exist
+
+        assertTrue(replicator.ensureChunksHeld(KEY, v1));
+        assertEquals(false, replicator.ensureChunksHeld(KEY, v2), "v2's chunks were never put");
+        assertEquals(1, replicas.gets.get(), "v2 had to be checked with the owners");
+    }
+
     private static boolean awaitQuietly(CountDownLatch latch) {
         try {
             return latch.await(10, TimeUnit.SECONDS);
@@ -114,6 +147,7 @@ class ReplicatorPublishTest {
         final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
         final AtomicInteger synchronousRemovals = new AtomicInteger();
         final AtomicInteger laterRemovals = new AtomicInteger();
+        final AtomicInteger gets = new AtomicInteger();
         volatile Runnable onFirstRemoval = () -> { };
         volatile boolean wokenBeforeRemoval;
 
@@ -135,6 +169,7 @@ class ReplicatorPublishTest {
 
         @Override
         public byte[] getChunk(ChunkKey chunk) {
+            gets.incrementAndGet();
             return delegate.getChunk(chunk);
         }
 
@@ -155,6 +190,11 @@ class ReplicatorPublishTest {
         @Override
         public int copiesOutside(String key, String writer) {
             return delegate.copiesOutside(key, writer);
+        }
+
+        @Override
+        public long membershipId() {
+            return delegate.membershipId();
         }
     }
 }

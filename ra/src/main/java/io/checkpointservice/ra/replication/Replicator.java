@@ -197,12 +197,12 @@ public final class Replicator {
     /** Publishes the local version of {@code key} if it is newer than the cluster's. */
     void publish(String key) {
         Optional<Long> epoch = ownership.current(key);
-        Optional<SegmentMetadata> local = store.metadata(key);
-        if (epoch.isEmpty() || local.isEmpty()) {
+        long localVersion = store.version(key);
+        if (epoch.isEmpty() || localVersion == 0) {
             return; // Not ours (a restored copy, or fenced), or deleted meanwhile.
         }
         Optional<SegmentRecord> record = directory.get(key);
-        if (isFenced(key, record, epoch.get()) || isPublished(record, local.get())) {
+        if (isFenced(key, record, epoch.get()) || isPublished(record, localVersion)) {
             return;
         }
         StoredSegment segment;
@@ -231,7 +231,7 @@ public final class Replicator {
                 return;
             }
             record = directory.get(key);
-            if (isFenced(key, record, epoch.get()) || isPublished(record, version)) {
+            if (isFenced(key, record, epoch.get()) || isPublished(record, version.version())) {
                 discard(key, next);
                 return;
             }
@@ -337,8 +337,8 @@ public final class Replicator {
                 && local.checksum() == record.checksum();
     }
 
-    private static boolean isPublished(Optional<SegmentRecord> record, SegmentMetadata local) {
-        return record.isPresent() && record.get().version() >= local.version();
+    private static boolean isPublished(Optional<SegmentRecord> record, long localVersion) {
+        return record.isPresent() && record.get().version() >= localVersion;
     }
 
     /**

@@ -98,7 +98,7 @@ public final class CheckpointService implements AutoCloseable {
         try (KeyLocks.Held held = locks.lock(key)) {
             Optional<SegmentRecord> record = directory.get(key);
             long epoch = ownership.epochForWrite(key, name, record);
-            long newest = Math.max(store.metadata(key).map(SegmentMetadata::version).orElse(0L),
+            long newest = Math.max(store.version(key),
                     record.map(SegmentRecord::version).orElse(0L));
             version = newest + 1;
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
@@ -142,7 +142,7 @@ public final class CheckpointService implements AutoCloseable {
         ensureOpen();
         String key = segment.key();
         if (settings.replicaCount() == 0) {
-            return store.metadata(key).map(m -> m.version() >= version).orElse(false)
+            return store.version(key) >= version
                     || directory.get(key).map(r -> r.hasData() && r.version() >= version).orElse(false);
         }
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -44,6 +44,14 @@ public interface LocalStore extends AutoCloseable {
     Optional<SegmentMetadata> metadata(String key);
 
     /**
+     * @return the version of the stored copy, or 0 when there is none: what the write path
+     *     needs, without reading data or computing a checksum the store has left for later
+     */
+    default long version(String key) {
+        return metadata(key).map(SegmentMetadata::version).orElse(0L);
+    }
+
+    /**
      * Removes the copy of {@code key}.
      *
      * @return true when there was one

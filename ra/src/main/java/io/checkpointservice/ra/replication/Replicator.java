@@ -226,7 +226,7 @@ public final class Replicator {
                 // The new version is in place: wake awaitReplicated now. The previous version's
                 // chunks are unreachable from here on; removing them is nobody's wait.
                 rememberHeld(key, next, membership);
-                progress.published();
+                progress.published(key);
                 record.filter(SegmentRecord::hasData).ifPresent(old -> removeChunksLater(replicas, key, old));
                 return;
             }

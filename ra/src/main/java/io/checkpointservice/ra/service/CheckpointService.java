@@ -147,7 +147,7 @@ public final class CheckpointService implements AutoCloseable {
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            long seen = progress.publications(); // before the check: a publish right after it still wakes us
+            long seen = progress.publications(key); // before the check: a publish right after it still wakes us
             if (isReplicated(key, version)) {
                 return true;
             }
@@ -156,7 +156,7 @@ public final class CheckpointService implements AutoCloseable {
                 return false;
             }
             try {
-                progress.awaitPublishAfter(seen, Math.min(left, AWAIT_POLL_MILLIS));
+                progress.awaitPublishAfter(key, seen, Math.min(left, AWAIT_POLL_MILLIS));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;

@@ -1,5 +1,6 @@
 package io.checkpointservice.ra.replication;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CountDownLatch;
@@ -12,12 +13,12 @@ class ReplicationProgressTest {
 
     @Test
     void aPublishBetweenTheCheckAndTheWaitEndsTheWaitAtOnce() throws Exception {
-        long seen = progress.publications();
+        long seen = progress.publications("app/a");
         // awaitReplicated checked its condition here and found it false; then the worker publishes:
-        progress.published();
+        progress.published("app/a");
 
         long start = System.nanoTime();
-        progress.awaitPublishAfter(seen, 30_000);
+        progress.awaitPublishAfter("app/a", seen, 30_000);
         long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
         assertTrue(waitedMillis < 10_000, "the publish that happened before the wait must end it, waited "
@@ -27,25 +28,51 @@ class ReplicationProgressTest {
     @Test
     void withoutAPublishTheWaitLastsItsTimeout() throws Exception {
         long start = System.nanoTime();
-        progress.awaitPublishAfter(progress.publications(), 200);
+        progress.awaitPublishAfter("app/a", progress.publications("app/a"), 200);
         assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(190), "returned before its timeout");
     }
 
     @Test
-    void aLaterPublishWakesAWaiter() throws Exception {
-        long seen = progress.publications();
+    void aLaterPublishOfItsSegmentWakesAWaiter() throws Exception {
+        CountDownLatch woken = waiterOn("app/a");
+        progress.published("app/a");
+        assertTrue(woken.await(10, TimeUnit.SECONDS), "the waiter was not woken by the publish");
+    }
+
+    @Test
+    void aPublishOfAnotherSegmentLeavesAWaiterAlone() throws Exception {
+        String other = keyOnAnotherStripeThan("app/a");
+        CountDownLatch woken = waiterOn("app/a");
+        progress.published(other);
+        assertFalse(woken.await(300, TimeUnit.MILLISECONDS), "woken by a segment it does not wait for");
+        progress.published("app/a");
+        assertTrue(woken.await(10, TimeUnit.SECONDS));
+    }
+
+    private CountDownLatch waiterOn(String key) {
+        long seen = progress.publications(key);
         CountDownLatch woken = new CountDownLatch(1);
         Thread waiter = new Thread(() -> {
             try {
-                progress.awaitPublishAfter(seen, 30_000);
+                progress.awaitPublishAfter(key, seen, 30_000);
                 woken.countDown();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
+        waiter.setDaemon(true);
         waiter.start();
-        progress.published();
-        assertTrue(woken.await(10, TimeUnit.SECONDS), "the waiter was not woken by the publish");
-        waiter.join();
+        return woken;
+    }
+
+    private String keyOnAnotherStripeThan(String key) {
+        for (int i = 0; ; i++) {
+            String candidate = "app/other-" + i;
+            long before = progress.publications(key);
+            progress.published(candidate);
+            if (progress.publications(key) == before) {
+                return candidate;
+            }
+        }
     }
 }

@@ -61,10 +61,10 @@ class ReplicatorPublishTest {
 
         writeLocally(2, 2 * Chunks.SIZE);
         CountDownLatch woken = new CountDownLatch(1);
-        long seen = progress.publications();
+        long seen = progress.publications(KEY);
         Thread waiter = new Thread(() -> {
             try {
-                progress.awaitPublishAfter(seen, 20_000);
+                progress.awaitPublishAfter(KEY, seen, 20_000);
                 woken.countDown();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -24,10 +24,15 @@ import java.util.Locale;
  * differ in one step each:
  *
  * <ul>
- *   <li>{@code temp + rename over the old file}: what DiskStore does (minus headers and hashing);</li>
+ *   <li>{@code temp + rename over the old file}: what an earlier DiskStore did (minus headers and hashing);</li>
  *   <li>{@code temp + rename to a new name + unlink the old}: the same crash safety (a reader
  *       or a crash sees one whole version), but no rename replaces an existing file;</li>
- *   <li>{@code new file + unlink the previous}: create, write and close a new file, no rename;</li>
+ *   <li>{@code new file + unlink the previous}: create, write and close a new file, no rename
+ *       (what the DiskStore before the A/B slots did);</li>
+ *   <li>{@code A/B slots, overwrite the other slot in place}: two files written alternately,
+ *       each opened without truncation, overwritten from position 0 and cut to the exact length
+ *       when it was longer; the file holding the previous version is never touched, so a crash
+ *       leaves it whole (what DiskStore does now, minus headers and hashing);</li>
  *   <li>{@code overwrite in place}: not crash-safe, for reference only.</li>
  * </ul>
  *
@@ -57,6 +62,7 @@ public final class DiskWriteProbe {
                 run(work, "temp + rename over the old file", writes, renameOver(work, data));
                 run(work, "temp + rename to a new name + unlink the old", writes, renameNew(work, data));
                 run(work, "new file + unlink the previous, no rename", writes, tempOnly(work, data));
+                run(work, "A/B slots, overwrite the other slot in place", writes, abSlots(work, data));
                 run(work, "overwrite in place (not crash-safe)", writes, inPlace(work, data));
             } finally {
                 LoopbackCluster.deleteRecursively(work);
@@ -124,6 +130,22 @@ public final class DiskWriteProbe {
         return i -> {
             writeNew(work.resolve("temp." + i + ".tmp"), data);
             Files.deleteIfExists(work.resolve("temp." + (i - 1) + ".tmp"));
+        };
+    }
+
+    private static Step abSlots(Path work, byte[] data) {
+        Path[] slots = {work.resolve("slot.a.seg"), work.resolve("slot.b.seg")};
+        return i -> {
+            // No TRUNCATE_EXISTING: truncating to zero makes ext4 (auto_da_alloc) flush at close.
+            try (FileChannel channel = FileChannel.open(slots[i & 1], StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(data);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer, buffer.position());
+                }
+                if (channel.size() > data.length) {
+                    channel.truncate(data.length);
+                }
+            }
         };
     }
 

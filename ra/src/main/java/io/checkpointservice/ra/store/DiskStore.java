@@ -8,51 +8,92 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Local storage in a directory: one file per segment version, named by key hash and version.
+ * Local storage in a directory: two slot files per segment, written alternately ("A/B", double
+ * buffering), each overwritten in place.
  *
+ * <h2>Layout</h2>
+ * A segment has at most two files, {@code <sha256 of key>.a.seg} and {@code <sha256 of key>.b.seg}.
+ * One of them holds the current version; a write goes to the <em>other</em> one, overwriting that
+ * file in place (opened without truncation, header and data written at position 0, then cut to
+ * the exact length when the previous content was longer), and then becomes the current one. The
+ * header (see {@link SegmentFileFormat}) names key and version, so a slot's name does not carry
+ * the version; a file whose header key hashes to another name is never trusted.
+ *
+ * <h2>Why</h2>
+ * On ext4 (docs/PERFORMANCE.md, P1 "Fix 1" and the DiskWriteProbe tables), for a 64 KiB write:
+ * renaming a temporary file over the previous one (what an earlier release did) costs 4x the
+ * whole write, because ext4's {@code auto_da_alloc} forces the new data out on the writer's
+ * thread when a rename replaces a file; creating a new file per version and unlinking the
+ * previous one (the release before this one) costs 36 us, 5x the 7 us of an in-place overwrite
+ * of an existing file, because allocating and freeing an inode and its blocks and updating the
+ * directory is most of the work. A slot that already exists costs none of that. The file is
+ * never truncated to zero (no {@code TRUNCATE_EXISTING}), which would also trigger
+ * {@code auto_da_alloc}.
+ *
+ * <h2>Crash safety</h2>
  * <ul>
- *   <li>A write creates {@code <sha256 of key>.<version>.seg}, a name no file has yet, writes it
- *       whole (forced to the device, with the directory, when the sync policy says so), and only
- *       then unlinks the previous version's file. A crash at any point leaves the previous version
- *       whole; the new file is either whole too or shorter than its header promises (torn), and
- *       recovery tells which. Readers in the process only ever see a finished file. Writing the
- *       same version again (rare) goes through a temporary file renamed over the old one.
- *       (Renaming a temporary file over the previous one, as earlier releases did, costs 4x the
- *       whole write on ext4, which then forces the new data out on the writer's thread:
- *       docs/PERFORMANCE.md, P1.)</li>
- *   <li>File names are the SHA-256 of the segment key in hex plus the version, so no key,
- *       however crafted, names a path outside the directory; the header carries the real key
- *       and version, and a file whose name does not match its header is never trusted.</li>
- *   <li>On open, leftover temporary files are deleted; a file with a bad or torn header is
- *       deleted when a whole older version of its segment is kept (a write a crash interrupted),
- *       else moved to {@code quarantine/}. Where a crash left two versions of a segment, the newest
- *       whose data checks out is kept and the older ones are deleted. A file whose data fails its
- *       checksum is quarantined when it is read. A quarantined file is never returned.</li>
+ *   <li>A write never touches the current slot. A crash at any point of a write (the process
+ *       killed, or a power loss) therefore leaves the previous version whole in the current
+ *       slot (with syncPolicy fsync: durable, since its own write forced it); only the slot
+ *       being written can be damaged, and it is then either whole or detectably not: a torn
+ *       header fails the header CRC, a file still longer or shorter than its header promises
+ *       fails the length check, and a mix of old and new data of the same length fails the data
+ *       CRC32C that the header carries. Recovery keeps the newest version that passes all three,
+ *       so it never returns a torn copy nor one older than the previous version.</li>
+ *   <li>With syncPolicy fsync a write returns only once its slot is forced to the device:
+ *       {@code force(false)} (fdatasync) when the file existed and kept its length, since the
+ *       data is all that changed; {@code force(true)} when it was created or its length changed,
+ *       so that the size is durable too; and the directory is forced when the slot file was
+ *       created, so that its name is durable. A slot exists after the first two writes of a
+ *       segment, so steady-state writes force one file and no directory.</li>
+ *   <li>Readers in the process never see a file being written: the per-key lock serialises
+ *       put, get and remove of one key, and a get reads the current slot only.</li>
+ *   <li>Writing the same version again (a restore of a version this node holds) goes to the
+ *       other slot like any write, and then deletes the previous slot, so that two slots never
+ *       both hold one version with different bytes.</li>
  * </ul>
+ *
+ * <h2>Recovery on open</h2>
+ * For each segment, every file that may hold it is considered: both slots, and the names
+ * earlier releases wrote ({@code <sha256>.seg}, {@code <sha256>.<version>.seg}), so that an
+ * upgrade keeps its data. The newest version whose header, length and (when the segment has
+ * more than one file) data checksum check out is kept; a lone file's data is checked on its
+ * first read, as any read does. An older intact slot is simply the other slot and stays (the
+ * next write overwrites it); legacy-named files other than the kept one are deleted, and when
+ * the kept version is in one, the next write goes to slot a and then deletes it. A newer file
+ * that fails its checks next to a kept version is a write a crash interrupted: deleted, not
+ * quarantined (or quarantine/ would grow with every crash). With no intact version at all, the
+ * damaged files go to {@code quarantine/}. Leftover {@code *.tmp} files of earlier releases are
+ * deleted. A file whose data fails its checksum on a read is quarantined and the segment's other
+ * slot deleted, so the key reads as absent, and stays so after a restart. A quarantined file is
+ * never returned.
  */
 public final class DiskStore implements LocalStore {
 
@@ -60,17 +101,19 @@ public final class DiskStore implements LocalStore {
     static final String SEGMENT_SUFFIX = ".seg";
     static final String TEMP_SUFFIX = ".tmp";
     static final String QUARANTINE_DIR = "quarantine";
+    static final String SLOT_A = "a";
+    static final String SLOT_B = "b";
+    /** {@code <hash>.a.seg}, {@code <hash>.b.seg}, {@code <hash>.<version>.seg}, {@code <hash>.seg}. */
+    private static final Pattern KNOWN_NAME = Pattern.compile("([0-9a-f]{64})(?:\\.(a|b|[0-9]+))?\\.seg");
 
     private final Path directory;
     private final Path quarantine;
     private final SyncPolicy syncPolicy;
-    /** Every intact file and its metadata, so that metadata() and list() read no disk. */
+    /** The current version of every segment and its files, so that metadata() and list() read no disk. */
     private final ConcurrentMap<String, Entry> index = new ConcurrentHashMap<>();
-    /** Makes temporary file names unique within this process; leftovers of earlier ones are deleted at open. */
-    private final AtomicLong tempCounter = new AtomicLong();
     /**
      * Serialises put, get and remove of one key, so that a read that finds a corrupt file
-     * quarantines that file and not a newer one renamed over it meanwhile.
+     * quarantines that file and not a newer one written meanwhile.
      */
     private final KeyLocks locks = new KeyLocks();
 
@@ -97,118 +140,157 @@ public final class DiskStore implements LocalStore {
         return store;
     }
 
+    // ---------------------------------------------------------------- recovery
+
     private void recover() throws IOException {
-        Map<String, List<Entry>> versions = new HashMap<>();
+        Map<String, List<Candidate>> byKey = new HashMap<>();
+        Map<String, Integer> filesPerHash = new HashMap<>();
         List<Unreadable> unreadable = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
             for (Path file : files) {
                 String fileName = file.getFileName().toString();
                 if (fileName.endsWith(TEMP_SUFFIX)) {
-                    // An unfinished write: the old version (if any) is still in place under its name.
+                    // An unfinished write of an earlier release: its previous version is still in place.
                     Files.deleteIfExists(file);
                 } else if (fileName.endsWith(SEGMENT_SUFFIX) && Files.isRegularFile(file)) {
+                    Matcher name = KNOWN_NAME.matcher(fileName);
+                    String hash = name.matches() ? name.group(1) : null;
+                    if (hash != null) {
+                        filesPerHash.merge(hash, 1, Integer::sum);
+                    }
                     try {
-                        Entry entry = recoverSegmentFile(file);
-                        versions.computeIfAbsent(entry.metadata().key(), k -> new ArrayList<>()).add(entry);
+                        Candidate candidate = recoverSegmentFile(file);
+                        byKey.computeIfAbsent(candidate.metadata().key(), k -> new ArrayList<>()).add(candidate);
                     } catch (CorruptSegmentException e) {
-                        unreadable.add(new Unreadable(file, e.getMessage()));
+                        unreadable.add(new Unreadable(file, hash, e.getMessage()));
                     }
                 }
             }
         }
-        for (List<Entry> candidates : versions.values()) {
-            keepNewestIntact(candidates);
+        for (List<Candidate> candidates : byKey.values()) {
+            Slots slots = Slots.of(directory, candidates.get(0).hash());
+            keepNewestIntact(slots, candidates, filesPerHash.getOrDefault(slots.hash(), 0) > 1);
         }
+        Set<String> keptHashes = new HashSet<>();
+        index.values().forEach(entry -> keptHashes.add(entry.slots().hash()));
         for (Unreadable file : unreadable) {
-            disposeOfUnreadable(file);
+            disposeOfUnreadable(file, file.hash() != null && keptHashes.contains(file.hash()));
         }
     }
 
     /**
-     * A file whose header is torn or does not match its name. When a whole, older version of the
-     * same segment was kept, it is the new file of a write that a crash interrupted before the
-     * previous version was unlinked (see the class comment): expected after every crash in the
-     * middle of a write, so it is deleted, or quarantine/ would grow with each crash. Otherwise
-     * nothing explains it but damage, and it is kept in quarantine/ for a human to look at.
+     * A file whose header is torn, whose length is not what its header promises, or whose name
+     * does not match its header. When a version of the same segment (same name hash) was kept,
+     * it is the slot of a write a crash interrupted, or a superseded file of an earlier release:
+     * nothing in it is needed and it is deleted (the next write would overwrite a slot anyway),
+     * or quarantine/ would grow with each crash. Otherwise nothing explains it but damage, and it
+     * is kept in quarantine/ for a human to look at.
      */
-    private void disposeOfUnreadable(Unreadable file) {
-        String[] parts = file.path().getFileName().toString().split("\\.");
-        if (parts.length == 3) {
-            try {
-                long version = Long.parseLong(parts[1]);
-                boolean olderKept = index.values().stream().anyMatch(entry -> entry.metadata().version() < version
-                        && entry.file().getFileName().toString().startsWith(parts[0] + "."));
-                if (olderKept) {
-                    LOG.info(() -> "deleted " + file.path() + ", a write interrupted by a crash ("
-                            + file.reason() + "); the previous version is whole");
-                    deleteQuietly(file.path());
-                    return;
-                }
-            } catch (NumberFormatException e) {
-                // Not a name this store writes: quarantine below.
-            }
+    private void disposeOfUnreadable(Unreadable file, boolean segmentKept) {
+        if (segmentKept) {
+            LOG.info(() -> "deleted " + file.path() + ", a write interrupted by a crash ("
+                    + file.reason() + "); the segment's previous version is whole");
+            deleteQuietly(file.path());
+            return;
         }
         quarantine(file.path(), file.reason());
     }
 
-    /** A segment file recovery could not read, and why. */
-    private record Unreadable(Path path, String reason) {
+    /** A segment file recovery could not read, the key hash its name carries (or null), and why. */
+    private record Unreadable(Path path, String hash, String reason) {
+    }
+
+    /** A file with a whole header whose length and name match it; its data is not checked yet. */
+    private record Candidate(SegmentMetadata metadata, String hash, Path file, FileTime modified) {
     }
 
     /**
-     * @return the file's entry when its header is whole and matches its name
+     * @return the file's candidate when its header is whole, its length is what the header
+     *     promises and its name is one this store (or an earlier release) gives that key and version
      * @throws CorruptSegmentException when it is not (the caller decides: delete or quarantine)
      */
-    private Entry recoverSegmentFile(Path file) throws IOException {
+    private Candidate recoverSegmentFile(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             SegmentFileFormat.DecodedHeader header = SegmentFileFormat.decodeHeader(in, file.toString());
-            if (Files.size(file) != header.expectedFileLength()) {
-                throw new CorruptSegmentException(file + ": torn, " + Files.size(file)
+            long size = Files.size(file);
+            if (size != header.expectedFileLength()) {
+                throw new CorruptSegmentException(file + ": torn, " + size
                         + " bytes where the header promises " + header.expectedFileLength());
             }
             SegmentMetadata metadata = header.metadata();
             String fileName = file.getFileName().toString();
             String hash = hashOf(metadata.key());
-            if (!fileName.equals(fileName(hash, metadata.version())) && !fileName.equals(legacyFileName(hash))) {
+            if (!fileName.equals(slotFileName(hash, SLOT_A)) && !fileName.equals(slotFileName(hash, SLOT_B))
+                    && !fileName.equals(versionedFileName(hash, metadata.version()))
+                    && !fileName.equals(legacyFileName(hash))) {
                 throw new CorruptSegmentException(file + ": holds '" + metadata.key() + "' v"
                         + metadata.version() + " under another name");
             }
-            return new Entry(metadata, file);
+            return new Candidate(metadata, hash, file, Files.getLastModifiedTime(file));
         }
     }
 
     /**
-     * A crash between a write's rename and its unlink of the previous version leaves two whole
-     * files of one segment. Keeps the newest whose data checks out (a power loss without fsync
-     * can leave a file of the right length whose data never reached the disk), quarantines newer
-     * ones that do not, deletes the older ones.
+     * Keeps the newest candidate whose data checks out (checked only when the segment has more
+     * than one file: a lone file has nothing to be chosen against, and its data is checked by its
+     * first read like any read). Newer candidates that fail are writes a crash interrupted: they
+     * are deleted when a version is kept and quarantined when none is. Older ones are the other
+     * slot, left for the next write to overwrite, or superseded legacy files, deleted.
      */
-    private void keepNewestIntact(List<Entry> candidates) {
-        candidates.sort(Comparator.comparingLong((Entry e) -> e.metadata().version()).reversed());
-        Entry kept = null;
-        for (Entry candidate : candidates) {
+    private void keepNewestIntact(Slots slots, List<Candidate> candidates, boolean verifyData) {
+        // Newest first; of two copies of one version (a crash between a same-version rewrite and
+        // its delete of the previous slot), the one written last.
+        candidates.sort(Comparator.comparingLong((Candidate c) -> c.metadata().version())
+                .thenComparing(Candidate::modified).reversed());
+        Candidate kept = null;
+        List<Path> failed = new ArrayList<>();
+        for (Candidate candidate : candidates) {
             if (kept != null) {
-                deleteQuietly(candidate.file());
-            } else if (candidates.size() == 1 || dataIsIntact(candidate)) {
+                if (!slots.isSlot(candidate.file())) {
+                    deleteQuietly(candidate.file()); // a superseded file of an earlier release
+                } else if (candidate.metadata().version() == kept.metadata().version()) {
+                    deleteQuietly(candidate.file()); // the previous copy of a version written again
+                }
+                continue;
+            }
+            Optional<String> damage = verifyData ? dataDamage(candidate) : Optional.empty();
+            if (damage.isEmpty()) {
                 kept = candidate;
-                index.put(candidate.metadata().key(), candidate);
+                index.put(candidate.metadata().key(), new Entry(candidate.metadata(), slots, candidate.file()));
+            } else if (damage.get().isEmpty()) {
+                LOG.warning(() -> "cannot read " + candidate.file() + " while recovering; trying an older version");
+            } else {
+                failed.add(candidate.file());
+                LOG.info(() -> "while recovering: " + damage.get());
+            }
+        }
+        for (Path file : failed) {
+            if (kept != null) {
+                LOG.info(() -> "deleted " + file + ", a write interrupted by a crash; the previous version is whole");
+                deleteQuietly(file);
+            } else {
+                quarantine(file, "data checksum mismatch or torn, and no intact version of the segment");
             }
         }
     }
 
-    /** Reads and checks a file's data; quarantines it when it does not check out. */
-    private boolean dataIsIntact(Entry entry) {
+    /**
+     * @return empty when the candidate's data checks out; the reason when it does not; an empty
+     *     reason when it cannot be read (an I/O error: the file is left alone)
+     */
+    private static Optional<String> dataDamage(Candidate candidate) {
         try {
-            readFile(entry.file(), entry.metadata().key());
-            return true;
+            readFile(candidate.file(), candidate.metadata().key());
+            return Optional.empty();
         } catch (CorruptSegmentException e) {
-            quarantine(entry.file(), e.getMessage());
-            return false;
+            return Optional.of(e.getMessage());
         } catch (IOException | ArithmeticException e) {
-            LOG.log(Level.WARNING, "cannot read " + entry.file() + " while recovering; keeping an older version", e);
-            return false;
+            LOG.log(Level.WARNING, "cannot read " + candidate.file() + " while recovering", e);
+            return Optional.of("");
         }
     }
+
+    // ---------------------------------------------------------------- write
 
     @Override
     public void put(StoredSegment segment) {
@@ -219,73 +301,80 @@ public final class DiskStore implements LocalStore {
 
     private void write(StoredSegment segment) {
         String key = segment.key();
-        String hash = hashOf(key);
-        Path target = directory.resolve(fileName(hash, segment.metadata().version()));
-        // Encoded before any file exists: a key the header cannot hold leaves no file behind.
+        // Encoded before any file is touched: a key the header cannot hold leaves no file behind.
         ByteBuffer header = SegmentFileFormat.encodeHeader(segment.metadata());
         Entry previous = index.get(key);
-        boolean created = false;
+        Slots slots = previous != null ? previous.slots() : Slots.of(directory, hashOf(key));
+        // Never the current file: a crash in this write leaves the previous version whole there.
+        Path target = previous != null && previous.file().equals(slots.a()) ? slots.b() : slots.a();
         try {
-            try {
-                writeNewFile(target, header, segment.data());
-            } catch (FileAlreadyExistsException e) {
-                // The same version written again (a restore of a version this node holds): no
-                // new name is possible, so a temporary file renamed over it, atomically.
-                replaceFile(hash, target, header.rewind(), segment.data());
+            boolean created = overwrite(target, header, segment.data());
+            if (created) {
+                syncDirectory(); // the new slot's name, so that a power loss cannot lose the file
             }
-            created = true;
-            syncDirectory();
         } catch (IOException e) {
-            if (created && (previous == null || !previous.file().equals(target))) {
-                deleteQuietly(target); // Not as durable as promised: the previous version stays current.
-            }
+            // The slot is not the current one: deleting it loses nothing, and a copy that is not as
+            // durable as promised must not come back as the newest at the next open.
+            deleteQuietly(target);
             throw new LocalStoreException("cannot write segment '" + key + "' to " + directory
                     + ": " + e + "; the previous version is unchanged", e);
+        } catch (RuntimeException e) {
+            deleteQuietly(target);
+            throw e;
         }
-        index.put(key, new Entry(segment.metadata(), target));
-        // Only now, with the new version whole under its own name: a crash before this unlink
-        // leaves both files, and the next open keeps the newer one.
-        if (previous != null && !previous.file().equals(target)) {
+        index.put(key, new Entry(segment.metadata(), slots, target));
+        if (previous != null && (!slots.isSlot(previous.file())
+                || previous.metadata().version() == segment.metadata().version())) {
+            // A legacy-named file, now superseded by slot a; or the previous copy of the same
+            // version, which recovery could not tell apart from this one by its header.
             deleteQuietly(previous.file());
+            try {
+                syncDirectory();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "cannot force " + directory + " after deleting " + previous.file()
+                        + "; recovery keeps the newer file if the delete is lost", e);
+            }
         }
     }
 
     /**
-     * Writes header and data to a file that must not exist yet, forced to the device when the
-     * sync policy says so. A file that cannot be finished is deleted; one left by a crash is
-     * shorter than its header promises, which recovery sees.
+     * Writes header and data over {@code file} in place from position 0, creating it if needed,
+     * cuts it to the exact length when it was longer, and forces it to the device when the sync
+     * policy says so. Never truncates it first: until the write completes, the file is torn in a
+     * way recovery detects (class comment), and truncating to zero would make ext4 force the data
+     * out at close ({@code auto_da_alloc}).
      *
-     * @throws FileAlreadyExistsException when {@code file} exists; nothing was written then
+     * @return true when the file was created (its directory entry is new)
      */
-    private void writeNewFile(Path file, ByteBuffer header, byte[] bytes) throws IOException {
+    private boolean overwrite(Path file, ByteBuffer header, byte[] bytes) throws IOException {
         ByteBuffer data = ByteBuffer.wrap(bytes);
-        boolean opened = false;
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            opened = true;
+        long length = header.remaining() + (long) bytes.length;
+        boolean created = false;
+        FileChannel opened;
+        try {
+            // The common case, one system call: the slot exists since the segment's second write.
+            opened = FileChannel.open(file, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            opened = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            created = true;
+        }
+        try (FileChannel channel = opened) {
+            long previousLength = created ? 0 : channel.size();
             while (header.hasRemaining() || data.hasRemaining()) {
                 channel.write(new ByteBuffer[] {header, data});
             }
+            if (previousLength > length) {
+                channel.truncate(length);
+            }
             if (syncPolicy == SyncPolicy.FSYNC) {
-                channel.force(true);
+                // The size is metadata: force it too when it changed.
+                channel.force(created || previousLength != length);
             }
-        } catch (IOException | RuntimeException e) {
-            if (opened) {
-                deleteQuietly(file);
-            }
-            throw e;
         }
+        return created;
     }
 
-    private void replaceFile(String hash, Path target, ByteBuffer header, byte[] bytes) throws IOException {
-        Path temp = directory.resolve(hash + "." + tempCounter.incrementAndGet() + TEMP_SUFFIX);
-        writeNewFile(temp, header, bytes);
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException e) {
-            deleteQuietly(temp);
-            throw e;
-        }
-    }
+    // ---------------------------------------------------------------- read
 
     @Override
     public Optional<StoredSegment> get(String key) {
@@ -311,6 +400,13 @@ public final class DiskStore implements LocalStore {
         } catch (CorruptSegmentException e) {
             index.remove(key, entry);
             quarantine(file, e.getMessage());
+            // The other slot holds an older version: without this delete a restart would bring it
+            // back, and the store promises the newest version it was given or none.
+            entry.slots().forEach(slot -> {
+                if (!slot.equals(file)) {
+                    deleteQuietly(slot);
+                }
+            });
             throw e;
         } catch (IOException | ArithmeticException e) {
             throw new LocalStoreException("cannot read segment '" + key + "' from " + file + ": " + e, e);
@@ -348,7 +444,12 @@ public final class DiskStore implements LocalStore {
     public boolean remove(String key) {
         try (KeyLocks.Held held = locks.lock(key)) {
             Entry entry = index.get(key);
-            boolean existed = entry != null && Files.deleteIfExists(entry.file());
+            Slots slots = entry != null ? entry.slots() : Slots.of(directory, hashOf(key));
+            boolean existed = Files.deleteIfExists(slots.a());
+            existed |= Files.deleteIfExists(slots.b());
+            if (entry != null && !slots.isSlot(entry.file())) {
+                existed |= Files.deleteIfExists(entry.file());
+            }
             syncDirectory();
             return index.remove(key) != null || existed;
         } catch (IOException e) {
@@ -371,17 +472,29 @@ public final class DiskStore implements LocalStore {
         return directory;
     }
 
+    /** @return the file that holds the current version of {@code key}, for tests */
+    Optional<Path> currentFile(String key) {
+        return Optional.ofNullable(index.get(key)).map(Entry::file);
+    }
+
     @Override
     public void close() {
         index.clear();
     }
 
-    /** @return the file name that holds version {@code version} of {@code key}: hex digits, dots and a suffix, nothing else */
-    static String fileNameFor(String key, long version) {
-        return fileName(hashOf(key), version);
+    // ---------------------------------------------------------------- names
+
+    /** @return the name of slot {@code slot} ("a" or "b") of {@code key}: hex digits, dots and a suffix, nothing else */
+    static String slotFileNameFor(String key, String slot) {
+        return slotFileName(hashOf(key), slot);
     }
 
-    private static String fileName(String hash, long version) {
+    private static String slotFileName(String hash, String slot) {
+        return hash + "." + slot + SEGMENT_SUFFIX;
+    }
+
+    /** The name of the release before the slots, one file per version: still read at open. */
+    static String versionedFileName(String hash, long version) {
         return hash + "." + version + SEGMENT_SUFFIX;
     }
 
@@ -404,7 +517,7 @@ public final class DiskStore implements LocalStore {
         if (syncPolicy != SyncPolicy.FSYNC) {
             return;
         }
-        // Makes the rename itself durable; without it a power loss can bring the old file back.
+        // Makes a created or deleted name durable; without it a power loss can undo it.
         try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
             dir.force(true);
         }
@@ -417,15 +530,33 @@ public final class DiskStore implements LocalStore {
             Files.move(file, moved, StandardCopyOption.REPLACE_EXISTING);
             LOG.warning(() -> "quarantined " + file + " as " + moved + ": " + reason);
         } catch (NoSuchFileException e) {
-            // Replaced by a newer write meanwhile: nothing left to quarantine.
+            // Gone meanwhile: nothing left to quarantine.
         } catch (IOException e) {
             LOG.log(Level.SEVERE, "cannot quarantine " + file + " (" + reason + "); deleting it", e);
             deleteQuietly(file);
         }
     }
 
-    /** A stored version and the file that holds it. */
-    private record Entry(SegmentMetadata metadata, Path file) {
+    /** The two slot files of one segment, computed once per key (the hash is on the write path). */
+    private record Slots(String hash, Path a, Path b) {
+
+        static Slots of(Path directory, String hash) {
+            return new Slots(hash, directory.resolve(slotFileName(hash, SLOT_A)),
+                    directory.resolve(slotFileName(hash, SLOT_B)));
+        }
+
+        boolean isSlot(Path file) {
+            return file.equals(a) || file.equals(b);
+        }
+
+        void forEach(java.util.function.Consumer<Path> action) {
+            action.accept(a);
+            action.accept(b);
+        }
+    }
+
+    /** The current version of a segment, its slots and the file that holds it (a slot, or a legacy-named file). */
+    private record Entry(SegmentMetadata metadata, Slots slots, Path file) {
     }
 
     private static void deleteQuietly(Path file) {

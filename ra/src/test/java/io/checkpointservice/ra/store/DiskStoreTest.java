@@ -13,6 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -34,7 +37,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class DiskStoreTest {
 
-    private static final Pattern SEGMENT_FILE_NAME = Pattern.compile("[0-9a-f]{64}\\.[0-9]+\\.seg");
+    private static final Pattern SEGMENT_FILE_NAME = Pattern.compile("[0-9a-f]{64}\\.[ab]\\.seg");
 
     /** Quarantine warnings are expected here by the dozen; keeps the build output readable. */
     private static final Logger DISK_STORE_LOG = Logger.getLogger(DiskStore.class.getName());
@@ -50,9 +53,25 @@ class DiskStoreTest {
         return tempDir.resolve("store");
     }
 
-    /** The file that holds {@code version} of {@code key}. */
+    /** The file that holds the current version of {@code key}, checked to hold {@code version}. */
     private static Path fileOf(DiskStore store, String key, long version) {
-        return store.directory().resolve(DiskStore.fileNameFor(key, version));
+        Path file = store.currentFile(key).orElseThrow(() -> new AssertionError("no current file for '" + key + "'"));
+        assertEquals(version, versionIn(file), "the current file of '" + key + "' should hold v" + version);
+        return file;
+    }
+
+    /** Slot {@code slot} ("a" or "b") of {@code key} in the store directory, whether it exists or not. */
+    private Path slot(String key, String slot) {
+        return storeDir().resolve(DiskStore.slotFileNameFor(key, slot));
+    }
+
+    /** @return the version the (whole) header of {@code file} names */
+    private static long versionIn(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return SegmentFileFormat.decodeHeader(in, file.toString()).metadata().version();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @ParameterizedTest
@@ -79,7 +98,7 @@ class DiskStoreTest {
 
     @ParameterizedTest
     @EnumSource(SyncPolicy.class)
-    void overwriteKeepsOnlyTheNewestVersion(SyncPolicy policy) {
+    void overwriteKeepsOnlyTheNewestVersion(SyncPolicy policy) throws IOException {
         StoredSegment v1 = segment("app/s", 1, pattern(50_000, 1));
         StoredSegment v2 = segment("app/s", 2, pattern(10, 2));
         StoredSegment v3 = segment("app/s", 3, pattern(3_000, 3));
@@ -90,8 +109,12 @@ class DiskStoreTest {
 
             assertSameSegment(v3, store.get("app/s"), "after three writes");
             assertEquals(List.of(v3.metadata()), List.copyOf(store.list()), "list() should hold only the newest version");
-            assertEquals(List.of(DiskStore.fileNameFor("app/s", 3)), filesEndingWith(storeDir(), ".seg"),
-                    "exactly one segment file should be on disk for the key");
+            assertEquals(List.of(DiskStore.slotFileNameFor("app/s", "a"), DiskStore.slotFileNameFor("app/s", "b")),
+                    filesEndingWith(storeDir(), ".seg"), "exactly the two slot files should be on disk for the key");
+            assertEquals(slot("app/s", "a"), fileOf(store, "app/s", 3), "v1, v2, v3 go to slots a, b, a");
+            assertEquals(2, versionIn(slot("app/s", "b")), "the other slot holds the previous version, v2");
+            assertEquals(Files.size(slot("app/s", "a")) - 3_000 + 10, Files.size(slot("app/s", "b")),
+                    "v2 (10 bytes) over nothing and v3 (3,000 bytes) over v1 (50,000 bytes): exact lengths");
             assertEquals(List.of(), filesEndingWith(storeDir(), ".tmp"), "no temporary file should be left after writes");
         }
         try (DiskStore reopened = DiskStore.open(storeDir(), policy)) {
@@ -104,13 +127,18 @@ class DiskStoreTest {
     void removeDeletesTheFileAndTheSegmentStaysGoneAfterRestart(SyncPolicy policy) {
         try (DiskStore store = DiskStore.open(storeDir(), policy)) {
             store.put(segment("app/a", 1, "a"));
+            store.put(segment("app/a", 2, "a2"));
             store.put(segment("app/b", 1, "b"));
+            assertTrue(Files.exists(slot("app/a", "a")) && Files.exists(slot("app/a", "b")), "a has two slot files");
 
             assertTrue(store.remove("app/a"), "remove of a stored key should answer true");
             assertFalse(store.remove("app/a"), "a second remove of the same key should answer false");
             assertFalse(store.remove("app/never"), "remove of a key never written should answer false");
             assertTrue(store.get("app/a").isEmpty(), "a removed key should read as empty");
-            assertFalse(Files.exists(fileOf(store, "app/a", 1)), "the removed key's file should be deleted");
+            assertFalse(Files.exists(slot("app/a", "a")), "the removed key's slot a should be deleted");
+            assertFalse(Files.exists(slot("app/a", "b")), "the removed key's slot b should be deleted");
+            assertEquals(List.of(DiskStore.slotFileNameFor("app/b", "a")), filesEndingWith(storeDir(), ".seg"),
+                    "only b's file should be left");
         }
         try (DiskStore reopened = DiskStore.open(storeDir(), policy)) {
             assertTrue(reopened.get("app/a").isEmpty(), "a removed key should not come back after a restart");
@@ -245,7 +273,7 @@ class DiskStoreTest {
     @Test
     void emptyAndGarbageSegmentFilesAreQuarantinedOnOpen() throws IOException {
         Files.createDirectories(storeDir());
-        Path empty = storeDir().resolve(DiskStore.fileNameFor("app/empty-file", 1));
+        Path empty = storeDir().resolve(DiskStore.slotFileNameFor("app/empty-file", "a"));
         Path garbage = storeDir().resolve(DiskStore.legacyFileName(DiskStore.hashOf("app/garbage")));
         Files.write(empty, new byte[0]);
         Files.write(garbage, pattern(4_096, 3));
@@ -324,7 +352,7 @@ class DiskStoreTest {
             store.put(b);
             fileA = fileOf(store, "app/a", 3);
             fileB = fileOf(store, "app/b", 9);
-            fileC = fileOf(store, "app/c", 3);
+            fileC = slot("app/c", "a");
         }
         Files.copy(fileA, fileB, StandardCopyOption.REPLACE_EXISTING);
         Files.copy(fileA, fileC);
@@ -377,7 +405,7 @@ class DiskStoreTest {
                 assertEquals(store.directory(), file.getParent(), "the file of key '" + key
                         + "' should be a direct child of the store directory");
                 assertTrue(SEGMENT_FILE_NAME.matcher(file.getFileName().toString()).matches(),
-                        "the file of key '" + key + "' should be named 64 hex digits + .version.seg, was " + file.getFileName());
+                        "the file of key '" + key + "' should be named 64 hex digits + .a.seg or .b.seg, was " + file.getFileName());
                 assertSameSegment(s, store.get(key), "crafted key '" + key + "'");
             }
             assertEquals(Set.copyOf(keys), keys(store), "every crafted key should be listed as written");
@@ -446,10 +474,10 @@ class DiskStoreTest {
     }
 
     @Test
-    void failedRenameOntoADirectoryInTheWayLeavesNoTemporaryFile() throws IOException {
+    void failedWriteOntoADirectoryInTheWayLeavesNoTemporaryFile() throws IOException {
         try (DiskStore store = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
             store.put(segment("app/other", 1, "other"));
-            Path inTheWay = fileOf(store, "app/blocked", 1);
+            Path inTheWay = slot("app/blocked", "a"); // where the first write of a key goes
             Files.createDirectories(inTheWay.resolve("child"));
 
             assertThrows(LocalStoreException.class, () -> store.put(segment("app/blocked", 1, "state")),
@@ -489,14 +517,47 @@ class DiskStoreTest {
 
     @ParameterizedTest
     @EnumSource(SyncPolicy.class)
-    void everyWriteGoesToANewVersionNamedFileAndTheOldOneIsGone(SyncPolicy policy) {
+    void writesAlternateTheTwoSlotsNeverTouchTheCurrentOneAndNeverLeaveMoreThanTwoFiles(SyncPolicy policy) {
         try (DiskStore store = DiskStore.open(storeDir(), policy)) {
-            for (long version = 1; version <= 5; version++) {
-                store.put(segment("app/s", version, pattern(2_000, (int) version)));
-                assertEquals(List.of(DiskStore.fileNameFor("app/s", version)), filesEndingWith(storeDir(), ".seg"),
-                        "after writing v" + version + " only its own file should be on disk");
+            for (long version = 1; version <= 6; version++) {
+                Path before = store.currentFile("app/s").orElse(null);
+                store.put(segment("app/s", version, pattern(2_000 + (int) version * 100, (int) version)));
+                assertEquals(slot("app/s", version % 2 == 1 ? "a" : "b"), fileOf(store, "app/s", version),
+                        "v" + version + " should go to the slot that did not hold v" + (version - 1));
+                if (before != null) {
+                    assertEquals(version - 1, versionIn(before), "the write of v" + version
+                            + " must leave v" + (version - 1) + " untouched in the other slot");
+                }
+                assertEquals(version == 1 ? 1 : 2, filesEndingWith(storeDir(), ".seg").size(),
+                        "after v" + version + " the segment should have " + (version == 1 ? "one slot" : "its two slots"));
             }
             assertEquals(List.of(), filesEndingWith(storeDir(), ".tmp"), "no temporary file should be left after writes");
+            assertTrue(quarantined(storeDir()).isEmpty(), "writes quarantine nothing");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SyncPolicy.class)
+    void shorterVersionAfterALongerOneLeavesTheExactFileLength(SyncPolicy policy) throws IOException {
+        StoredSegment v1 = segment("app/s", 1, pattern(50_000, 1));
+        StoredSegment v2 = segment("app/s", 2, pattern(100, 2));
+        StoredSegment v3 = segment("app/s", 3, pattern(10, 3));
+        StoredSegment v4 = segment("app/s", 4, pattern(60_000, 4));
+        try (DiskStore store = DiskStore.open(storeDir(), policy)) {
+            store.put(v1);
+            store.put(v2);
+            long headerLength = Files.size(slot("app/s", "b")) - 100;
+            store.put(v3); // over v1's 50,000 bytes in slot a
+            assertEquals(headerLength + 10, Files.size(fileOf(store, "app/s", 3)),
+                    "a 10-byte version written over a 50,000-byte one must be cut to its exact length");
+            store.put(v4); // over v2's 100 bytes in slot b
+            assertEquals(headerLength + 60_000, Files.size(fileOf(store, "app/s", 4)), "a longer version's exact length");
+            assertSameSegment(v4, store.get("app/s"), "after the length changes");
+        }
+        try (DiskStore reopened = DiskStore.open(storeDir(), policy)) {
+            assertSameSegment(v4, reopened.get("app/s"), "after reopening");
+            assertTrue(quarantined(storeDir()).isEmpty(), "exact lengths: nothing looks torn at open");
+            assertEquals(3, versionIn(slot("app/s", "a")), "the other slot keeps v3 whole");
         }
     }
 
@@ -508,8 +569,8 @@ class DiskStoreTest {
             store.put(first);
             store.put(again);
             assertSameSegment(again, store.get("app/s"), "the second write of the same version");
-            assertEquals(List.of(DiskStore.fileNameFor("app/s", 4)), filesEndingWith(storeDir(), ".seg"),
-                    "one file for the version");
+            assertEquals(List.of(DiskStore.slotFileNameFor("app/s", "b")), filesEndingWith(storeDir(), ".seg"),
+                    "one file for the version: the rewrite went to the other slot and deleted the previous copy");
             assertEquals(List.of(), filesEndingWith(storeDir(), ".tmp"), "the replacing write leaves no temporary file");
         }
         try (DiskStore reopened = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
@@ -517,91 +578,182 @@ class DiskStoreTest {
         }
     }
 
-    /** Leaves v1's file next to v2's, as a crash after v2's file is written and before v1's unlink does. */
-    private Path crashBeforeUnlink(SyncPolicy policy, StoredSegment v1, StoredSegment v2) throws IOException {
-        Path saved = tempDir.resolve("saved-v1");
-        Path v1File;
+    @Test
+    void crashBetweenASameVersionRewriteAndItsDeleteKeepsTheCopyWrittenLast() throws IOException {
+        StoredSegment first = segment("app/s", 4, "first bytes of v4");
+        StoredSegment again = segment("app/s", 4, "other bytes of v4, e.g. restored from a replica");
+        Path saved = tempDir.resolve("saved-first");
+        try (DiskStore store = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
+            store.put(first);
+            Files.copy(slot("app/s", "a"), saved);
+            store.put(again);
+        }
+        Files.copy(saved, slot("app/s", "a"));
+        Files.setLastModifiedTime(slot("app/s", "a"), java.nio.file.attribute.FileTime.fromMillis(1_000_000));
+        Files.setLastModifiedTime(slot("app/s", "b"), java.nio.file.attribute.FileTime.fromMillis(2_000_000));
+        try (DiskStore reopened = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
+            assertSameSegment(again, reopened.get("app/s"), "of two copies of one version, the one written last");
+            assertEquals(List.of(DiskStore.slotFileNameFor("app/s", "b")), filesEndingWith(storeDir(), ".seg"),
+                    "the other copy of the same version is deleted at open");
+        }
+    }
+
+    /**
+     * Writes v1, v2, v3 of {@code app/s} (slots a, b, a) and then leaves in slot a what a crash in
+     * the middle of v3's in-place overwrite of v1 leaves: v3's first {@code written} bytes over
+     * v1's file. v2, the version before the interrupted write, is whole in slot b.
+     *
+     * @return slot a
+     */
+    private Path crashDuringOverwrite(SyncPolicy policy, StoredSegment v1, StoredSegment v2, StoredSegment v3,
+                                      int written) throws IOException {
+        byte[] v1File;
+        byte[] v3File;
         try (DiskStore store = DiskStore.open(storeDir(), policy)) {
             store.put(v1);
-            v1File = fileOf(store, v1.key(), v1.metadata().version());
-            Files.copy(v1File, saved);
+            v1File = Files.readAllBytes(fileOf(store, "app/s", 1));
+            store.put(v2);
+            store.put(v3);
+            v3File = Files.readAllBytes(fileOf(store, "app/s", 3));
+        }
+        byte[] torn = new byte[Math.max(v1File.length, written)];
+        System.arraycopy(v1File, 0, torn, 0, v1File.length);
+        System.arraycopy(v3File, 0, torn, 0, written);
+        Path slotA = slot("app/s", "a");
+        Files.write(slotA, torn);
+        return slotA;
+    }
+
+    /** Reopens after {@link #crashDuringOverwrite} and checks that v2 is kept and writes go on. */
+    private void assertPreviousVersionKept(SyncPolicy policy, StoredSegment v2, String what) throws IOException {
+        StoredSegment v4 = segment("app/s", 4, pattern(4_321, 4));
+        try (DiskStore reopened = DiskStore.open(storeDir(), policy)) {
+            assertSameSegment(v2, reopened.get("app/s"), what + ": the version before the interrupted write");
+            assertEquals(List.of(v2.metadata()), List.copyOf(reopened.list()), what + ": only v2 is indexed");
+            assertTrue(quarantined(storeDir()).isEmpty(), what + ": a write interrupted by a crash is not "
+                    + "quarantined: quarantine/ must not grow with every crash");
+            assertTrue(filesEndingWith(storeDir(), ".seg").size() <= 2, what + ": at most the two slots");
+            reopened.put(v4);
+            assertEquals(slot("app/s", "a"), fileOf(reopened, "app/s", 4), what + ": the next write overwrites the damaged slot");
+            assertEquals(2, versionIn(slot("app/s", "b")), what + ": and leaves v2 whole in the current slot");
+            assertSameSegment(v4, reopened.get("app/s"), what + ": the write after recovery");
+        }
+        try (DiskStore again = DiskStore.open(storeDir(), policy)) {
+            assertSameSegment(v4, again.get("app/s"), what + ": after another restart");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SyncPolicy.class)
+    void tornInPlaceOverwriteOfTheSameLengthKeepsThePreviousVersion(SyncPolicy policy) throws IOException {
+        // The data part half new, half old, and the file length already right: only the data CRC tells.
+        StoredSegment v1 = segment("app/s", 1, pattern(6_000, 1));
+        StoredSegment v2 = segment("app/s", 2, pattern(5_000, 2));
+        StoredSegment v3 = segment("app/s", 3, pattern(6_000, 3));
+        int headerLength = headerLength(v3);
+        Path slotA = crashDuringOverwrite(policy, v1, v2, v3, headerLength + 3_000);
+        assertEquals(headerLength + 6_000, Files.size(slotA), "the torn slot has exactly the length its (new) header promises");
+        assertEquals(3, versionIn(slotA), "the torn slot's header is v3's, whole");
+        assertPreviousVersionKept(policy, v2, "same-length torn overwrite");
+    }
+
+    @ParameterizedTest
+    @EnumSource(SyncPolicy.class)
+    void tornHeaderOfAnInPlaceOverwriteKeepsThePreviousVersion(SyncPolicy policy) throws IOException {
+        StoredSegment v1 = segment("app/s", 1, pattern(6_000, 1));
+        StoredSegment v2 = segment("app/s", 2, pattern(5_000, 2));
+        StoredSegment v3 = segment("app/s", 3, pattern(6_000, 3));
+        crashDuringOverwrite(policy, v1, v2, v3, 13); // in the middle of the version field
+        assertPreviousVersionKept(policy, v2, "torn header");
+    }
+
+    @ParameterizedTest
+    @EnumSource(SyncPolicy.class)
+    void longerVersionCutShortByACrashKeepsThePreviousVersion(SyncPolicy policy) throws IOException {
+        StoredSegment v1 = segment("app/s", 1, pattern(1_000, 1));
+        StoredSegment v2 = segment("app/s", 2, pattern(5_000, 2));
+        StoredSegment v3 = segment("app/s", 3, pattern(9_000, 3));
+        crashDuringOverwrite(policy, v1, v2, v3, headerLength(v3) + 4_000);
+        assertPreviousVersionKept(policy, v2, "longer version cut short");
+    }
+
+    @ParameterizedTest
+    @EnumSource(SyncPolicy.class)
+    void shorterVersionWrittenButNotYetCutKeepsThePreviousVersion(SyncPolicy policy) throws IOException {
+        // Header and data of v3 complete, the crash came before the file was cut to v3's length.
+        StoredSegment v1 = segment("app/s", 1, pattern(9_000, 1));
+        StoredSegment v2 = segment("app/s", 2, pattern(5_000, 2));
+        StoredSegment v3 = segment("app/s", 3, pattern(1_000, 3));
+        int headerLength = headerLength(v3);
+        Path slotA = crashDuringOverwrite(policy, v1, v2, v3, headerLength + 1_000);
+        assertEquals(3, versionIn(slotA), "v3 is whole at the start of the slot");
+        assertEquals(headerLength + 9_000, Files.size(slotA), "with v1's tail behind it");
+        assertPreviousVersionKept(policy, v2, "shorter version not yet cut");
+    }
+
+    @ParameterizedTest
+    @EnumSource(SyncPolicy.class)
+    void bothSlotsIntactTheNewestIsKeptAndTheOlderStaysAsTheSlotTheNextWriteOverwrites(SyncPolicy policy)
+            throws IOException {
+        StoredSegment v1 = segment("app/s", 1, pattern(5_000, 1));
+        StoredSegment v2 = segment("app/s", 2, pattern(6_000, 2));
+        StoredSegment v3 = segment("app/s", 3, pattern(7_000, 3));
+        try (DiskStore store = DiskStore.open(storeDir(), policy)) {
+            store.put(v1);
             store.put(v2);
         }
-        assertFalse(Files.exists(v1File), "a completed write should have unlinked the previous version's file");
-        Files.copy(saved, v1File);
-        return v1File;
-    }
-
-    @ParameterizedTest
-    @EnumSource(SyncPolicy.class)
-    void twoWholeVersionsLeftByACrashKeepTheNewestAndDeleteTheOlder(SyncPolicy policy) throws IOException {
-        StoredSegment v1 = segment("app/s", 1, pattern(5_000, 1));
-        StoredSegment v2 = segment("app/s", 2, pattern(6_000, 2));
-        Path v1File = crashBeforeUnlink(policy, v1, v2);
-
         try (DiskStore reopened = DiskStore.open(storeDir(), policy)) {
-            assertSameSegment(v2, reopened.get("app/s"), "the newer of two whole versions");
+            assertSameSegment(v2, reopened.get("app/s"), "the newer of two whole slots (b)");
             assertEquals(List.of(v2.metadata()), List.copyOf(reopened.list()), "list() should hold only the newest version");
-            assertFalse(Files.exists(v1File), "the older version's file should be deleted at open");
-            assertTrue(quarantined(storeDir()).isEmpty(), "an older whole version is deleted, not quarantined");
-            StoredSegment v3 = segment("app/s", 3, "next");
+            assertEquals(1, versionIn(slot("app/s", "a")), "the older slot is left in place, not deleted");
+            assertTrue(quarantined(storeDir()).isEmpty(), "an older whole version is not quarantined");
             reopened.put(v3);
-            assertEquals(List.of(DiskStore.fileNameFor("app/s", 3)), filesEndingWith(storeDir(), ".seg"),
-                    "the next write should leave only its own file");
+            assertEquals(slot("app/s", "a"), fileOf(reopened, "app/s", 3), "the next write goes to the older slot");
+            assertEquals(2, versionIn(slot("app/s", "b")), "and leaves the current one alone");
+        }
+        try (DiskStore reopened = DiskStore.open(storeDir(), policy)) {
+            assertSameSegment(v3, reopened.get("app/s"), "the newer of two whole slots (a)");
+            StoredSegment v4 = segment("app/s", 4, "next");
+            reopened.put(v4);
+            assertEquals(slot("app/s", "b"), fileOf(reopened, "app/s", 4), "the next write goes to the older slot, b");
+            assertEquals(3, versionIn(slot("app/s", "a")), "and leaves the current one alone");
         }
     }
 
     @ParameterizedTest
     @EnumSource(SyncPolicy.class)
-    void tornNewestVersionNextToAnIntactOlderOneGivesTheOlderOne(SyncPolicy policy) throws IOException {
-        // A crash in the middle of writing v2's file: v1 is still there, v2 is short.
-        StoredSegment v1 = segment("app/s", 1, pattern(5_000, 1));
-        StoredSegment v2 = segment("app/s", 2, pattern(6_000, 2));
-        crashBeforeUnlink(policy, v1, v2);
-        Path v2File = storeDir().resolve(DiskStore.fileNameFor("app/s", 2));
-        truncate(v2File, Files.size(v2File) - 100);
-
+    void bothSlotsDamagedNoIntactVersionBothAreQuarantined(SyncPolicy policy) throws IOException {
+        try (DiskStore store = DiskStore.open(storeDir(), policy)) {
+            store.put(segment("app/s", 1, pattern(5_000, 1)));
+            store.put(segment("app/s", 2, pattern(5_000, 2)));
+            store.put(segment("app/t", 1, "t"));
+        }
+        flipByte(slot("app/s", "a"), Files.size(slot("app/s", "a")) - 10);
+        flipByte(slot("app/s", "b"), 3); // the magic
         try (DiskStore reopened = DiskStore.open(storeDir(), policy)) {
-            assertSameSegment(v1, reopened.get("app/s"), "the intact older version when the newest is torn");
-            assertEquals(List.of(v1.metadata()), List.copyOf(reopened.list()), "only the intact version is indexed");
-            assertFalse(Files.exists(v2File), "the torn newest file should be gone from the store directory");
-            assertTrue(quarantined(storeDir()).isEmpty(), "a write interrupted by a crash is deleted, not "
-                    + "quarantined: quarantine/ must not grow with every crash");
+            assertTrue(reopened.get("app/s").isEmpty(), "no copy of s is intact: absent, never a damaged one");
+            assertTrue(reopened.metadata("app/s").isEmpty(), "no copy of s is intact: not indexed");
+            assertEquals(Set.of("app/t"), keys(reopened), "the intact neighbour is recovered");
+            assertFalse(Files.exists(slot("app/s", "a")) || Files.exists(slot("app/s", "b")), "both slots are moved out");
+            assertEquals(2, quarantined(storeDir()).size(), "damage nothing explains is kept in quarantine");
         }
     }
 
     @ParameterizedTest
     @EnumSource(SyncPolicy.class)
-    void newestVersionCutInsideItsHeaderNextToAnIntactOlderOneIsDeleted(SyncPolicy policy) throws IOException {
-        // A crash right after v2's file was created: not even its header is whole.
-        StoredSegment v1 = segment("app/s", 1, pattern(5_000, 1));
-        StoredSegment v2 = segment("app/s", 2, pattern(6_000, 2));
-        crashBeforeUnlink(policy, v1, v2);
-        Path v2File = storeDir().resolve(DiskStore.fileNameFor("app/s", 2));
-        truncate(v2File, 7);
-
-        try (DiskStore reopened = DiskStore.open(storeDir(), policy)) {
-            assertSameSegment(v1, reopened.get("app/s"), "the intact older version when the newest has no whole header");
-            assertFalse(Files.exists(v2File), "the header-torn newest file should be gone from the store directory");
-            assertTrue(quarantined(storeDir()).isEmpty(), "an interrupted write is deleted, not quarantined");
+    void corruptCurrentSlotFoundOnReadIsQuarantinedAndTheOlderSlotNeverComesBack(SyncPolicy policy) throws IOException {
+        try (DiskStore store = DiskStore.open(storeDir(), policy)) {
+            store.put(segment("app/s", 1, pattern(3_000, 1)));
+            store.put(segment("app/s", 2, pattern(3_000, 2)));
+            Path current = fileOf(store, "app/s", 2);
+            flipByte(current, Files.size(current) - 5);
+            assertThrows(CorruptSegmentException.class, () -> store.get("app/s"), "a corrupt copy is refused");
+            assertQuarantinedOnce(current);
+            assertEquals(List.of(), filesEndingWith(storeDir(), ".seg"), "the older slot is deleted too");
+            assertTrue(store.get("app/s").isEmpty(), "the key reads as absent");
         }
-    }
-
-    @ParameterizedTest
-    @EnumSource(SyncPolicy.class)
-    void newestVersionWithWholeLengthButBadDataNextToAnIntactOlderOneGivesTheOlderOne(SyncPolicy policy)
-            throws IOException {
-        // A power loss without fsync can leave the right length with data that never reached the disk.
-        StoredSegment v1 = segment("app/s", 1, pattern(5_000, 1));
-        StoredSegment v2 = segment("app/s", 2, pattern(6_000, 2));
-        crashBeforeUnlink(policy, v1, v2);
-        Path v2File = storeDir().resolve(DiskStore.fileNameFor("app/s", 2));
-        flipByte(v2File, Files.size(v2File) - 10);
-
         try (DiskStore reopened = DiskStore.open(storeDir(), policy)) {
-            assertSameSegment(v1, reopened.get("app/s"), "the intact older version when the newest fails its checksum");
-            assertFalse(Files.exists(v2File), "the corrupt newest file should be moved out of the store directory");
-            assertQuarantinedOnce(v2File);
+            assertTrue(reopened.get("app/s").isEmpty(), "after a restart the older version must not come back");
         }
     }
 
@@ -611,7 +763,7 @@ class DiskStoreTest {
         try (DiskStore store = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
             store.put(v1);
         }
-        // A crash before the rename: a temporary file, possibly half written, next to v1.
+        // An earlier release crashed before its rename: a temporary file, possibly half written, next to v1.
         Path unfinished = storeDir().resolve(DiskStore.hashOf("app/s") + ".1.tmp");
         Files.write(unfinished, pattern(1_234, 2));
 
@@ -624,35 +776,160 @@ class DiskStoreTest {
         }
     }
 
+    /** Writes {@code segment}'s file under {@code name}, as the release that wrote it named it. */
+    private Path writeAsEarlierRelease(StoredSegment segment, String name) throws IOException {
+        Path legacy = storeDir().resolve(name);
+        Files.createDirectories(storeDir());
+        ByteBuffer header = SegmentFileFormat.encodeHeader(segment.metadata());
+        byte[] bytes = new byte[header.remaining() + segment.data().length];
+        int headerLength = header.remaining();
+        header.get(bytes, 0, headerLength);
+        System.arraycopy(segment.data(), 0, bytes, headerLength, segment.data().length);
+        Files.write(legacy, bytes);
+        return legacy;
+    }
+
+    private static int headerLength(StoredSegment segment) {
+        return SegmentFileFormat.encodeHeader(segment.metadata()).remaining();
+    }
+
+    private static String versionedName(String key, long version) {
+        return DiskStore.versionedFileName(DiskStore.hashOf(key), version);
+    }
+
+    @ParameterizedTest
+    @EnumSource(SyncPolicy.class)
+    void versionNamedFileOfThePreviousReleaseIsReadAndDeletedAfterTheNextWrite(SyncPolicy policy) throws IOException {
+        StoredSegment v5 = segment("app/old", 5, pattern(2_000, 5));
+        Path legacy = writeAsEarlierRelease(v5, versionedName("app/old", 5));
+        try (DiskStore reopened = DiskStore.open(storeDir(), policy)) {
+            assertSameSegment(v5, reopened.get("app/old"), "a file named as the previous release named it");
+            assertEquals(legacy, reopened.currentFile("app/old").orElseThrow(), "read in place");
+            StoredSegment v6 = segment("app/old", 6, "new");
+            reopened.put(v6);
+            assertFalse(Files.exists(legacy), "the next write should remove the version-named file");
+            assertEquals(List.of(DiskStore.slotFileNameFor("app/old", "a")), filesEndingWith(storeDir(), ".seg"),
+                    "only slot a should be left");
+            assertSameSegment(v6, reopened.get("app/old"), "the write after the upgrade");
+        }
+        try (DiskStore reopened = DiskStore.open(storeDir(), policy)) {
+            assertSameSegment(segment("app/old", 6, "new"), reopened.get("app/old"), "after reopening");
+        }
+    }
+
+    @Test
+    void crashBetweenTheFirstSlotWriteAndTheDeleteOfTheLegacyFileKeepsTheSlot() throws IOException {
+        StoredSegment v5 = segment("app/old", 5, pattern(2_000, 5));
+        StoredSegment v6 = segment("app/old", 6, pattern(2_500, 6));
+        Path legacy = writeAsEarlierRelease(v5, versionedName("app/old", 5));
+        Path saved = tempDir.resolve("saved-legacy");
+        Files.copy(legacy, saved);
+        try (DiskStore store = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
+            store.put(v6);
+        }
+        Files.copy(saved, legacy);
+        try (DiskStore reopened = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
+            assertSameSegment(v6, reopened.get("app/old"), "the slot's newer version");
+            assertFalse(Files.exists(legacy), "the superseded legacy file is deleted at open");
+            assertTrue(quarantined(storeDir()).isEmpty(), "nothing is quarantined");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SyncPolicy.class)
+    void twoVersionNamedFilesLeftByACrashOfThePreviousReleaseKeepTheNewestAndDeleteTheOlder(SyncPolicy policy)
+            throws IOException {
+        StoredSegment v1 = segment("app/s", 1, pattern(5_000, 1));
+        StoredSegment v2 = segment("app/s", 2, pattern(6_000, 2));
+        Path v1File = writeAsEarlierRelease(v1, versionedName("app/s", 1));
+        writeAsEarlierRelease(v2, versionedName("app/s", 2));
+
+        try (DiskStore reopened = DiskStore.open(storeDir(), policy)) {
+            assertSameSegment(v2, reopened.get("app/s"), "the newer of two whole versions");
+            assertEquals(List.of(v2.metadata()), List.copyOf(reopened.list()), "list() should hold only the newest version");
+            assertFalse(Files.exists(v1File), "the older version's file should be deleted at open");
+            assertTrue(quarantined(storeDir()).isEmpty(), "an older whole version is deleted, not quarantined");
+            StoredSegment v3 = segment("app/s", 3, "next");
+            reopened.put(v3);
+            assertEquals(List.of(DiskStore.slotFileNameFor("app/s", "a")), filesEndingWith(storeDir(), ".seg"),
+                    "the next write should leave only its own slot");
+        }
+    }
+
+    /** v1 and v2 as the previous release left them after a crash before v1's unlink. */
+    private Path[] versionNamedPair(StoredSegment v1, StoredSegment v2) throws IOException {
+        return new Path[] {writeAsEarlierRelease(v1, versionedName("app/s", 1)),
+                writeAsEarlierRelease(v2, versionedName("app/s", 2))};
+    }
+
+    @ParameterizedTest
+    @EnumSource(SyncPolicy.class)
+    void tornVersionNamedFileNextToAnIntactOlderOneIsDeleted(SyncPolicy policy) throws IOException {
+        StoredSegment v1 = segment("app/s", 1, pattern(5_000, 1));
+        StoredSegment v2 = segment("app/s", 2, pattern(6_000, 2));
+        for (long cutTo : new long[] {7, -100}) {
+            deleteTree(storeDir());
+            Path v2File = versionNamedPair(v1, v2)[1];
+            truncate(v2File, cutTo > 0 ? cutTo : Files.size(v2File) + cutTo);
+            try (DiskStore reopened = DiskStore.open(storeDir(), policy)) {
+                assertSameSegment(v1, reopened.get("app/s"), "the intact older version when the newest is cut to "
+                        + cutTo);
+                assertEquals(List.of(v1.metadata()), List.copyOf(reopened.list()), "only the intact version is indexed");
+                assertFalse(Files.exists(v2File), "the torn newest file should be gone from the store directory");
+                assertTrue(quarantined(storeDir()).isEmpty(), "a write interrupted by a crash is deleted, not "
+                        + "quarantined: quarantine/ must not grow with every crash");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SyncPolicy.class)
+    void versionNamedFileWithWholeLengthButBadDataNextToAnIntactOlderOneGivesTheOlderOne(SyncPolicy policy)
+            throws IOException {
+        // A power loss without fsync can leave the right length with data that never reached the disk.
+        StoredSegment v1 = segment("app/s", 1, pattern(5_000, 1));
+        StoredSegment v2 = segment("app/s", 2, pattern(6_000, 2));
+        Path v2File = versionNamedPair(v1, v2)[1];
+        flipByte(v2File, Files.size(v2File) - 10);
+
+        try (DiskStore reopened = DiskStore.open(storeDir(), policy)) {
+            assertSameSegment(v1, reopened.get("app/s"), "the intact older version when the newest fails its checksum");
+            assertFalse(Files.exists(v2File), "the corrupt newest file should be gone from the store directory");
+            assertTrue(quarantined(storeDir()).isEmpty(), "an interrupted write is deleted, not quarantined");
+        }
+    }
+
     @Test
     void fileOfAnEarlierReleaseWithoutVersionInItsNameIsReadAndReplacedByTheNextWrite() throws IOException {
         StoredSegment v3 = segment("app/old", 3, pattern(2_000, 3));
-        Path legacy = storeDir().resolve(DiskStore.legacyFileName(DiskStore.hashOf("app/old")));
-        try (DiskStore store = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
-            store.put(v3);
-            Files.move(fileOf(store, "app/old", 3), legacy);
-        }
+        Path legacy = writeAsEarlierRelease(v3, DiskStore.legacyFileName(DiskStore.hashOf("app/old")));
         try (DiskStore reopened = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
             assertSameSegment(v3, reopened.get("app/old"), "a file named as earlier releases named it");
             StoredSegment v4 = segment("app/old", 4, "new");
             reopened.put(v4);
             assertFalse(Files.exists(legacy), "the next write should remove the old-style file");
-            assertEquals(List.of(DiskStore.fileNameFor("app/old", 4)), filesEndingWith(storeDir(), ".seg"),
+            assertEquals(List.of(DiskStore.slotFileNameFor("app/old", "a")), filesEndingWith(storeDir(), ".seg"),
                     "only the new file should be left");
         }
     }
 
     @Test
     void fileWhoseNameAndHeaderDisagreeOnTheVersionIsQuarantined() throws IOException {
-        Path renamed;
-        try (DiskStore store = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
-            store.put(segment("app/s", 2, "v2"));
-            renamed = storeDir().resolve(DiskStore.fileNameFor("app/s", 9));
-            Files.move(fileOf(store, "app/s", 2), renamed);
-        }
+        Path renamed = writeAsEarlierRelease(segment("app/s", 2, "v2"), versionedName("app/s", 9));
         try (DiskStore reopened = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
             assertTrue(reopened.get("app/s").isEmpty(), "a file named v9 that holds v2 must not be trusted");
             assertQuarantinedOnce(renamed);
+        }
+    }
+
+    private static void deleteTree(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(directory)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 

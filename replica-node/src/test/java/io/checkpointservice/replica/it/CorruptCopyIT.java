@@ -3,11 +3,14 @@ package io.checkpointservice.replica.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -38,6 +41,8 @@ class CorruptCopyIT extends ClusterTestBase {
         Replicated r = startAndReplicate(payload);
 
         Path file = segmentFile(cluster.dataDirectory("A"), payload.size());
+        assertEquals(r.version(), headerVersion(file), () -> "the file to damage should hold the written v" + r.version()
+                + ": " + TornWriteIT.listing(cluster.dataDirectory("A")));
         long seed = System.nanoTime();
         long offset = Files.size(file) - 1 - new Random(seed).nextInt(payload.size()); // inside the data
         flipByte(file, offset);
@@ -61,6 +66,8 @@ class CorruptCopyIT extends ClusterTestBase {
         // "unavailable, retry" (G8). This test is about the truncated file: start from a settled view.
         cluster.awaitView(Set.of("B"), r.b());
         Path file = segmentFile(cluster.dataDirectory("A"), payload.size());
+        assertEquals(r.version(), headerVersion(file), () -> "the file to damage should hold the written v" + r.version()
+                + ": " + TornWriteIT.listing(cluster.dataDirectory("A")));
         long length = Files.size(file);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.setLength(length / 2);
@@ -100,14 +107,46 @@ class CorruptCopyIT extends ClusterTestBase {
         assertLoads(alone, SEGMENT, version, payload, "A");
     }
 
-    /** @return the one file in the directory large enough to hold the segment (whatever its name) */
+    /**
+     * @return the file that holds the current version of the segment, whatever its name: of the
+     *     files large enough to hold the segment (the disk store keeps up to two, its A/B slots,
+     *     and the other one holds an older version or a leftover), the one whose header names the
+     *     highest version, and of equal versions the one modified last
+     */
     static Path segmentFile(Path directory, int segmentSize) {
         try (Stream<Path> files = Files.list(directory)) {
             List<Path> candidates = files.filter(Files::isRegularFile).filter(p -> p.toFile().length() >= segmentSize)
                     .toList();
-            assertEquals(1, candidates.size(), () -> "expected exactly one segment file in " + directory + ": "
-                    + TornWriteIT.listing(directory));
-            return candidates.get(0);
+            assertTrue(!candidates.isEmpty() && candidates.size() <= 2, () -> "expected one or two (A/B) segment files in "
+                    + directory + ": " + TornWriteIT.listing(directory));
+            Comparator<Path> newest = Comparator.comparingLong(CorruptCopyIT::headerVersion)
+                    .thenComparing(CorruptCopyIT::modified);
+            return candidates.stream().max(newest).orElseThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * @return the version the segment file's header names (SegmentFileFormat: int magic, short
+     *     format, int header length, then the long version), or -1 when the file is no segment file
+     */
+    static long headerVersion(Path file) {
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
+            if (in.readInt() != 0x434B5054) { // "CKPT"
+                return -1;
+            }
+            in.readShort();
+            in.readInt();
+            return in.readLong();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static FileTime modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

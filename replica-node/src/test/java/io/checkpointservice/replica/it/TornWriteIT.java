@@ -32,8 +32,10 @@ import org.junit.jupiter.api.Timeout;
  *       corrupt and discarded);</li>
  *   <li>a version no older than the last one whose {@code write} had returned before the kill
  *       (G1), and no newer than the one write in flight;</li>
- *   <li>a directory that does not fill up with leftovers over the kills (temporary files of
- *       interrupted writes, quarantined torn files).</li>
+ *   <li>a directory that does not fill up with leftovers over the kills (files of interrupted
+ *       writes, quarantined torn files): the disk store keeps two slot files per segment, A and
+ *       B, and overwrites the one that does not hold the current version, so the segment never
+ *       has more than two files, neither right after a kill nor after the restart.</li>
  * </ul>
  * The same holds for both sync policies: the product promises that a returned write survives
  * the <em>process</em> being killed with either ({@code none}: the data is in the kernel's page
@@ -50,9 +52,10 @@ class TornWriteIT extends ClusterTestBase {
     private static final int MAX_SIZE = 8 * 1024 * 1024;
     private static final int KILLS = 8;
     /**
-     * Regular files the directory may hold after a restart and a load, however many kills came
-     * before: the segment's file, plus one superseded file a layout with a file per version may
-     * keep until its next write. Leftovers that accumulate exceed it after a few kills.
+     * Regular files the directory may hold after a kill, and after a restart and a load, however
+     * many kills came before: the segment's two slot files (A/B), one of them possibly the torn
+     * one the kill interrupted (overwritten by the next write). Leftovers that accumulate exceed
+     * it after a few kills.
      */
     private static final int MAX_FILES = 2;
     private static final Pattern WROTE = Pattern.compile("(?m)^" + VersionedWriteLoop.WROTE + "(\\d+)$");
@@ -103,7 +106,6 @@ class TornWriteIT extends ClusterTestBase {
         }
         long floor = 0; // the newest version known to be stored before a kill: its write returned, or a load found it
         int killsInsideWrite = 0;
-        int killsWithLeftovers = 0;
         long versionsWritten = 0;
         long restored = 0;
         for (int kill = 1; kill <= kills; kill++) {
@@ -131,9 +133,10 @@ class TornWriteIT extends ClusterTestBase {
                 killsInsideWrite++;
             }
             int filesAfterKill = regularFiles(directory);
-            if (filesAfterKill > 1) {
-                killsWithLeftovers++; // e.g. the temporary file of the interrupted write
-            }
+            int killNumber = kill;
+            assertTrue(filesAfterKill <= MAX_FILES, () -> "right after kill " + killNumber + " the directory holds "
+                    + filesAfterKill + " regular files (at most the " + MAX_FILES + " slots expected): "
+                    + listing(directory));
             long inFlight = insideWrite ? started : Math.max(returned, loaded);
             System.out.println("kill " + kill + "/" + kills + " after " + delay + " ms: stored v" + floor
                     + (insideWrite ? ", killed inside the write of v" + started : ", killed between writes")
@@ -156,7 +159,7 @@ class TornWriteIT extends ClusterTestBase {
                     + listing(directory));
         }
         System.out.println("TornWriteIT (syncPolicy " + syncPolicy + "): " + kills + " kills, " + killsInsideWrite
-                + " inside a write, " + killsWithLeftovers + " left files behind, " + versionsWritten
+                + " inside a write, " + versionsWritten
                 + " versions written, newest v" + floor);
         // The test only proves something if kills really hit writes in progress.
         assertTrue(killsInsideWrite > 0, "no kill fell inside a write; segment sizes or delays need adjusting");

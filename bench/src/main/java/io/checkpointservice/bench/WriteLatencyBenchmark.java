@@ -31,8 +31,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       the same JVM, on a cache defined on the same 3 members and the same JGroups channel;</li>
  *   <li>{@link #postgresUpsert}: a row upserted per write in PostgreSQL on 127.0.0.1 (skipped with
  *       a message when no server is running: see {@code bench/setup-postgres.sh});</li>
- *   <li>{@link #floorCopy} and {@link #floorCopyAndChecksum}: no baselines but references: the
- *       copy a memory-store write needs, and that copy plus its checksum, without any cluster.</li>
+ *   <li>{@link #floorCopy}, {@link #floorCopyFresh} and {@link #floorCopyAndChecksum}: no
+ *       baselines but references, without any cluster: the copy a memory-store write needs, made
+ *       over the previous version's array as the store does; the same copy into a new array; and
+ *       that plus a checksum, what the write did before.</li>
  * </ul>
  *
  * <p>Each benchmark runs in its own fork with its own cluster; all write to 16 keys in turn, so
@@ -53,12 +55,15 @@ public class WriteLatencyBenchmark {
         @Param({"65536"})
         public int sizeBytes;
         byte[] payload;
+        /** One array per key, as the memory store keeps them: the floor's copy goes over them. */
+        byte[][] reused;
         final String[] names = Payloads.names("p1", KEYS);
         int next;
 
         @Setup(Level.Trial)
         public void payload() {
             payload = Payloads.random(sizeBytes, 42);
+            reused = new byte[KEYS][sizeBytes];
         }
 
         String nextName() {
@@ -141,18 +146,28 @@ public class WriteLatencyBenchmark {
     }
 
     /**
-     * Reference, not a baseline: the work no memory-store write can skip, one defensive copy of
-     * the caller's array (the application may reuse it once {@code write} returns). The product's
-     * write minus this is its own overhead.
+     * Reference, not a baseline: the work no memory-store write can skip, one copy of the caller's
+     * array (the application may reuse it once {@code write} returns), made as the store makes it:
+     * over the array that held the segment's previous version. The product's write minus this is
+     * its own overhead.
      */
     @Benchmark
     public byte[] floorCopy(Sized sized) {
+        byte[] target = sized.reused[sized.next];
+        System.arraycopy(sized.payload, 0, target, 0, target.length);
+        sized.nextName();
+        return target;
+    }
+
+    /** Reference: the same copy into a newly allocated array, as the write made it before fix 5. */
+    @Benchmark
+    public byte[] floorCopyFresh(Sized sized) {
         return sized.payload.clone();
     }
 
     /**
-     * Reference: the copy plus its CRC32C, what the write did on the writer's thread before the
-     * memory store left the checksum to its first reader (docs/PERFORMANCE.md, fix 5).
+     * Reference: a fresh copy plus its CRC32C, what the write did on the writer's thread before
+     * fix 5 (docs/PERFORMANCE.md).
      */
     @Benchmark
     public int floorCopyAndChecksum(Sized sized) {

@@ -89,4 +89,48 @@ class MemoryStoreTest {
     private Set<String> keys() {
         return Set.copyOf(store.list().stream().map(SegmentMetadata::key).toList());
     }
+
+    private static SegmentWrite applicationWrite(String key, long version, byte[] callers) {
+        return new SegmentWrite(key, version, 1, Segments.WRITTEN_AT, "node-a", callers);
+    }
+
+    @Test
+    void whatAReaderGotStaysAsItWasWhenTheNextVersionIsCopiedOverTheStoresArray() {
+        byte[] v1 = pattern(65_536, 1);
+        byte[] v2 = pattern(65_536, 2);
+        store.write(applicationWrite("app/s", 1, v1));
+        StoredSegment read = store.get("app/s").orElseThrow();
+
+        store.write(applicationWrite("app/s", 2, v2)); // same length: goes over the store's own array
+
+        org.junit.jupiter.api.Assertions.assertArrayEquals(v1, read.data(), "a reader's bytes must not change");
+        assertEquals(1, read.metadata().version());
+        StoredSegment now = store.get("app/s").orElseThrow();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(v2, now.data());
+        assertEquals(Checksums.crc32c(v2), now.metadata().checksum());
+        assertTrue(read.data() != now.data(), "each reader gets its own array");
+    }
+
+    @Test
+    void anArrayGivenToPutIsNeverWrittenOver() {
+        byte[] fetched = pattern(4_096, 3); // a restored version: the loader hands this array to the application too
+        StoredSegment restored = segment("app/s", 5, fetched);
+        store.put(restored);
+
+        store.write(applicationWrite("app/s", 6, pattern(4_096, 4)));
+
+        org.junit.jupiter.api.Assertions.assertArrayEquals(pattern(4_096, 3), fetched, "the restored array must stay as it was");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(pattern(4_096, 4), store.get("app/s").orElseThrow().data());
+    }
+
+    @Test
+    void versionsOfAnotherLengthTakeANewArrayAndReadBackWhole() {
+        for (int version = 1; version <= 6; version++) {
+            byte[] data = pattern(1_000 * (version % 3 + 1), version);
+            store.write(applicationWrite("app/s", version, data));
+            StoredSegment read = store.get("app/s").orElseThrow();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(data, read.data(), "version " + version);
+            assertEquals(Checksums.crc32c(data), read.metadata().checksum());
+        }
+    }
 }

@@ -6,8 +6,8 @@
 #
 #   bench/run.sh [RESULTS_DIR] [suite ...]     suites: p1 p3 p4 p2 p5 (default: all, in that order)
 #
-# JMH options come from BENCH_JMH_OPTS (default: a short run, -f 1 -wi 2 -i 3; P3 warms up longer, BENCH_P3_WARMUP,
-# default -wi 4 -w 10s); BENCH_P4_STORED
+# JMH options come from BENCH_JMH_OPTS (default: a short run, -f 1 -wi 2 -i 3; P3 warms up longer:
+# BENCH_P3_OPTS, default -f 1 -wi 4 -i 3, with 10 s iterations); BENCH_P4_STORED
 # narrows P4's segmentsStored values (default 1,10000,100000). Results: one JMH
 # CSV and log per suite in RESULTS_DIR (default bench/target/results), the tables in report.md.
 set -euo pipefail
@@ -34,7 +34,7 @@ jmh() {
   local name="$1"; shift
   conditions "start $name"
   # shellcheck disable=SC2086
-  java -jar "$JAR" "$@" $OPTS ${POST_OPTS:-} -rf csv -rff "$RESULTS/$name.csv" > "$RESULTS/$name.log" 2>&1 \
+  java -jar "$JAR" "$@" ${SUITE_OPTS:-$OPTS} -rf csv -rff "$RESULTS/$name.csv" > "$RESULTS/$name.log" 2>&1 \
     || echo "$name: JMH exited with $? (see $RESULTS/$name.log)"
   conditions "end $name"
 }
@@ -44,7 +44,7 @@ for suite in "${SUITES[@]}"; do
     p1) jmh p1 WriteLatencyBenchmark -p storage=memory,disk-none,disk-fsync -w 3s -r 3s ;;
     # P3 needs a longer warm-up than the default: three JVMs share 2 cores, and with 2 x 5 s the
     # product's first measured iteration was still settling (p99 21 ms, then 6.9, then 3.5 ms).
-    p3) POST_OPTS="${BENCH_P3_WARMUP:--wi 4 -w 10s}" jmh p3 ReplicationLagBenchmark -r 10s ;;
+    p3) SUITE_OPTS="${BENCH_P3_OPTS:--f 1 -wi 4 -i 3}" jmh p3 ReplicationLagBenchmark -w 10s -r 10s ;;
     # 2 GiB replicas: the raw-gets baseline of 64 MiB with 100,000 segments stored ran a 1 GiB replica out of heap.
     p4) jmh p4 RestoreBenchmark -p segmentsStored="${BENCH_P4_STORED:-1,10000,100000}" -w 5s -r 5s \
           -jvmArgsAppend "-Xmx3g -Djava.net.preferIPv4Stack=true -Dbench.replicaHeap=2g" ;;

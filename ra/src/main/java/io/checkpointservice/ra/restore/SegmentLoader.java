@@ -78,6 +78,13 @@ public final class SegmentLoader {
      */
     private Optional<LoadResult> loadUnknownToCluster(String key, String name) {
         Optional<SegmentMetadata> local = store.metadata(key);
+        if (local.isEmpty() && store.hasLostCopy(key)) {
+            // The segment exists: its only copy here was damaged. "Absent" would make the
+            // application start over from defaults (G8).
+            throw new SegmentUnavailableException("segment '" + name + "': the only copy, on this node, was "
+                    + "damaged and quarantined, and no other node holds it; write or delete the segment to "
+                    + "start over (the damaged file is in the store's quarantine directory)");
+        }
         if (local.isEmpty() && !directory.isInformed()) {
             // Saying "absent" here would make the application start from defaults while the
             // segment may well exist: this node has not met any other member yet.
@@ -116,6 +123,13 @@ public final class SegmentLoader {
                         + "corrupt and was quarantined, and it had not reached a replica yet");
             }
         } else if (!record.hasData()) {
+            if (owner && local.isEmpty() && store.hasLostCopy(key)) {
+                // This node's own claim, made by a load that then found its only copy damaged:
+                // the segment exists, unreachable (G8). A delete clears the lost copy first.
+                throw new SegmentUnavailableException("segment '" + name + "': the only copy, on this node, was "
+                        + "damaged and quarantined, and no other node holds it; write or delete the segment to "
+                        + "start over (the damaged file is in the store's quarantine directory)");
+            }
             // Deleted or claimed without data: any local copy is older and must not come back.
             if (local.isPresent()) {
                 store.remove(key);

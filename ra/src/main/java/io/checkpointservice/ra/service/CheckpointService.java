@@ -189,7 +189,8 @@ public final class CheckpointService implements AutoCloseable {
                 Optional<SegmentRecord> record = directory.get(key);
                 long epoch = ownership.epochForWrite(key, name, record);
                 Optional<SegmentMetadata> local = store.metadata(key);
-                boolean existed = local.isPresent() || record.map(SegmentRecord::hasData).orElse(false);
+                boolean existed = local.isPresent() || record.map(SegmentRecord::hasData).orElse(false)
+                        || store.hasLostCopy(key);
                 if (!existed) {
                     return false;
                 }

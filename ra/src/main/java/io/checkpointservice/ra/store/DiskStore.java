@@ -116,6 +116,8 @@ public final class DiskStore implements LocalStore {
      * quarantines that file and not a newer one written meanwhile.
      */
     private final KeyLocks locks = new KeyLocks();
+    /** Hashes of keys whose only copy here was damaged and quarantined: see {@link #hasLostCopy}. */
+    private final Set<String> lostHashes = ConcurrentHashMap.newKeySet();
 
     private DiskStore(Path directory, SyncPolicy syncPolicy) {
         this.directory = directory;
@@ -176,6 +178,34 @@ public final class DiskStore implements LocalStore {
         for (Unreadable file : unreadable) {
             disposeOfUnreadable(file, file.hash() != null && keptHashes.contains(file.hash()));
         }
+        rememberLostCopies(keptHashes);
+    }
+
+    /**
+     * A segment with a file in quarantine/ and no intact version here is one whose only copy on
+     * this node was damaged: until it is written or removed again it is "unavailable" here, not
+     * "absent" (G8). Read back from quarantine/ (file names start with the key's hash), so the
+     * answer survives restarts as the damaged file does.
+     */
+    private void rememberLostCopies(Set<String> keptHashes) throws IOException {
+        if (!Files.isDirectory(quarantine)) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(quarantine)) {
+            for (Path file : files) {
+                String hash = quarantinedHash(file);
+                if (hash != null && !keptHashes.contains(hash)) {
+                    lostHashes.add(hash);
+                }
+            }
+        }
+    }
+
+    /** @return the key hash a quarantined file's name starts with, or null */
+    private static String quarantinedHash(Path file) {
+        String name = file.getFileName().toString();
+        return name.length() > 64 && name.charAt(64) == '.' && name.substring(0, 64).matches("[0-9a-f]{64}")
+                ? name.substring(0, 64) : null;
     }
 
     /**
@@ -305,6 +335,9 @@ public final class DiskStore implements LocalStore {
         ByteBuffer header = SegmentFileFormat.encodeHeader(segment.metadata());
         Entry previous = index.get(key);
         Slots slots = previous != null ? previous.slots() : Slots.of(directory, hashOf(key));
+        if (!lostHashes.isEmpty()) {
+            lostHashes.remove(slots.hash()); // a new version: the damaged one no longer matters
+        }
         // Never the current file: a crash in this write leaves the previous version whole there.
         Path target = previous != null && previous.file().equals(slots.a()) ? slots.b() : slots.a();
         try {
@@ -400,6 +433,7 @@ public final class DiskStore implements LocalStore {
         } catch (CorruptSegmentException e) {
             index.remove(key, entry);
             quarantine(file, e.getMessage());
+            lostHashes.add(entry.slots().hash());
             // The other slot holds an older version: without this delete a restart would bring it
             // back, and the store promises the newest version it was given or none.
             entry.slots().forEach(slot -> {
@@ -450,11 +484,36 @@ public final class DiskStore implements LocalStore {
             if (entry != null && !slots.isSlot(entry.file())) {
                 existed |= Files.deleteIfExists(entry.file());
             }
+            existed |= discardQuarantined(slots.hash());
             syncDirectory();
             return index.remove(key) != null || existed;
         } catch (IOException e) {
             throw new LocalStoreException("cannot delete segment '" + key + "' in " + directory + ": " + e, e);
         }
+    }
+
+    /**
+     * Deleting a segment discards its damaged copies too: the application has said the segment is
+     * gone, and a quarantined file left behind would make it read as unavailable after a restart.
+     *
+     * @return true when there was a lost copy of the segment
+     */
+    private boolean discardQuarantined(String hash) throws IOException {
+        boolean wasLost = lostHashes.remove(hash);
+        if (!Files.isDirectory(quarantine)) {
+            return wasLost;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(quarantine, hash + ".*")) {
+            for (Path file : files) {
+                Files.deleteIfExists(file);
+            }
+        }
+        return wasLost;
+    }
+
+    @Override
+    public boolean hasLostCopy(String key) {
+        return !lostHashes.isEmpty() && !index.containsKey(key) && lostHashes.contains(hashOf(key));
     }
 
     @Override

@@ -52,12 +52,22 @@ public interface LocalStore extends AutoCloseable {
     }
 
     /**
-     * Removes the copy of {@code key}.
+     * Removes the copy of {@code key}, and forgets a {@linkplain #hasLostCopy lost} one.
      *
      * @return true when there was one
      * @throws LocalStoreException when the copy cannot be removed
      */
     boolean remove(String key);
+
+    /**
+     * @return true when this store found its copy of {@code key} damaged and removed it from
+     *     service, and no version of {@code key} was stored or removed since: the segment exists
+     *     but this node cannot serve it (G8: "unavailable", not "absent"). Survives a restart where
+     *     the store does (disk: the file kept in {@code quarantine/}).
+     */
+    default boolean hasLostCopy(String key) {
+        return false;
+    }
 
     /** @return the metadata of every stored copy, in no particular order */
     Collection<SegmentMetadata> list();

@@ -3,6 +3,7 @@ package io.checkpointservice.ra.store;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -32,6 +33,8 @@ import java.util.concurrent.ConcurrentMap;
 public final class MemoryStore implements LocalStore {
 
     private final ConcurrentMap<String, Copy> segments = new ConcurrentHashMap<>();
+    /** Keys whose copy failed its checksum and was discarded, until written or removed again. */
+    private final Set<String> lost = ConcurrentHashMap.newKeySet();
     /** Guards each segment's array: a write over it never overlaps a read of it. */
     private final KeyLocks locks = new KeyLocks();
 
@@ -39,6 +42,7 @@ public final class MemoryStore implements LocalStore {
     public void put(StoredSegment segment) {
         try (KeyLocks.Held held = locks.lock(segment.key())) {
             segments.put(segment.key(), Copy.shared(segment));
+            forgetLost(segment.key());
         }
     }
 
@@ -56,6 +60,7 @@ public final class MemoryStore implements LocalStore {
                 own = callers.clone();
             }
             segments.put(write.key(), Copy.owned(write, own));
+            forgetLost(write.key());
         }
     }
 
@@ -73,6 +78,7 @@ public final class MemoryStore implements LocalStore {
             if (checkedBefore && !out.isIntact()) {
                 // Only a bug or bad memory gets here; never hand the bytes out (G7).
                 segments.remove(key, copy);
+                lost.add(key);
                 throw new CorruptSegmentException("in-memory copy of '" + key + "' v"
                         + out.metadata().version() + " fails its checksum; discarded");
             }
@@ -98,8 +104,19 @@ public final class MemoryStore implements LocalStore {
     @SuppressWarnings("try")
     public boolean remove(String key) {
         try (KeyLocks.Held held = locks.lock(key)) {
-            return segments.remove(key) != null;
+            return segments.remove(key) != null | lost.remove(key);
         }
+    }
+
+    private void forgetLost(String key) {
+        if (!lost.isEmpty()) { // almost always empty: no map write on the write path
+            lost.remove(key);
+        }
+    }
+
+    @Override
+    public boolean hasLostCopy(String key) {
+        return !lost.isEmpty() && lost.contains(key) && !segments.containsKey(key);
     }
 
     @Override
@@ -119,7 +136,9 @@ public final class MemoryStore implements LocalStore {
 
     /**
      * One stored version. Its array and its lazily computed metadata are used only under the
-     * segment's lock.
+     * segment's lock. Until the checksum is known it keeps the application's write (the
+     * metadata's other fields); afterwards only the metadata: with 100,000 segments every byte
+     * per segment counts against the heap budget (P5).
      */
     private static final class Copy {
 
@@ -127,7 +146,7 @@ public final class MemoryStore implements LocalStore {
         final byte[] data;
         /** True when only this store references {@code data}, so the next write may copy over it. */
         final boolean ownsArray;
-        private final SegmentWrite written;
+        private SegmentWrite written;
         private SegmentMetadata metadata;
 
         private Copy(long version, byte[] data, boolean ownsArray, SegmentWrite written, SegmentMetadata metadata) {
@@ -153,6 +172,7 @@ public final class MemoryStore implements LocalStore {
         SegmentMetadata metadata() {
             if (metadata == null) {
                 metadata = written.metadataFor(data);
+                written = null;
             }
             return metadata;
         }

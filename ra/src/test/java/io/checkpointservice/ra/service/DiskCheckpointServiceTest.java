@@ -89,17 +89,51 @@ class DiskCheckpointServiceTest {
         }
 
         @Test
-        void corruptCopyIsNeverReturnedLoadSaysUnavailableThenAbsent() throws IOException {
+        void aCorruptOnlyCopyIsNeverReturnedAndTheSegmentStaysUnavailableUntilWrittenAgain() throws IOException {
             service.write(NS, "corrupt", payload(1, 1));
             Path file = onlySegmentFile();
             flipLastByte(file);
 
             assertThrows(SegmentUnavailableException.class, () -> service.load(NS, "corrupt"),
                     "a corrupt only copy must make load fail retryably, not return the bytes (G7, G8)");
-            assertEquals(Optional.empty(), service.load(NS, "corrupt"),
-                    "once quarantined, the single node has no copy left");
+            assertThrows(SegmentUnavailableException.class, () -> service.load(NS, "corrupt"),
+                    "the segment exists and its only copy is damaged: unavailable again, never absent (G8)");
+            service.close();
+            service = newService(2);
+            assertThrows(SegmentUnavailableException.class, () -> service.load(NS, "corrupt"),
+                    "after a restart with no record in the cluster, still unavailable (the file is in quarantine/)");
+
             assertEquals(1, service.write(NS, "corrupt", bytes("fresh")), "a new write after the quarantine starts over");
             assertArrayEquals(bytes("fresh"), service.load(NS, "corrupt").orElseThrow().state(), "the new write loads back");
+            service.close();
+            service = newService(2);
+            assertArrayEquals(bytes("fresh"), service.load(NS, "corrupt").orElseThrow().state(),
+                    "once written again, the quarantined copy no longer matters");
+        }
+
+        @Test
+        void aCopyDamagedWhileTheNodeWasDownIsUnavailableNotAbsentAfterTheRestart() throws IOException {
+            service.write(NS, "torn", payload(2, 1));
+            service.close();
+            flipByte(onlySegmentFile(), 0); // the header: open quarantines the file without reading its data
+
+            service = newService(2);
+            assertThrows(SegmentUnavailableException.class, () -> service.load(NS, "torn"),
+                    "the segment existed; its only copy is damaged (G8)");
+            assertEquals(Optional.empty(), service.load(NS, "never-written"), "a segment never written is absent");
+        }
+
+        @Test
+        void deletingASegmentWhoseOnlyCopyIsDamagedMakesItAbsentForGood() throws IOException {
+            service.write(NS, "doomed", payload(3, 1));
+            flipLastByte(onlySegmentFile());
+            assertThrows(SegmentUnavailableException.class, () -> service.load(NS, "doomed"));
+
+            assertTrue(service.delete(NS, "doomed"), "there was a segment to delete, if only a damaged copy");
+            assertEquals(Optional.empty(), service.load(NS, "doomed"), "deleted: absent");
+            service.close();
+            service = newService(2);
+            assertEquals(Optional.empty(), service.load(NS, "doomed"), "and absent after a restart: the damaged copy is discarded");
         }
 
         @Test
@@ -128,6 +162,14 @@ class DiskCheckpointServiceTest {
                 assertEquals(1, segments.size(), "exactly one segment file expected, found " + segments);
                 assertFalse(Files.isDirectory(segments.get(0)), "a segment file is a regular file");
                 return segments.get(0);
+            }
+        }
+
+        private static void flipByte(Path file, long position) throws IOException {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                ByteBuffer one = ByteBuffer.allocate(1);
+                channel.read(one, position);
+                channel.write(ByteBuffer.wrap(new byte[] {(byte) ~one.get(0)}), position);
             }
         }
 

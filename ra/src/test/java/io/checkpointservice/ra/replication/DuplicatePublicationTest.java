@@ -13,6 +13,7 @@ import io.checkpointservice.ra.store.Checksums;
 import io.checkpointservice.ra.store.MemoryStore;
 import io.checkpointservice.ra.store.SegmentMetadata;
 import io.checkpointservice.ra.store.StoredSegment;
+import io.checkpointservice.ra.testsupport.ForwardingSegmentDirectory;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
@@ -44,18 +45,8 @@ class DuplicatePublicationTest {
         // compare-and-set, as a second worker would: the first then loses the compare-and-set.
         SegmentDirectory shared = cluster.directory();
         Replicator[] other = new Replicator[1];
-        SegmentDirectory racing = new SegmentDirectory() {
+        SegmentDirectory racing = new ForwardingSegmentDirectory(shared) {
             private boolean raced;
-
-            @Override
-            public boolean isInformed() {
-                return shared.isInformed();
-            }
-
-            @Override
-            public Optional<SegmentRecord> get(String key) {
-                return shared.get(key);
-            }
 
             @Override
             public boolean compareAndSet(String key, Optional<SegmentRecord> expected, SegmentRecord next) {

@@ -13,6 +13,7 @@ import io.checkpointservice.ra.config.AdapterSettings;
 import io.checkpointservice.ra.config.StorageMode;
 import io.checkpointservice.ra.store.MemoryStore;
 import io.checkpointservice.ra.store.SyncPolicy;
+import io.checkpointservice.ra.testsupport.ForwardingSegmentDirectory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -78,24 +79,13 @@ class LoadRacingPublicationTest {
     }
 
     /** The cluster directory, with the first publication (a record with data) held at its compare-and-set. */
-    private static final class GatedDirectory implements SegmentDirectory {
-        private final SegmentDirectory delegate;
+    private static final class GatedDirectory extends ForwardingSegmentDirectory {
         private final AtomicBoolean armed = new AtomicBoolean(true);
         final CountDownLatch publicationReached = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
 
         GatedDirectory(SegmentDirectory delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public boolean isInformed() {
-            return delegate.isInformed();
-        }
-
-        @Override
-        public Optional<SegmentRecord> get(String key) {
-            return delegate.get(key);
+            super(delegate);
         }
 
         @Override

@@ -15,6 +15,7 @@ import io.checkpointservice.ra.store.DiskStore;
 import io.checkpointservice.ra.store.LocalStore;
 import io.checkpointservice.ra.store.MemoryStore;
 import io.checkpointservice.ra.store.SyncPolicy;
+import io.checkpointservice.ra.testsupport.ForwardingSegmentDirectory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -64,15 +65,12 @@ class WriteStaysLocalTest {
     }
 
     /** The records as this node holds them: reading is local, changing them is not. */
-    private record LocalReadsOnly(SegmentDirectory delegate, List<String> remoteCalls) implements SegmentDirectory {
-        @Override
-        public boolean isInformed() {
-            return delegate.isInformed();
-        }
+    private static final class LocalReadsOnly extends ForwardingSegmentDirectory {
+        private final List<String> remoteCalls;
 
-        @Override
-        public Optional<SegmentRecord> get(String key) {
-            return delegate.get(key);
+        LocalReadsOnly(SegmentDirectory delegate, List<String> remoteCalls) {
+            super(delegate);
+            this.remoteCalls = remoteCalls;
         }
 
         @Override

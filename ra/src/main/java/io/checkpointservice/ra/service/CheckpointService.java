@@ -254,7 +254,8 @@ public final class CheckpointService implements AutoCloseable {
 
     private static Checkpoint toCheckpoint(SegmentKey segment, StoredSegment stored) {
         SegmentMetadata m = stored.metadata();
-        // The stored array itself: stores never change it, and Checkpoint.state() copies it out.
+        // No copy: an array a store returned or a fetch assembled is never changed afterwards (the
+        // memory store's own, reused array never leaves it), and Checkpoint.state() copies it out.
         return Checkpoints.around(segment.name(), m.version(), m.writtenAt(), m.originNode(), stored.data());
     }
 }

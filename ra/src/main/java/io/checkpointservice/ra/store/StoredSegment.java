@@ -3,8 +3,10 @@ package io.checkpointservice.ra.store;
 import java.util.Objects;
 
 /**
- * One version of a segment as a local store holds it. The array is not copied: stores and the
- * service hand it on without changing it, and copy only at the application boundary.
+ * One version of a segment as a local store holds or returns it. The array is not copied and
+ * never changed once it is in a StoredSegment: stores and the service hand it on as it is, and
+ * copy only at the application boundary. (The memory store's own array, which it writes new
+ * versions over, is therefore never put in one it hands out: it returns copies.)
  *
  * @param metadata the version's metadata, whose size and checksum describe {@code data}
  * @param data the state bytes

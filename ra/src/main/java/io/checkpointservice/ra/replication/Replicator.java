@@ -64,10 +64,11 @@ public final class Replicator {
      * Chunks this node put and whose put every owner acknowledged, with the membership id of
      * that moment: while the id is unchanged {@link #ensureChunksHeld} trusts them without a
      * round trip. A cache, not a registry: cleared when it grows past {@link #MAX_HELD_PROOFS}
-     * (the check then asks the owners once more), so it never outgrows a few MiB.
+     * (the check then asks the owners once more). Applications await a version right after
+     * writing it, so a small cache serves them; it stays under 100 KB (P5's heap budget).
      */
     private final ConcurrentHashMap<String, HeldProof> heldProofs = new ConcurrentHashMap<>();
-    static final int MAX_HELD_PROOFS = 10_000;
+    static final int MAX_HELD_PROOFS = 1_024;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final DelayQueue<DirtyKey> queue = new DelayQueue<>();
     private volatile boolean stopped;

@@ -1,5 +1,6 @@
 package io.checkpointservice.ra.store;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -135,46 +136,62 @@ public final class MemoryStore implements LocalStore {
     }
 
     /**
-     * One stored version. Its array and its lazily computed metadata are used only under the
-     * segment's lock. Until the checksum is known it keeps the application's write (the
-     * metadata's other fields); afterwards only the metadata: with 100,000 segments every byte
-     * per segment counts against the heap budget (P5).
+     * One stored version: its metadata as plain fields (no metadata object, no timestamp object
+     * kept per segment: with 100,000 segments every byte per segment counts against the heap
+     * budget, P5) and its array. The array and the lazily computed checksum are used only under
+     * the segment's lock.
      */
     private static final class Copy {
 
+        final String key;
         final long version;
+        final long epoch;
+        final long writtenAtSeconds;
+        final int writtenAtNanos;
+        final String originNode;
         final byte[] data;
         /** True when only this store references {@code data}, so the next write may copy over it. */
         final boolean ownsArray;
-        private SegmentWrite written;
-        private SegmentMetadata metadata;
+        private boolean checked;
+        private int checksum;
 
-        private Copy(long version, byte[] data, boolean ownsArray, SegmentWrite written, SegmentMetadata metadata) {
+        private Copy(String key, long version, long epoch, Instant writtenAt, String originNode, byte[] data,
+                     boolean ownsArray, boolean checked, int checksum) {
+            this.key = key;
             this.version = version;
+            this.epoch = epoch;
+            this.writtenAtSeconds = writtenAt.getEpochSecond();
+            this.writtenAtNanos = writtenAt.getNano();
+            this.originNode = originNode;
             this.data = data;
             this.ownsArray = ownsArray;
-            this.written = written;
-            this.metadata = metadata;
+            this.checked = checked;
+            this.checksum = checksum;
         }
 
         static Copy owned(SegmentWrite written, byte[] ownArray) {
-            return new Copy(written.version(), ownArray, true, written, null);
+            return new Copy(written.key(), written.version(), written.epoch(), written.writtenAt(),
+                    written.originNode(), ownArray, true, false, 0);
         }
 
         static Copy shared(StoredSegment segment) {
-            return new Copy(segment.metadata().version(), segment.data(), false, null, segment.metadata());
+            SegmentMetadata m = segment.metadata();
+            return new Copy(m.key(), m.version(), m.epoch(), m.writtenAt(), m.originNode(), segment.data(),
+                    false, true, m.checksum());
         }
 
         boolean isChecked() {
-            return metadata != null;
+            return checked;
         }
 
+        /** @return the metadata, computing the checksum first if nobody has yet */
         SegmentMetadata metadata() {
-            if (metadata == null) {
-                metadata = written.metadataFor(data);
-                written = null;
+            if (!checked) {
+                checksum = Checksums.crc32c(data);
+                checked = true;
             }
-            return metadata;
+            return new SegmentMetadata(key, version, epoch, Instant.ofEpochSecond(writtenAtSeconds, writtenAtNanos),
+                    originNode, data.length, checksum);
         }
     }
 }

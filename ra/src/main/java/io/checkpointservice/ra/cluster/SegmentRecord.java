@@ -29,7 +29,18 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
                             int checksum, Instant writtenAt, String origin, int chunkSize, boolean deleted,
                             String dataWriter) {
 
-    private static final String FORMAT = "2";
+    /**
+     * Format 3 leaves out what the record can tell by itself: the origin and data writer when they
+     * are the writer (almost always), and the chunk size when it is {@link #USUAL_CHUNK_SIZE}. A
+     * record is held by every node, so with 100,000 segments every byte of it counts (P5; with host
+     * names as node names, two repeated names were ~50 bytes). Encoding is deterministic, as the
+     * conditional replace on the encoded string needs.
+     */
+    private static final String FORMAT = "3";
+    /** The format of the release before, every field spelled out: still read. */
+    private static final String FORMAT_2 = "2";
+    /** The chunk size the replicator uses; a record of another one spells it out. */
+    public static final int USUAL_CHUNK_SIZE = 1 << 20;
 
     public SegmentRecord {
         Objects.requireNonNull(writer);
@@ -76,8 +87,9 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
     String encode() {
         return String.join("|", FORMAT, Long.toString(version), Long.toString(dataEpoch),
                 Long.toString(epoch), Long.toString(size), Integer.toString(checksum),
-                Long.toString(writtenAt.toEpochMilli()), Integer.toString(chunkSize),
-                deleted ? "D" : "L", writer, origin, dataWriter);
+                Long.toString(writtenAt.toEpochMilli()), chunkSize == USUAL_CHUNK_SIZE ? "" : Integer.toString(chunkSize),
+                deleted ? "D" : "L", writer, origin.equals(writer) ? "" : origin,
+                dataWriter.equals(writer) ? "" : dataWriter);
     }
 
     static SegmentRecord decode(String encoded) {
@@ -85,11 +97,16 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
             return null;
         }
         String[] f = encoded.split("\\|", -1);
-        if (f.length != 12 || !FORMAT.equals(f[0])) {
+        if (f.length != 12 || !(FORMAT.equals(f[0]) || FORMAT_2.equals(f[0]))) {
             throw new IllegalStateException("unknown segment record format: " + encoded);
         }
-        return new SegmentRecord(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), f[9],
+        boolean spelledOut = FORMAT_2.equals(f[0]);
+        String writer = f[9];
+        int chunkSize = !spelledOut && f[7].isEmpty() ? USUAL_CHUNK_SIZE : Integer.parseInt(f[7]);
+        String origin = !spelledOut && f[10].isEmpty() ? writer : f[10];
+        String dataWriter = !spelledOut && f[11].isEmpty() ? writer : f[11];
+        return new SegmentRecord(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), writer,
                 Long.parseLong(f[4]), Integer.parseInt(f[5]), Instant.ofEpochMilli(Long.parseLong(f[6])),
-                f[10], Integer.parseInt(f[7]), "D".equals(f[8]), f[11]);
+                origin, chunkSize, "D".equals(f[8]), dataWriter);
     }
 }

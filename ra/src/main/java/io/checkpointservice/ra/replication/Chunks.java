@@ -1,5 +1,7 @@
 package io.checkpointservice.ra.replication;
 
+import io.checkpointservice.ra.cluster.SegmentRecord;
+
 /** How segments are cut for the network and for replica storage. */
 public final class Chunks {
 
@@ -7,7 +9,7 @@ public final class Chunks {
      * 1 MiB: large enough that per-message overhead is small against the bytes, small enough
      * that a 64 MiB segment never needs a second whole copy in heap on its way out.
      */
-    public static final int SIZE = 1 << 20;
+    public static final int SIZE = SegmentRecord.USUAL_CHUNK_SIZE;
 
     private Chunks() {
     }

@@ -3,6 +3,7 @@ package io.checkpointservice.replica.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.checkpointservice.api.SegmentUnavailableException;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -78,6 +79,43 @@ class CorruptCopyIT extends ClusterTestBase {
         cluster.awaitView(Set.of("A", "B"), restarted);
         assertLoads(restarted, SEGMENT, r.version(), payload, "A");
         assertIntactCopyOnDiskAlone(restarted, r.b(), r.version(), payload);
+    }
+
+    /**
+     * G8 on a real node: the only copy in the cluster is damaged while its node is down. After the
+     * restart the segment must be "unavailable" (503), never "absent" (404: the application would
+     * start over from defaults), on every load, until the application deletes it.
+     */
+    @Test
+    @Timeout(240)
+    void damagedOnlyCopyIsUnavailableNotAbsentUntilDeleted() throws IOException {
+        Payloads.Expected payload = Payloads.Expected.of(300_000, 73);
+        NodeProcess a = cluster.launchApp("A", DISK);
+        cluster.awaitReady(a);
+        long version = a.write(SEGMENT, payload);
+        a.kill();
+        Path file = segmentFile(cluster.dataDirectory("A"), payload.size());
+        assertEquals(version, headerVersion(file));
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(Files.size(file) / 2); // torn: the node's open quarantines it
+        }
+
+        NodeProcess restarted = cluster.restartApp("A", DISK);
+        assertEquals(List.of("A"), restarted.members(), "A restarted alone: no record, no replica");
+        for (int attempt = 1; attempt <= 2; attempt++) { // the first failed load must not turn it into "absent"
+            NodeProcess.Reply reply = restarted.load(SEGMENT);
+            assertFailure(reply, 503, SegmentUnavailableException.class, "load " + attempt + " of the damaged only copy");
+            assertTrue(reply.get("message").contains("damaged"), () -> "unavailable because of the damage: " + reply);
+        }
+
+        restarted.delete(SEGMENT).expectStatus(200, "delete of the damaged segment");
+        assertEmpty(restarted, SEGMENT, "deleted: absent");
+        cluster.killTogether(restarted);
+        NodeProcess again = cluster.restartApp("A", DISK);
+        NodeProcess b = cluster.launchApp("B", MEMORY); // a peer, so that A may answer "absent" at all
+        cluster.awaitReady(b);
+        cluster.awaitView(again, b);
+        assertEmpty(again, SEGMENT, "deleted, after a restart: the damaged file went with the segment");
     }
 
     /** The two nodes and the version B holds a copy of. */

@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * Chunk copies of published versions on replica nodes. Chunks of one segment are kept together
- * on the same owners, so counting the owners of a segment counts its copies.
+ * on the same owners, so a segment's chunks are held or lost together; counting its owners counts
+ * its copies only while no owner was replaced after losing them all (see
+ * {@code Replicator.ensureChunksHeld}).
  */
 public interface ReplicaStore {
 

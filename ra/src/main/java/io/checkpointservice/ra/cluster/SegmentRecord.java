@@ -34,11 +34,10 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
      * are the writer (almost always), and the chunk size when it is {@link #USUAL_CHUNK_SIZE}. A
      * record is held by every node, so with 100,000 segments every byte of it counts (P5; with host
      * names as node names, two repeated names were ~50 bytes). Encoding is deterministic, as the
-     * conditional replace on the encoded string needs.
+     * conditional replace on the encoded string needs. Records live in memory only, so no earlier
+     * format is ever read: nodes of releases with different formats cannot share a cluster.
      */
     private static final String FORMAT = "3";
-    /** The format of the release before, every field spelled out: still read. */
-    private static final String FORMAT_2 = "2";
     /** The chunk size the replicator uses; a record of another one spells it out. */
     public static final int USUAL_CHUNK_SIZE = 1 << 20;
 
@@ -58,6 +57,15 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
     /** A claim of ownership for a segment the cluster holds no data of. */
     public static SegmentRecord claim(long epoch, String writer, long version, Instant now) {
         return new SegmentRecord(version, 0, epoch, writer, 0, 0, now, writer, 0, true);
+    }
+
+    /**
+     * @return true when both records point at the same chunks: the same version published by the
+     *     same node under the same epoch (those three name the chunks, see {@link ChunkKey})
+     */
+    public boolean sameDataAs(SegmentRecord other) {
+        return hasData() && other.hasData() && version == other.version && dataEpoch == other.dataEpoch
+                && dataWriter.equals(other.dataWriter);
     }
 
     /** @return true when a version with data is published, neither deleted nor only claimed */
@@ -97,14 +105,14 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
             return null;
         }
         String[] f = encoded.split("\\|", -1);
-        if (f.length != 12 || !(FORMAT.equals(f[0]) || FORMAT_2.equals(f[0]))) {
-            throw new IllegalStateException("unknown segment record format: " + encoded);
+        if (f.length != 12 || !FORMAT.equals(f[0])) {
+            throw new IllegalStateException("unknown segment record format (a node of another release in the "
+                    + "cluster?): " + encoded);
         }
-        boolean spelledOut = FORMAT_2.equals(f[0]);
         String writer = f[9];
-        int chunkSize = !spelledOut && f[7].isEmpty() ? USUAL_CHUNK_SIZE : Integer.parseInt(f[7]);
-        String origin = !spelledOut && f[10].isEmpty() ? writer : f[10];
-        String dataWriter = !spelledOut && f[11].isEmpty() ? writer : f[11];
+        int chunkSize = f[7].isEmpty() ? USUAL_CHUNK_SIZE : Integer.parseInt(f[7]);
+        String origin = f[10].isEmpty() ? writer : f[10];
+        String dataWriter = f[11].isEmpty() ? writer : f[11];
         return new SegmentRecord(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), writer,
                 Long.parseLong(f[4]), Integer.parseInt(f[5]), Instant.ofEpochMilli(Long.parseLong(f[6])),
                 origin, chunkSize, "D".equals(f[8]), dataWriter);

@@ -12,7 +12,7 @@ public final class Defaults {
     /** R = 2: a segment survives its writer and one more node. */
     public static final int REPLICA_COUNT = 2;
     /**
-     * 4 replication workers: each publish waits for two cluster round trips (chunks, then the
+     * 4 replication workers: each publish waits for the cluster twice (its chunks, 4 in flight, then the
      * record), so a few workers in parallel keep the network busy while one segment waits; more
      * only add threads once the cores or the network are saturated (docs/PERFORMANCE.md, P2/P3).
      */

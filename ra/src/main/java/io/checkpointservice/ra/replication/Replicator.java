@@ -31,7 +31,7 @@ import java.util.logging.Logger;
  * is local then). Memory is bounded by the number of segments, never by the number of writes.
  *
  * <p>A worker ({@link #runWorker}, run as a JCA Work or a plain thread) publishes a version in
- * two round trips: put its chunks on their owners (under this node's epoch, so they can never
+ * two steps: put its chunks on their owners (under this node's epoch, so they can never
  * overwrite another writer's; up to {@link #CHUNKS_IN_FLIGHT} puts in flight at once), then
  * compare-and-set the segment record to point at them. Waiters in {@code awaitReplicated} are
  * woken right then; the previous version's chunks are removed in the background (nothing
@@ -65,7 +65,7 @@ public final class Replicator {
      * that moment: while the id is unchanged {@link #ensureChunksHeld} trusts them without a
      * round trip. A cache, not a registry: cleared when it grows past {@link #MAX_HELD_PROOFS}
      * (the check then asks the owners once more). Applications await a version right after
-     * writing it, so a small cache serves them; it stays under 100 KB (P5's heap budget).
+     * writing it, so a small cache serves them; bounded to a few hundred KB (P5's heap budget).
      */
     private final ConcurrentHashMap<String, HeldProof> heldProofs = new ConcurrentHashMap<>();
     static final int MAX_HELD_PROOFS = 1_024;
@@ -219,7 +219,7 @@ public final class Replicator {
         }
         SegmentMetadata version = segment.metadata();
         long membership = replicas.membershipId(); // before the put: a change during it voids the proof
-        putChunks(key, epoch.get(), nodeName, segment);
+        putChunks(key, epoch.get(), nodeName, segment, false);
         SegmentRecord next = new SegmentRecord(version.version(), epoch.get(), epoch.get(), nodeName,
                 version.size(), version.checksum(), version.writtenAt(), version.originNode(), Chunks.SIZE, false);
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
@@ -239,15 +239,6 @@ public final class Replicator {
         }
         discard(key, next);
         throw new IllegalStateException("record of '" + key + "' kept changing; will retry");
-    }
-
-    /**
-     * True when another publish of this very version (a graceful stop's drain racing a worker)
-     * won: its chunks have the same names as ours and must stay.
-     */
-    private static boolean pointsAtSameChunks(SegmentRecord record, SegmentRecord ours) {
-        return record.hasData() && record.version() == ours.version() && record.dataEpoch() == ours.dataEpoch()
-                && record.dataWriter().equals(ours.dataWriter());
     }
 
     /**
@@ -301,9 +292,11 @@ public final class Replicator {
             if (local.isEmpty() || !isCopyOf(local.get().metadata(), record)) {
                 return false;
             }
-            putChunks(key, record.dataEpoch(), record.dataWriter(), local.get());
+            // Chunk 0 is what the check above probes, so it goes last: a put-back that fails half
+            // way must not leave it behind to vouch for chunks that are missing.
+            putChunks(key, record.dataEpoch(), record.dataWriter(), local.get(), true);
             Optional<SegmentRecord> now = directory.get(key);
-            if (now.isEmpty() || !pointsAtSameChunks(now.get(), record)) {
+            if (now.isEmpty() || !now.get().sameDataAs(record)) {
                 removeChunks(replicas, key, record); // published over meanwhile: ours are garbage
                 return false;
             }
@@ -321,15 +314,14 @@ public final class Replicator {
         if (heldProofs.size() >= MAX_HELD_PROOFS) {
             heldProofs.clear();
         }
-        heldProofs.put(key, new HeldProof(record.version(), record.dataEpoch(), record.dataWriter(), membership));
+        heldProofs.put(key, new HeldProof(record, membership));
     }
 
-    /** Which chunks were seen held by all their owners, and under which membership. */
-    private record HeldProof(long version, long dataEpoch, String dataWriter, long membership) {
+    /** The record whose chunks were seen held by all their owners, and under which membership. */
+    private record HeldProof(SegmentRecord held, long membership) {
 
         boolean proves(SegmentRecord record, long membershipNow) {
-            return membership == membershipNow && record.version() == version
-                    && record.dataEpoch() == dataEpoch && record.dataWriter().equals(dataWriter);
+            return membership == membershipNow && held.sameDataAs(record);
         }
     }
 
@@ -346,24 +338,34 @@ public final class Replicator {
      * Puts the chunks of one version, up to {@link #CHUNKS_IN_FLIGHT} at a time: their round trips
      * overlap, and the chunk copies in flight stay bounded (4 MiB per worker) whatever the size
      * of the segment.
+     *
+     * @param firstChunkLast put chunk 0 alone after all the others have been stored
      */
-    private void putChunks(String key, long epoch, String writer, StoredSegment segment) {
+    private void putChunks(String key, long epoch, String writer, StoredSegment segment, boolean firstChunkLast) {
+        int count = Chunks.count(segment.data().length);
+        int firstInBatches = firstChunkLast && count > 1 ? 1 : 0;
+        for (int first = firstInBatches; first < count; first += CHUNKS_IN_FLIGHT) {
+            putChunkRange(key, epoch, writer, segment, first, Math.min(count, first + CHUNKS_IN_FLIGHT));
+        }
+        if (firstInBatches == 1) {
+            putChunkRange(key, epoch, writer, segment, 0, 1);
+        }
+    }
+
+    /** Puts chunks {@code first} (inclusive) to {@code last} (exclusive), all in flight at once. */
+    private void putChunkRange(String key, long epoch, String writer, StoredSegment segment, int first, int last) {
         byte[] data = segment.data();
         int count = Chunks.count(data.length);
-        long version = segment.metadata().version();
-        for (int first = 0; first < count; first += CHUNKS_IN_FLIGHT) {
-            int last = Math.min(count, first + CHUNKS_IN_FLIGHT);
-            List<ChunkKey> keys = new ArrayList<>(last - first);
-            List<byte[]> chunks = new ArrayList<>(last - first);
-            for (int i = first; i < last; i++) {
-                int from = i * Chunks.SIZE;
-                int to = Math.min(data.length, from + Chunks.SIZE);
-                keys.add(new ChunkKey(key, epoch, writer, version, i));
-                // A single chunk is the stored array itself: nobody changes it (StoredSegment).
-                chunks.add(count == 1 ? data : Arrays.copyOfRange(data, from, to));
-            }
-            replicas.putChunks(keys, chunks);
+        List<ChunkKey> keys = new ArrayList<>(last - first);
+        List<byte[]> chunks = new ArrayList<>(last - first);
+        for (int i = first; i < last; i++) {
+            int from = i * Chunks.SIZE;
+            int to = Math.min(data.length, from + Chunks.SIZE);
+            keys.add(new ChunkKey(key, epoch, writer, segment.metadata().version(), i));
+            // A single chunk is the segment's array itself: nobody changes it (StoredSegment).
+            chunks.add(count == 1 ? data : Arrays.copyOfRange(data, from, to));
         }
+        replicas.putChunks(keys, chunks);
     }
 
     /**
@@ -375,7 +377,7 @@ public final class Replicator {
      */
     private void discard(String key, SegmentRecord attempt) {
         Optional<SegmentRecord> now = directory.get(key);
-        if (now.isPresent() && pointsAtSameChunks(now.get(), attempt)) {
+        if (now.isPresent() && now.get().sameDataAs(attempt)) { // another publish of this very version won
             return;
         }
         removeChunksLater(replicas, key, attempt);

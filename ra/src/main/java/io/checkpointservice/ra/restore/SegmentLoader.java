@@ -81,9 +81,7 @@ public final class SegmentLoader {
         if (local.isEmpty() && store.hasLostCopy(key)) {
             // The segment exists: its only copy here was damaged. "Absent" would make the
             // application start over from defaults (G8).
-            throw new SegmentUnavailableException("segment '" + name + "': the only copy, on this node, was "
-                    + "damaged and quarantined, and no other node holds it; write or delete the segment to "
-                    + "start over (the damaged file is in the store's quarantine directory)");
+            throw lostCopy(name);
         }
         if (local.isEmpty() && !directory.isInformed()) {
             // Saying "absent" here would make the application start from defaults while the
@@ -123,15 +121,15 @@ public final class SegmentLoader {
                         + "corrupt and was quarantined, and it had not reached a replica yet");
             }
         } else if (!record.hasData()) {
-            if (owner && local.isEmpty() && store.hasLostCopy(key)) {
-                // This node's own claim, made by a load that then found its only copy damaged:
-                // the segment exists, unreachable (G8). A delete clears the lost copy first.
-                throw new SegmentUnavailableException("segment '" + name + "': the only copy, on this node, was "
-                        + "damaged and quarantined, and no other node holds it; write or delete the segment to "
-                        + "start over (the damaged file is in the store's quarantine directory)");
+            if (record.writer().equals(nodeName) && local.isEmpty() && store.hasLostCopy(key)) {
+                // This node's own claim, made by a load that then found its only copy damaged
+                // (before a restart too: the claim outlives this node's ownership): the segment
+                // exists, unreachable (G8). This node's own delete clears the lost copy first.
+                throw lostCopy(name);
             }
-            // Deleted or claimed without data: any local copy is older and must not come back.
-            if (local.isPresent()) {
+            // Deleted, or claimed without data by another node: any local copy, whole or lost, is
+            // older and must not come back.
+            if (local.isPresent() || store.hasLostCopy(key)) {
                 store.remove(key);
             }
             segment = Optional.empty();
@@ -258,5 +256,11 @@ public final class SegmentLoader {
         static Optional<LoadResult> of(Optional<StoredSegment> segment) {
             return Optional.of(new LoadResult(segment));
         }
+    }
+
+    private static SegmentUnavailableException lostCopy(String name) {
+        return new SegmentUnavailableException("segment '" + name + "': the only copy, on this node, was "
+                + "damaged and quarantined, and no other node holds it; write or delete the segment to "
+                + "start over (the damaged file is in the store's quarantine directory)");
     }
 }

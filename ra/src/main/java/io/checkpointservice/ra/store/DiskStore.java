@@ -92,8 +92,9 @@ import java.util.regex.Pattern;
  * quarantined (or quarantine/ would grow with every crash). With no intact version at all, the
  * damaged files go to {@code quarantine/}. Leftover {@code *.tmp} files of earlier releases are
  * deleted. A file whose data fails its checksum on a read is quarantined and the segment's other
- * slot deleted, so the key reads as absent, and stays so after a restart. A quarantined file is
- * never returned.
+ * slot deleted, so the older version cannot come back after a restart; the segment is then a
+ * {@linkplain #hasLostCopy lost copy} (unavailable, not absent) until written or removed again, also
+ * after a restart (read back from {@code quarantine/}). A quarantined file is never returned.
  */
 public final class DiskStore implements LocalStore {
 
@@ -112,8 +113,9 @@ public final class DiskStore implements LocalStore {
     /** The current version of every segment and its files, so that metadata() and list() read no disk. */
     private final ConcurrentMap<String, Entry> index = new ConcurrentHashMap<>();
     /**
-     * Serialises put, get and remove of one key, so that a read that finds a corrupt file
-     * quarantines that file and not a newer one written meanwhile.
+     * Serialises put, get and remove of one key: a write overwrites in place the slot that a read
+     * two versions ago was reading, and a read that finds a corrupt file must quarantine that file
+     * and not a newer one written meanwhile.
      */
     private final KeyLocks locks = new KeyLocks();
     /** Hashes of keys whose only copy here was damaged and quarantined: see {@link #hasLostCopy}. */
@@ -335,9 +337,6 @@ public final class DiskStore implements LocalStore {
         ByteBuffer header = SegmentFileFormat.encodeHeader(segment.metadata());
         Entry previous = index.get(key);
         Slots slots = previous != null ? previous.slots() : Slots.of(directory, hashOf(key));
-        if (!lostHashes.isEmpty()) {
-            lostHashes.remove(slots.hash()); // a new version: the damaged one no longer matters
-        }
         // Never the current file: a crash in this write leaves the previous version whole there.
         Path target = previous != null && previous.file().equals(slots.a()) ? slots.b() : slots.a();
         try {
@@ -356,6 +355,9 @@ public final class DiskStore implements LocalStore {
             throw e;
         }
         index.put(key, new Entry(segment.metadata(), slots, target));
+        if (!lostHashes.isEmpty()) {
+            lostHashes.remove(slots.hash()); // a new version is in place: the damaged one no longer matters
+        }
         if (previous != null && (!slots.isSlot(previous.file())
                 || previous.metadata().version() == segment.metadata().version())) {
             // A legacy-named file, now superseded by slot a; or the previous copy of the same
@@ -431,9 +433,11 @@ public final class DiskStore implements LocalStore {
             index.remove(key, entry);
             return Optional.empty();
         } catch (CorruptSegmentException e) {
+            // Lost first: metadata() and hasLostCopy() take no lock, and between the two a load
+            // would otherwise see neither a copy nor a lost one and answer "absent" (G8).
+            lostHashes.add(entry.slots().hash());
             index.remove(key, entry);
             quarantine(file, e.getMessage());
-            lostHashes.add(entry.slots().hash());
             // The other slot holds an older version: without this delete a restart would bring it
             // back, and the store promises the newest version it was given or none.
             entry.slots().forEach(slot -> {

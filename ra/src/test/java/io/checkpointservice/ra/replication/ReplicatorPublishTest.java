@@ -120,6 +120,28 @@ class ReplicatorPublishTest {
     }
 
     @Test
+    void aPutBackThatFailsHalfWayLeavesNoChunkThatVouchesForTheMissingOnes() {
+        byte[] data = writeLocally(1, 6 * Chunks.SIZE);
+        replicator.publish(KEY);
+        SegmentRecord record = directory.get(KEY).orElseThrow();
+        cluster.loseAllReplicas();
+        replicas.batchSizes.clear();
+        replicas.failAtBatch = 1; // the second batch of the put-back fails after one of its chunks arrived
+
+        assertEquals(false, replicator.ensureChunksHeld(KEY, record), "the put-back failed");
+        assertTrue(cluster.replicas(2).getChunk(ChunkKey.of(KEY, record, 0)) == null,
+                "chunk 0, which the check probes, goes last: it must not be there while others are missing");
+
+        replicas.failAtBatch = -1;
+        assertTrue(replicator.ensureChunksHeld(KEY, record), "the next check puts everything back");
+        ByteArrayOutputStream fetched = new ByteArrayOutputStream();
+        for (int i = 0; i < record.chunkCount(); i++) {
+            fetched.writeBytes(cluster.replicas(2).getChunk(ChunkKey.of(KEY, record, i)));
+        }
+        assertArrayEquals(data, fetched.toByteArray(), "all six chunks are back, whole");
+    }
+
+    @Test
     void aProofOfAnotherVersionProvesNothing() {
         writeLocally(1, 10);
         replicator.publish(KEY);
@@ -148,6 +170,7 @@ class ReplicatorPublishTest {
         final AtomicInteger synchronousRemovals = new AtomicInteger();
         final AtomicInteger laterRemovals = new AtomicInteger();
         final AtomicInteger gets = new AtomicInteger();
+        volatile int failAtBatch = -1;
         volatile Runnable onFirstRemoval = () -> { };
         volatile boolean wokenBeforeRemoval;
 
@@ -163,6 +186,11 @@ class ReplicatorPublishTest {
 
         @Override
         public void putChunks(List<ChunkKey> chunks, List<byte[]> data) {
+            if (batchSizes.size() == failAtBatch) {
+                batchSizes.add(chunks.size());
+                delegate.putChunk(chunks.get(0), data.get(0)); // part of the batch arrives
+                throw new io.checkpointservice.ra.cluster.ClusterUnavailableException("owner lost mid-batch", null);
+            }
             batchSizes.add(chunks.size());
             delegate.putChunks(chunks, data);
         }

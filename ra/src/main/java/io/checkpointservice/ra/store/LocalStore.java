@@ -21,15 +21,12 @@ public interface LocalStore extends AutoCloseable {
 
     /**
      * Stores a version the application has just written, with the contract of {@link #put}. The
-     * store computes its checksum and copies the caller's array where it must: this default
-     * checksums the caller's array now and puts it, for a store that writes the bytes out during
-     * the call and keeps no reference to them (the disk store).
+     * caller's array is borrowed for the call only: the store copies what it keeps and decides
+     * when the checksum is computed, but what it checksums must be exactly what it stores.
      *
      * @throws LocalStoreException when the copy cannot be stored
      */
-    default void write(SegmentWrite write) {
-        put(write.checksummedInPlace());
-    }
+    void write(SegmentWrite write);
 
     /**
      * Returns the stored copy after checking its checksum (G7).

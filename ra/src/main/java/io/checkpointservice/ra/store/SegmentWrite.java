@@ -30,9 +30,4 @@ public record SegmentWrite(String key, long version, long epoch, Instant written
     SegmentMetadata metadataFor(byte[] data) {
         return new SegmentMetadata(key, version, epoch, writtenAt, originNode, data.length, Checksums.crc32c(data));
     }
-
-    /** @return the caller's array and its checksum, computed now; for a store that does not keep the array */
-    StoredSegment checksummedInPlace() {
-        return new StoredSegment(metadataFor(callersData), callersData);
-    }
 }

@@ -74,6 +74,30 @@ class ApplicationWriteTest {
 
     @ParameterizedTest
     @MethodSource("stores")
+    void anApplicationChangingItsArrayDuringWriteNeverLeavesACopyThatFailsItsChecksum(LocalStore store)
+            throws Exception {
+        byte[] callers = pattern(256 * 1024, 11);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread scribbler = new Thread(() -> { // against the API's contract, as a buggy application would
+            for (int i = 0; !done.get(); i = (i + 4099) % callers.length) {
+                callers[i]++;
+            }
+        });
+        scribbler.start();
+        try {
+            for (int version = 1; version <= 200; version++) {
+                store.write(write("app/scribbled", version, callers));
+                StoredSegment stored = store.get("app/scribbled").orElseThrow(); // throws if it fails its checksum
+                assertEquals(version, stored.metadata().version());
+            }
+        } finally {
+            done.set(true);
+            scribbler.join();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
     void readersRacingForTheFirstChecksumAllSeeTheSameIntactCopy(LocalStore store) throws Exception {
         byte[] data = pattern(300_000, 9);
         ExecutorService readers = Executors.newFixedThreadPool(4);

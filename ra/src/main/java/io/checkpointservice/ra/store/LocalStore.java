@@ -62,9 +62,7 @@ public interface LocalStore extends AutoCloseable {
      *     but this node cannot serve it (G8: "unavailable", not "absent"). Survives a restart where
      *     the store does (disk: the file kept in {@code quarantine/}).
      */
-    default boolean hasLostCopy(String key) {
-        return false;
-    }
+    boolean hasLostCopy(String key);
 
     /** @return the metadata of every stored copy, in no particular order */
     Collection<SegmentMetadata> list();

@@ -133,6 +133,7 @@ public final class MemoryStore implements LocalStore {
     @Override
     public void close() {
         segments.clear();
+        lost.clear();
     }
 
     /**

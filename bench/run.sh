@@ -51,9 +51,9 @@ for suite in "${SUITES[@]}"; do
     p2) jmh p2 ThroughputBenchmark -w 5s -r 10s ;;
     p5)
       conditions "start p5"
-      java -Xmx3g -Djava.net.preferIPv4Stack=true -cp "$JAR" io.checkpointservice.bench.HeapProbe 100000 1024 1 64 15 \
+      java -Xmx3g -XX:MarkSweepDeadRatio=0 -Dp5.histogram=true -Djava.net.preferIPv4Stack=true -cp "$JAR" io.checkpointservice.bench.HeapProbe 100000 1024 1 64 15 \
         > "$RESULTS/p5.log" 2>&1 || echo "p5: HeapProbe exited with $?"
-      java -Xmx3g -Djava.net.preferIPv4Stack=true -cp "$JAR" io.checkpointservice.bench.HeapProbe 100000 1024 0 64 15 \
+      java -Xmx3g -XX:MarkSweepDeadRatio=0 -Dp5.histogram=true -Djava.net.preferIPv4Stack=true -cp "$JAR" io.checkpointservice.bench.HeapProbe 100000 1024 0 64 15 \
         > "$RESULTS/p5-capacity0.log" 2>&1 || echo "p5: HeapProbe (capacityFactor 0) exited with $?"
       conditions "end p5"
       ;;

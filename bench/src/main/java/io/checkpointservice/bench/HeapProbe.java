@@ -28,11 +28,20 @@ import org.infinispan.Cache;
  *       flat.</li>
  * </ol>
  *
- * <pre>java -Xmx3g -cp bench/target/benchmarks.jar io.checkpointservice.bench.HeapProbe [segments] [bytes] [capacityFactor] [backlogSegments] [backlogSeconds]</pre>
+ * <p>Run it with {@code -XX:MarkSweepDeadRatio=0}: otherwise G1's full collection leaves regions
+ * that are at least 95% live uncompacted, and the garbage in them (up to 5% of a heap of ~280 MB,
+ * varying from run to run by several MB) counts as used. With it, used heap is live objects plus
+ * region tails. {@code -Dp5.histogram=true} also prints the classes the overhead is made of.
+ *
+ * <pre>java -Xmx3g -XX:MarkSweepDeadRatio=0 -cp bench/target/benchmarks.jar io.checkpointservice.bench.HeapProbe [segments] [bytes] [capacityFactor] [backlogSegments] [backlogSeconds]</pre>
  */
 public final class HeapProbe {
 
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+    /** {@code -Dp5.histogram=true}: also print which classes the segments' overhead is made of. */
+    private static final boolean HISTOGRAM = Boolean.getBoolean("p5.histogram");
+    /** Past JGroups' STABLE gossip (5 s) and UNICAST3's acknowledgements, which free sent messages. */
+    private static final long SETTLE_MILLIS = 7_000;
 
     public static void main(String[] args) throws InterruptedException {
         int segments = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
@@ -52,6 +61,7 @@ public final class HeapProbe {
         CheckpointService service = cluster.service();
         byte[] payload = Payloads.random(bytes, 9);
         long before = usedAfterGc();
+        ClassHistogram classesBefore = HISTOGRAM ? ClassHistogram.take() : null;
         long started = System.nanoTime();
         for (int i = 0; i < segments; i++) {
             service.write(LoopbackCluster.NAMESPACE, "p5-" + i, payload);
@@ -63,24 +73,39 @@ public final class HeapProbe {
             }
         }
         double replicatedSeconds = (System.nanoTime() - started) / 1e9;
-        long after = usedAfterGc();
+        long afterBurst = usedAfterGc();
+        // JGroups keeps each sent message until its receiver acknowledges it (UNICAST3 acks in
+        // batches, every xmit_interval) and multicasts until STABLE's gossip (5 s): a window
+        // bounded by flow control (UFC credits), not by the number of segments. At rest it is gone.
+        LoopbackCluster.sleep(SETTLE_MILLIS);
+        long atRest = usedAfterGc();
         Cache<?, ?> chunks = LoopbackCluster.cacheManager(cluster.node().cluster()).getCache("checkpoint-chunks");
         int localChunks = chunks.getAdvancedCache().getDataContainer().size();
         long stored = (long) segments * bytes;
-        long grown = after - before;
         long ownChunkBytes = (long) localChunks * bytes; // one chunk per segment of <= 1 MiB
         System.out.printf(Locale.ROOT, "%nP5 heap overhead: %d segments of %d B written in %.2f s, replicated after %.2f s%n",
                 segments, bytes, writeSeconds, replicatedSeconds);
         System.out.printf(Locale.ROOT, "| measure | bytes | per segment |%n|---|---|---|%n");
         row("used heap after GC, before", before, segments);
-        row("used heap after GC, with the segments", after, segments);
-        row("growth", grown, segments);
         row("stored state bytes (local store)", stored, segments);
         row("chunk copies held by this node (" + localChunks + " chunks, R + 1 owners)", ownChunkBytes, segments);
-        row("overhead = growth - stored", grown - stored, segments);
-        row("overhead without this node's chunk copies", grown - stored - ownChunkBytes, segments);
-        System.out.printf(Locale.ROOT, "overhead / stored = %.2f; without own chunk copies %.2f%n",
-                (grown - stored) / (double) stored, (grown - stored - ownChunkBytes) / (double) stored);
+        String[] moments = {"right after the last replication", "at rest (+" + SETTLE_MILLIS / 1000 + " s)"};
+        long[] used = {afterBurst, atRest};
+        for (int m = 0; m < moments.length; m++) {
+            String when = moments[m];
+            long after = used[m];
+            long grown = after - before;
+            row("used heap after GC, " + when, after, segments);
+            row("growth, " + when, grown, segments);
+            row("overhead = growth - stored, " + when, grown - stored, segments);
+            row("**overhead without this node's chunk copies, " + when + "**", grown - stored - ownChunkBytes, segments);
+            System.out.printf(Locale.ROOT, "| overhead / stored, %s | %.2f; without own chunk copies %.2f | |%n", when,
+                    (grown - stored) / (double) stored, (grown - stored - ownChunkBytes) / (double) stored);
+        }
+        if (HISTOGRAM) {
+            System.out.printf(Locale.ROOT, "%nP5 classes that grew, at rest (live objects, per segment):%n");
+            ClassHistogram.take().printGrowthSince(classesBefore, segments, 30);
+        }
         // Leave the next part a clean slate.
         for (int i = 0; i < segments; i++) {
             service.delete(LoopbackCluster.NAMESPACE, "p5-" + i);
@@ -143,8 +168,8 @@ public final class HeapProbe {
         for (int i = 0; i < segments; i++) {
             service.delete(LoopbackCluster.NAMESPACE, names[i]);
         }
-        LoopbackCluster.sleep(6_000); // past JGroups' STABLE gossip (5 s), which frees sent messages
-        System.out.printf(Locale.ROOT, "| used heap after GC once deleted (+6 s) | %d MiB |%n", usedAfterGc() >> 20);
+        LoopbackCluster.sleep(SETTLE_MILLIS);
+        System.out.printf(Locale.ROOT, "| used heap after GC once deleted (+%d s) | %d MiB |%n", SETTLE_MILLIS / 1000, usedAfterGc() >> 20);
     }
 
     private static void row(String measure, long bytes, int segments) {

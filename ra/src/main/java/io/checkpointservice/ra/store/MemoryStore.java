@@ -74,7 +74,7 @@ public final class MemoryStore implements LocalStore {
                 return Optional.empty();
             }
             boolean checkedBefore = copy.isChecked();
-            StoredSegment out = new StoredSegment(copy.metadata(), copy.data.clone());
+            StoredSegment out = new StoredSegment(copy.metadata(key), copy.data.clone());
             // A checksum computed just now is of these very bytes: checking it again proves nothing.
             if (checkedBefore && !out.isIntact()) {
                 // Only a bug or bad memory gets here; never hand the bytes out (G7).
@@ -91,7 +91,7 @@ public final class MemoryStore implements LocalStore {
     @SuppressWarnings("try")
     public Optional<SegmentMetadata> metadata(String key) {
         try (KeyLocks.Held held = locks.lock(key)) {
-            return Optional.ofNullable(segments.get(key)).map(Copy::metadata);
+            return Optional.ofNullable(segments.get(key)).map(copy -> copy.metadata(key));
         }
     }
 
@@ -140,11 +140,10 @@ public final class MemoryStore implements LocalStore {
      * One stored version: its metadata as plain fields (no metadata object, no timestamp object
      * kept per segment: with 100,000 segments every byte per segment counts against the heap
      * budget, P5) and its array. The array and the lazily computed checksum are used only under
-     * the segment's lock.
+     * the segment's lock. The key is the map's, not repeated here.
      */
     private static final class Copy {
 
-        final String key;
         final long version;
         final long epoch;
         final long writtenAtSeconds;
@@ -156,9 +155,8 @@ public final class MemoryStore implements LocalStore {
         private boolean checked;
         private int checksum;
 
-        private Copy(String key, long version, long epoch, Instant writtenAt, String originNode, byte[] data,
+        private Copy(long version, long epoch, Instant writtenAt, String originNode, byte[] data,
                      boolean ownsArray, boolean checked, int checksum) {
-            this.key = key;
             this.version = version;
             this.epoch = epoch;
             this.writtenAtSeconds = writtenAt.getEpochSecond();
@@ -171,13 +169,13 @@ public final class MemoryStore implements LocalStore {
         }
 
         static Copy owned(SegmentWrite written, byte[] ownArray) {
-            return new Copy(written.key(), written.version(), written.epoch(), written.writtenAt(),
+            return new Copy(written.version(), written.epoch(), written.writtenAt(),
                     written.originNode(), ownArray, true, false, 0);
         }
 
         static Copy shared(StoredSegment segment) {
             SegmentMetadata m = segment.metadata();
-            return new Copy(m.key(), m.version(), m.epoch(), m.writtenAt(), m.originNode(), segment.data(),
+            return new Copy(m.version(), m.epoch(), m.writtenAt(), m.originNode(), segment.data(),
                     false, true, m.checksum());
         }
 
@@ -185,8 +183,8 @@ public final class MemoryStore implements LocalStore {
             return checked;
         }
 
-        /** @return the metadata, computing the checksum first if nobody has yet */
-        SegmentMetadata metadata() {
+        /** @return the metadata of {@code key}'s copy, computing the checksum first if nobody has yet */
+        SegmentMetadata metadata(String key) {
             if (!checked) {
                 checksum = Checksums.crc32c(data);
                 checked = true;

@@ -14,12 +14,14 @@ class SegmentRecordEncodingTest {
     private static final String HOST = "app-server-3.prod.example.com";
 
     @Test
-    void aWritersOwnRecordDoesNotRepeatItsNameOrTheUsualChunkSize() {
+    void aWritersOwnRecordDoesNotRepeatItsNameOrTheUsualChunkSizeAndWritesNumbersInBase36() {
         SegmentRecord record = new SegmentRecord(7, 2, 2, HOST, 65_536, -42, AT, HOST,
                 SegmentRecord.USUAL_CHUNK_SIZE, false);
         String encoded = record.encode();
 
-        assertEquals("3|7|2|2|65536|-42|1763900000123||L|" + HOST + "||", encoded);
+        assertEquals("4|7|2|2|1ekg|" + Integer.toUnsignedString(-42, 36) + "|" + Long.toString(AT.toEpochMilli(), 36)
+                + "|||" + HOST, encoded);
+        assertEquals("4|7|2|2|1ekg|1z141xy|miboimpn|||" + HOST, encoded, "spelled out once, to be read in a log");
         assertEquals(record, SegmentRecord.decode(encoded));
         assertEquals(encoded, SegmentRecord.decode(encoded).encode(), "encoding is deterministic (compare-and-set)");
     }
@@ -29,8 +31,27 @@ class SegmentRecordEncodingTest {
         SegmentRecord takenOver = new SegmentRecord(7, 2, 3, "node-b", 10, 5, AT, "node-a", 4_096, false, "node-c");
         String encoded = takenOver.encode();
 
-        assertTrue(encoded.endsWith("|4096|L|node-b|node-a|node-c"), encoded);
+        assertTrue(encoded.endsWith("|" + Integer.toString(4_096, 36) + "||node-b|node-a|node-c"), encoded);
         assertEquals(takenOver, SegmentRecord.decode(encoded));
+    }
+
+    @Test
+    void anOriginOrADataWriterAloneIsSpelledOutWithoutTheOther() {
+        SegmentRecord restored = new SegmentRecord(7, 2, 3, "node-b", 10, 5, AT, "node-a", 4_096, false, "node-b");
+        SegmentRecord dataOnly = new SegmentRecord(7, 2, 3, "node-b", 10, 5, AT, "node-b", 4_096, false, "node-c");
+
+        assertTrue(restored.encode().endsWith("|node-b|node-a"), restored.encode());
+        assertTrue(dataOnly.encode().endsWith("|node-b||node-c"), dataOnly.encode());
+        assertEquals(restored, SegmentRecord.decode(restored.encode()));
+        assertEquals(dataOnly, SegmentRecord.decode(dataOnly.encode()));
+    }
+
+    @Test
+    void extremeValuesRoundTrip() {
+        SegmentRecord extreme = new SegmentRecord(Long.MAX_VALUE, Long.MAX_VALUE - 1, Long.MAX_VALUE, "w",
+                Long.MAX_VALUE, Integer.MIN_VALUE, Instant.ofEpochMilli(-1), "w", 1, true);
+        assertEquals(extreme, SegmentRecord.decode(extreme.encode()));
+        assertEquals(extreme.encode(), SegmentRecord.decode(extreme.encode()).encode());
     }
 
     @Test
@@ -42,9 +63,9 @@ class SegmentRecordEncodingTest {
 
     @Test
     void anUnknownFormatIsRefused() {
-        assertThrows(IllegalStateException.class, () -> SegmentRecord.decode("9|7|2|2|1|1|1||L|a||"));
+        assertThrows(IllegalStateException.class, () -> SegmentRecord.decode("9|7|2|2|1|1|1|||a"));
         assertThrows(IllegalStateException.class, // the previous release's format: records are never persisted
-                () -> SegmentRecord.decode("2|7|2|2|65536|-42|1763900000123|1048576|L|node-a|node-a|node-a"));
-        assertThrows(IllegalStateException.class, () -> SegmentRecord.decode("3|7|2"));
+                () -> SegmentRecord.decode("3|7|2|2|65536|-42|1763900000123||L|node-a||"));
+        assertThrows(IllegalStateException.class, () -> SegmentRecord.decode("4|7|2"));
     }
 }

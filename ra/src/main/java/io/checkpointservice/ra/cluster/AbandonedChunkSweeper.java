@@ -1,11 +1,12 @@
 package io.checkpointservice.ra.cluster;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.infinispan.Cache;
@@ -15,13 +16,21 @@ import org.infinispan.distribution.DistributionManager;
 import org.infinispan.notifications.Listener;
 import org.infinispan.notifications.cachemanagerlistener.annotation.Merged;
 import org.infinispan.notifications.cachemanagerlistener.event.MergeEvent;
+import org.infinispan.remoting.transport.Address;
+import org.infinispan.topology.CacheTopology;
 
 /**
  * Removes the chunks that the side which lost a network split's merge left behind. The chunk cache
  * keeps every chunk of both sides through the merge (so the winner's are never dropped); the
  * loser's are then referenced by no record and never read again, but would stay in memory. After
- * each merge, once Infinispan's conflict resolution has had time to finish, every node removes the
+ * each merge, once Infinispan's conflict resolution has finished, every node removes the
  * {@linkplain ChunkKey#isAbandonedUnder abandoned} chunks it is the primary owner of.
+ *
+ * <p>"Finished" is checked, not assumed: a node that still held the losing side's record would
+ * judge the winner's chunks abandoned (the winner's record may be a take-over pointing at data of
+ * an older epoch) and remove the only copies of the data that won. A sweep therefore runs only
+ * when both caches run a topology of every current member with no conflict resolution or
+ * rebalance in progress, and waits for that otherwise.
  */
 @Listener(sync = false)
 final class AbandonedChunkSweeper implements AutoCloseable {
@@ -29,39 +38,64 @@ final class AbandonedChunkSweeper implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AbandonedChunkSweeper.class.getName());
     /** After a merge: once conflict resolution should be done, and once more for a slow one. */
     private static final long[] SWEEP_DELAYS_SECONDS = {15, 90};
+    /** How often a sweep that found the cluster unsettled looks again, and for how long at most. */
+    private static final long RECHECK_SECONDS = 5;
+    private static final long GIVE_UP_SECONDS = 30 * 60;
 
     private final Cache<String, byte[]> chunks;
-    private final Function<String, SegmentRecord> records;
+    private final Cache<String, String> records;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "checkpoint-chunk-sweeper");
         t.setDaemon(true);
         return t;
     });
 
-    /**
-     * @param records the current record of a segment key, or null
-     */
-    AbandonedChunkSweeper(Cache<String, byte[]> chunks, Function<String, SegmentRecord> records) {
+    AbandonedChunkSweeper(Cache<String, byte[]> chunks, Cache<String, String> records) {
         this.chunks = chunks;
         this.records = records;
     }
 
     @Merged
     public void merged(MergeEvent event) {
+        long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(GIVE_UP_SECONDS);
         for (long delay : SWEEP_DELAYS_SECONDS) {
-            timer.schedule(this::sweepQuietly, delay, TimeUnit.SECONDS);
+            timer.schedule(() -> sweepWhenSettled(giveUpAt), delay, TimeUnit.SECONDS);
         }
     }
 
-    private void sweepQuietly() {
+    private void sweepWhenSettled(long giveUpAt) {
         try {
+            if (!isSettled(records) || !isSettled(chunks)) {
+                if (System.nanoTime() - giveUpAt < 0) {
+                    timer.schedule(() -> sweepWhenSettled(giveUpAt), RECHECK_SECONDS, TimeUnit.SECONDS);
+                } else {
+                    LOG.info("abandoned chunks of a network split not swept: the cluster has not settled for "
+                            + GIVE_UP_SECONDS / 60 + " minutes since the merge; the next merge sweeps them");
+                }
+                return;
+            }
             int removed = sweep();
             if (removed > 0) {
                 LOG.info("removed " + removed + " abandoned chunks left behind by a network split");
             }
+        } catch (RejectedExecutionException e) {
+            // closing: the node leaves, its chunks go with it
         } catch (RuntimeException e) {
             LOG.log(Level.INFO, "abandoned chunks not swept now: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * @return true when {@code cache} runs a topology of all current members with neither conflict
+     *     resolution nor a rebalance in progress: after a merge, its entries are the resolved ones
+     */
+    private static boolean isSettled(Cache<?, ?> cache) {
+        CacheTopology topology = cache.getAdvancedCache().getDistributionManager().getCacheTopology();
+        return isSettled(topology.getPhase(), topology.getActualMembers(), cache.getCacheManager().getMembers());
+    }
+
+    static boolean isSettled(CacheTopology.Phase phase, Collection<Address> topologyMembers, Collection<Address> viewMembers) {
+        return phase == CacheTopology.Phase.NO_REBALANCE && topologyMembers.containsAll(viewMembers);
     }
 
     /** @return how many abandoned chunks this node removed, as their primary owner */
@@ -74,7 +108,7 @@ final class AbandonedChunkSweeper implements AutoCloseable {
             if (chunk == null || !distribution.getCacheTopology().getDistribution(cacheKey).isPrimary()) {
                 continue;
             }
-            SegmentRecord record = records.apply(chunk.segmentKey());
+            SegmentRecord record = SegmentRecord.decode(records.get(chunk.segmentKey()));
             if (record != null && chunk.isAbandonedUnder(record)) {
                 try {
                     chunks.remove(cacheKey);

@@ -63,7 +63,7 @@ public final class ClusterNode implements AutoCloseable {
         this.nodeName = nodeName;
         this.records = cacheManager.getCache(RECORDS);
         this.chunks = cacheManager.getCache(CHUNKS);
-        this.sweeper = new AbandonedChunkSweeper(chunks, key -> SegmentRecord.decode(records.get(key)));
+        this.sweeper = new AbandonedChunkSweeper(chunks, records);
         cacheManager.addListener(sweeper);
     }
 

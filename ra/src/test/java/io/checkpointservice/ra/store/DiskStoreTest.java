@@ -20,11 +20,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -533,6 +537,52 @@ class DiskStoreTest {
             }
             assertEquals(List.of(), filesEndingWith(storeDir(), ".tmp"), "no temporary file should be left after writes");
             assertTrue(quarantined(storeDir()).isEmpty(), "writes quarantine nothing");
+        }
+    }
+
+    /**
+     * Reads take the segment's lock only when an unlocked read fails; a write overwriting the
+     * slot being read (two writes during one read) must make the reader retry, never hand out torn
+     * bytes nor quarantine the copy as damaged.
+     */
+    @Test
+    void readsRacingWritesThatOverwriteTheirSlotSeeWholeVersionsAndQuarantineNothing() throws Exception {
+        int versions = 3_000;
+        try (DiskStore store = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
+            store.put(segment("app/raced", 1, pattern(47_000, 1)));
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            AtomicBoolean writing = new AtomicBoolean(true);
+            AtomicInteger reads = new AtomicInteger();
+            Thread reader = new Thread(() -> {
+                long seen = 0;
+                try {
+                    while (writing.get()) {
+                        StoredSegment read = store.get("app/raced").orElseThrow();
+                        long version = read.metadata().version();
+                        assertTrue(read.isIntact(), "v" + version + " read whole");
+                        assertTrue(Arrays.equals(pattern(40_000 + (int) (version % 3) * 7_000, (int) version),
+                                read.data()), "v" + version + " has its own bytes");
+                        assertTrue(version >= seen, "v" + version + " read after v" + seen);
+                        seen = version;
+                        reads.incrementAndGet();
+                    }
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            }, "racing-reader");
+            reader.start();
+            for (int version = 2; version <= versions && failure.get() == null; version++) {
+                // Lengths change too: a reader must also survive a slot being cut shorter.
+                store.put(segment("app/raced", version, pattern(40_000 + (version % 3) * 7_000, version)));
+            }
+            writing.set(false);
+            reader.join();
+            if (failure.get() != null) {
+                throw new AssertionError("reader failed after " + reads.get() + " reads", failure.get());
+            }
+            assertTrue(reads.get() > 0, "the reader read while the writer wrote");
+            assertTrue(quarantined(storeDir()).isEmpty(), "no copy was taken for damaged: " + quarantined(storeDir()));
+            assertEquals(versions, store.get("app/raced").orElseThrow().metadata().version());
         }
     }
 

@@ -99,8 +99,6 @@ import java.util.regex.Pattern;
 public final class DiskStore implements LocalStore {
 
     private static final Logger LOG = Logger.getLogger(DiskStore.class.getName());
-    /** Unlocked reads tried while writes keep replacing the segment, before taking its lock. */
-    private static final int UNLOCKED_READ_ATTEMPTS = 3;
     static final String SEGMENT_SUFFIX = ".seg";
     static final String TEMP_SUFFIX = ".tmp";
     static final String QUARANTINE_DIR = "quarantine";
@@ -426,42 +424,8 @@ public final class DiskStore implements LocalStore {
 
     // ---------------------------------------------------------------- read
 
-    /**
-     * Reads without the segment's lock first, and decides under it only when that read fails.
-     *
-     * <p>The lock is what a write waits for, and a reader holding it while it reads and checksums
-     * up to 64 MiB (the replicator, right after each write) made the application's next write wait
-     * for it, for a whole scheduling slice when the reader was preempted (P1's disk tail). The
-     * unlocked read is safe because a write never touches the current slot: the file an index
-     * entry names changes only when a second write lands during the read. That read then fails
-     * its checks (length, data checksum) or shows another version, and the reader tries again or,
-     * when the entry has not changed meanwhile, falls back to the locked read, which alone may
-     * declare a copy damaged and quarantine it.
-     */
     @Override
     public Optional<StoredSegment> get(String key) {
-        for (int attempt = 0; attempt < UNLOCKED_READ_ATTEMPTS; attempt++) {
-            Entry entry = index.get(key);
-            if (entry == null) {
-                return Optional.empty();
-            }
-            try {
-                StoredSegment segment = readFile(entry.file(), key);
-                if (segment.metadata().version() == entry.metadata().version()) {
-                    return Optional.of(segment);
-                }
-            } catch (IOException | RuntimeException e) {
-                // Overwritten under us (torn header, short data, bad checksum), or damaged: told
-                // apart below, and whatever it was, the locked read repeats it and reports it.
-            }
-            if (index.get(key) == entry) {
-                break; // nothing was written meanwhile: let the locked read decide
-            }
-        }
-        return lockedRead(key);
-    }
-
-    private Optional<StoredSegment> lockedRead(String key) {
         if (!index.containsKey(key)) {
             return Optional.empty();
         }

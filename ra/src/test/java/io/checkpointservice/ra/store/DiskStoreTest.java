@@ -541,9 +541,10 @@ class DiskStoreTest {
     }
 
     /**
-     * Reads take the segment's lock only when an unlocked read fails; a write overwriting the
-     * slot being read (two writes during one read) must make the reader retry, never hand out torn
-     * bytes nor quarantine the copy as damaged.
+     * Reads racing writes that alternate the two slots (so each slot is overwritten every second
+     * write, lengths changing) must hand out whole versions in order and never take a copy for
+     * damaged. Guards any change that lets a read overlap a write (an unlocked read without a
+     * retry fails it).
      */
     @Test
     void readsRacingWritesThatOverwriteTheirSlotSeeWholeVersionsAndQuarantineNothing() throws Exception {

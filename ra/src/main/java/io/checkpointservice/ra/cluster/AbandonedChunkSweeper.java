@@ -1,5 +1,6 @@
 package io.checkpointservice.ra.cluster;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -20,17 +21,26 @@ import org.infinispan.remoting.transport.Address;
 import org.infinispan.topology.CacheTopology;
 
 /**
- * Removes the chunks that the side which lost a network split's merge left behind. The chunk cache
- * keeps every chunk of both sides through the merge (so the winner's are never dropped); the
- * loser's are then referenced by no record and never read again, but would stay in memory. After
- * each merge, once Infinispan's conflict resolution has finished, every node removes the
- * {@linkplain ChunkKey#isAbandonedUnder abandoned} chunks it is the primary owner of.
+ * Removes chunks that no record can point at again, so that they do not stay in memory forever:
  *
- * <p>"Finished" is checked, not assumed: a node that still held the losing side's record would
- * judge the winner's chunks abandoned (the winner's record may be a take-over pointing at data of
- * an older epoch) and remove the only copies of the data that won. A sweep therefore runs only
- * when both caches run a topology of every current member with no conflict resolution or
- * rebalance in progress, and waits for that otherwise.
+ * <ul>
+ *   <li>after each merge of a network split, the chunks of the side that lost (the chunk cache
+ *       keeps every chunk of both sides through the merge, so the winner's are never dropped);</li>
+ *   <li>every {@link #ROUTINE_PERIOD}, without a merge: the chunks of a version a writer was
+ *       publishing when it crashed, once another node has taken the segment over, and chunks of
+ *       superseded versions whose background removal after a publish failed (a timeout, a node
+ *       leaving at that moment).</li>
+ * </ul>
+ *
+ * Each node removes the {@linkplain ChunkKey#isAbandonedUnder abandoned} chunks it is the primary
+ * owner of; a chunk of a version still being published is never abandoned.
+ *
+ * <p>A sweep runs only when the cluster has settled, checked, not assumed: a node that still held
+ * the losing side's record after a merge would judge the winner's chunks abandoned (the winner's
+ * record may be a take-over pointing at data of an older epoch) and remove the only copies of the
+ * data that won. So both caches must run a topology of every current member with no conflict
+ * resolution or rebalance in progress; after a merge the sweep waits for that, a routine sweep
+ * skips to its next period.
  */
 @Listener(sync = false)
 final class AbandonedChunkSweeper implements AutoCloseable {
@@ -41,6 +51,12 @@ final class AbandonedChunkSweeper implements AutoCloseable {
     /** How often a sweep that found the cluster unsettled looks again, and for how long at most. */
     private static final long RECHECK_SECONDS = 5;
     private static final long GIVE_UP_SECONDS = 30 * 60;
+    /**
+     * How often a sweep runs without a merge. A sweep reads every chunk key this node holds and
+     * decodes the record of each (local reads: records are replicated to every node), so it runs
+     * rarely; a crash leaves at most one publication's chunks per segment to wait for it.
+     */
+    static final Duration ROUTINE_PERIOD = Duration.ofMinutes(10);
 
     private final Cache<String, byte[]> chunks;
     private final Cache<String, String> records;
@@ -50,9 +66,27 @@ final class AbandonedChunkSweeper implements AutoCloseable {
         return t;
     });
 
-    AbandonedChunkSweeper(Cache<String, byte[]> chunks, Cache<String, String> records) {
+    /** @param routinePeriod how often to sweep without a merge ({@link #ROUTINE_PERIOD}; tests shorten it) */
+    AbandonedChunkSweeper(Cache<String, byte[]> chunks, Cache<String, String> records, Duration routinePeriod) {
         this.chunks = chunks;
         this.records = records;
+        long millis = routinePeriod.toMillis();
+        timer.scheduleWithFixedDelay(this::routineSweep, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** A sweep without a merge; when the cluster is moving, the next period will do. */
+    private void routineSweep() {
+        try {
+            if (isSettled(records) && isSettled(chunks)) {
+                int removed = sweep();
+                if (removed > 0) {
+                    LOG.info("removed " + removed + " abandoned chunks (a publication cut short by its writer's"
+                            + " crash and since taken over, or a superseded version whose removal had failed)");
+                }
+            }
+        } catch (RuntimeException e) { // never let it cancel the next periods
+            LOG.log(Level.FINE, "abandoned chunks not swept now: " + e.getMessage(), e);
+        }
     }
 
     @Merged
@@ -70,7 +104,7 @@ final class AbandonedChunkSweeper implements AutoCloseable {
                     timer.schedule(() -> sweepWhenSettled(giveUpAt), RECHECK_SECONDS, TimeUnit.SECONDS);
                 } else {
                     LOG.info("abandoned chunks of a network split not swept: the cluster has not settled for "
-                            + GIVE_UP_SECONDS / 60 + " minutes since the merge; the next merge sweeps them");
+                            + GIVE_UP_SECONDS / 60 + " minutes since the merge; a routine sweep will once it has");
                 }
                 return;
             }

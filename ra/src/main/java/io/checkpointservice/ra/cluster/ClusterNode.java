@@ -1,6 +1,7 @@
 package io.checkpointservice.ra.cluster;
 
 import io.checkpointservice.ra.config.ClusterSettings;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -58,12 +59,12 @@ public final class ClusterNode implements AutoCloseable {
     /** See {@link SegmentDirectory#isInformed()}; starts true when no other host is configured. */
     private volatile boolean informed;
 
-    private ClusterNode(DefaultCacheManager cacheManager, String nodeName) {
+    private ClusterNode(DefaultCacheManager cacheManager, String nodeName, Duration sweepPeriod) {
         this.cacheManager = cacheManager;
         this.nodeName = nodeName;
         this.records = cacheManager.getCache(RECORDS);
         this.chunks = cacheManager.getCache(CHUNKS);
-        this.sweeper = new AbandonedChunkSweeper(chunks, records);
+        this.sweeper = new AbandonedChunkSweeper(chunks, records, sweepPeriod);
         cacheManager.addListener(sweeper);
     }
 
@@ -75,6 +76,11 @@ public final class ClusterNode implements AutoCloseable {
      * @throws ClusterUnavailableException when the channel cannot start, e.g. the port is taken
      */
     public static ClusterNode start(String nodeName, int replicaCount, ClusterSettings settings) {
+        return start(nodeName, replicaCount, settings, AbandonedChunkSweeper.ROUTINE_PERIOD);
+    }
+
+    /** @param sweepPeriod how often abandoned chunks are swept without a merge (tests shorten it) */
+    static ClusterNode start(String nodeName, int replicaCount, ClusterSettings settings, Duration sweepPeriod) {
         GlobalConfigurationBuilder global = GlobalConfigurationBuilder.defaultClusteredBuilder();
         global.classLoader(ClusterNode.class.getClassLoader());
         global.cacheManagerName("checkpoint-" + nodeName);
@@ -107,7 +113,7 @@ public final class ClusterNode implements AutoCloseable {
                     .mergePolicy(MergePolicy.PREFERRED_NON_NULL)
                     .build());
             manager.start();
-            ClusterNode node = new ClusterNode(manager, nodeName);
+            ClusterNode node = new ClusterNode(manager, nodeName, sweepPeriod);
             node.informed = !expectsPeers(settings);
             node.checkBoundWhereConfigured(settings.bindAddress());
             node.checkSealed(keyHandle != null);

@@ -161,7 +161,8 @@ public final class LoopbackCluster implements AutoCloseable {
                 workDirectory.resolve("store"), spec.syncPolicy(), Defaults.MAX_SEGMENT_BYTES, spec.replicaCount(),
                 workers);
         ClusterSettings clusterSettings = new ClusterSettings(clusterName, "127.0.0.1", localPort,
-                ClusterSettings.Discovery.STATIC, hosts, null, null, null, spec.localCapacityFactor(), null);
+                ClusterSettings.Discovery.STATIC, hosts, null, null, null, spec.localCapacityFactor(), null,
+                Duration.ofSeconds(ClusterSettings.DEFAULT_CHUNK_SWEEP_SECONDS));
         // The first replica alone, so that it becomes the coordinator everyone else joins (nodes
         // started together could form separate clusters and merge seconds later), and so that a
         // local node with capacityFactor 0 finds a member that can own chunks: Infinispan does

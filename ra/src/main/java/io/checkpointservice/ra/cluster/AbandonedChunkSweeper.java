@@ -26,7 +26,7 @@ import org.infinispan.topology.CacheTopology;
  * <ul>
  *   <li>after each merge of a network split, the chunks of the side that lost (the chunk cache
  *       keeps every chunk of both sides through the merge, so the winner's are never dropped);</li>
- *   <li>every {@link #ROUTINE_PERIOD}, without a merge: the chunks of a version a writer was
+ *   <li>every {@code chunkSweepSeconds} (10 minutes by default), without a merge: the chunks of a version a writer was
  *       publishing when it crashed, once another node has taken the segment over, and chunks of
  *       superseded versions whose background removal after a publish failed (a timeout, a node
  *       leaving at that moment).</li>
@@ -51,12 +51,6 @@ final class AbandonedChunkSweeper implements AutoCloseable {
     /** How often a sweep that found the cluster unsettled looks again, and for how long at most. */
     private static final long RECHECK_SECONDS = 5;
     private static final long GIVE_UP_SECONDS = 30 * 60;
-    /**
-     * How often a sweep runs without a merge. A sweep reads every chunk key this node holds and
-     * decodes the record of each (local reads: records are replicated to every node), so it runs
-     * rarely; a crash leaves at most one publication's chunks per segment to wait for it.
-     */
-    static final Duration ROUTINE_PERIOD = Duration.ofMinutes(10);
 
     private final Cache<String, byte[]> chunks;
     private final Cache<String, String> records;
@@ -66,7 +60,11 @@ final class AbandonedChunkSweeper implements AutoCloseable {
         return t;
     });
 
-    /** @param routinePeriod how often to sweep without a merge ({@link #ROUTINE_PERIOD}; tests shorten it) */
+    /**
+     * @param routinePeriod how often to sweep without a merge. A sweep reads every chunk key this
+     *     node holds and decodes the record of each (local reads: records are on every node), so
+     *     the default is rare; a crash leaves at most one publication's chunks per segment behind.
+     */
     AbandonedChunkSweeper(Cache<String, byte[]> chunks, Cache<String, String> records, Duration routinePeriod) {
         this.chunks = chunks;
         this.records = records;

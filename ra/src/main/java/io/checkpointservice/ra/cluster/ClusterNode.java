@@ -76,11 +76,6 @@ public final class ClusterNode implements AutoCloseable {
      * @throws ClusterUnavailableException when the channel cannot start, e.g. the port is taken
      */
     public static ClusterNode start(String nodeName, int replicaCount, ClusterSettings settings) {
-        return start(nodeName, replicaCount, settings, AbandonedChunkSweeper.ROUTINE_PERIOD);
-    }
-
-    /** @param sweepPeriod how often abandoned chunks are swept without a merge (tests shorten it) */
-    static ClusterNode start(String nodeName, int replicaCount, ClusterSettings settings, Duration sweepPeriod) {
         GlobalConfigurationBuilder global = GlobalConfigurationBuilder.defaultClusteredBuilder();
         global.classLoader(ClusterNode.class.getClassLoader());
         global.cacheManagerName("checkpoint-" + nodeName);
@@ -113,7 +108,7 @@ public final class ClusterNode implements AutoCloseable {
                     .mergePolicy(MergePolicy.PREFERRED_NON_NULL)
                     .build());
             manager.start();
-            ClusterNode node = new ClusterNode(manager, nodeName, sweepPeriod);
+            ClusterNode node = new ClusterNode(manager, nodeName, settings.chunkSweepPeriod());
             node.informed = !expectsPeers(settings);
             node.checkBoundWhereConfigured(settings.bindAddress());
             node.checkSealed(keyHandle != null);

@@ -2,6 +2,7 @@ package io.checkpointservice.ra.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,12 +24,14 @@ import java.util.Objects;
  * @param rackId topology id: then racks
  * @param machineId topology id: then machines
  * @param capacityFactor this node's share of replicas relative to others; 0 holds none
+ * @param chunkSweepPeriod how often this node removes chunks no record can point at again
+ *     (leftovers of a writer's crash or of a failed removal), besides after every merge
  * @param secret when set, all cluster traffic is encrypted and authenticated with a key derived
  *     from it; null only on a loopback bind address
  */
 public record ClusterSettings(String clusterName, String bindAddress, int bindPort, Discovery discovery,
                               List<String> initialHosts, String siteId, String rackId, String machineId,
-                              float capacityFactor, ClusterSecret secret) {
+                              float capacityFactor, ClusterSecret secret, Duration chunkSweepPeriod) {
 
     /** The first port of the checkpoint cluster, before WildFly's port offset. */
     public static final int DEFAULT_BASE_PORT = 55200;
@@ -46,7 +49,11 @@ public record ClusterSettings(String clusterName, String bindAddress, int bindPo
         Objects.requireNonNull(bindAddress);
         Objects.requireNonNull(discovery);
         initialHosts = List.copyOf(initialHosts);
+        Objects.requireNonNull(chunkSweepPeriod);
     }
+
+    /** Default of {@code chunkSweepSeconds}. */
+    public static final int DEFAULT_CHUNK_SWEEP_SECONDS = 600;
 
     /** How members find each other. */
     public enum Discovery {
@@ -67,7 +74,7 @@ public record ClusterSettings(String clusterName, String bindAddress, int bindPo
     /** Names of the config properties (and {@code checkpoint.<name>} system properties) read here. */
     public static final List<String> PROPERTY_NAMES = List.of("clusterName", "bindAddress", "bindPort",
             "discovery", "initialHosts", "siteId", "rackId", "machineId", "capacityFactor", "clusterSecret",
-            "clusterSecretFile");
+            "clusterSecretFile", "chunkSweepSeconds");
 
     /**
      * Cluster settings of a process outside an application server (a replica node): every
@@ -146,11 +153,24 @@ public record ClusterSettings(String clusterName, String bindAddress, int bindPo
                 problems.add("capacityFactor '" + capacityValue + "' is not a number");
             }
         }
+        int sweepSeconds = DEFAULT_CHUNK_SWEEP_SECONDS;
+        String sweepValue = raw.get("chunkSweepSeconds");
+        if (sweepValue != null) {
+            try {
+                sweepSeconds = Integer.parseInt(sweepValue.trim());
+                if (sweepSeconds < 1 || sweepSeconds > 86_400) {
+                    problems.add("chunkSweepSeconds " + sweepValue + " is outside 1..86400");
+                }
+            } catch (NumberFormatException e) {
+                problems.add("chunkSweepSeconds '" + sweepValue + "' is not a whole number of seconds");
+            }
+        }
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }
         return new ClusterSettings(clusterName, bindAddress, bindPort, discovery, hosts,
-                raw.get("siteId"), raw.get("rackId"), raw.get("machineId"), capacity, secret);
+                raw.get("siteId"), raw.get("rackId"), raw.get("machineId"), capacity, secret,
+                Duration.ofSeconds(sweepSeconds));
     }
 
     private static String value(Map<String, String> raw, String key, String defaultValue) {

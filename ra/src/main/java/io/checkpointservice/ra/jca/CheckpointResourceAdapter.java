@@ -103,6 +103,11 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
             + "to other nodes; 0 holds none.")
     private String capacityFactor = "1.0";
 
+    @ConfigProperty(defaultValue = "600", description = "Seconds between this node's sweeps of chunks no "
+            + "record can point at again (a crashed writer's unfinished publication once taken over, a "
+            + "failed removal), 1 to 86400; a sweep also follows every merge after a network split.")
+    private String chunkSweepSeconds = "600";
+
     @ConfigProperty(confidential = true, description = "Shared secret of the checkpoint cluster, at least "
             + "16 characters, the same on every node: when set, all cluster traffic is encrypted and "
             + "authenticated (AES-256-GCM, key derived from it). Required unless bindAddress is loopback. "
@@ -163,6 +168,7 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
         raw.put("rackId", ConfigValues.resolve("rackId", rackId));
         raw.put("machineId", ConfigValues.resolve("machineId", machineId));
         raw.put("capacityFactor", ConfigValues.resolve("capacityFactor", capacityFactor));
+        raw.put("chunkSweepSeconds", ConfigValues.resolve("chunkSweepSeconds", chunkSweepSeconds));
         raw.put("clusterSecret", ConfigValues.resolve("clusterSecret", clusterSecret));
         raw.put("clusterSecretFile", ConfigValues.resolve("clusterSecretFile", clusterSecretFile));
         raw.values().removeIf(Objects::isNull);
@@ -332,6 +338,14 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
 
     public void setCapacityFactor(String capacityFactor) {
         this.capacityFactor = capacityFactor;
+    }
+
+    public String getChunkSweepSeconds() {
+        return chunkSweepSeconds;
+    }
+
+    public void setChunkSweepSeconds(String chunkSweepSeconds) {
+        this.chunkSweepSeconds = chunkSweepSeconds;
     }
 
     public String getClusterSecret() {

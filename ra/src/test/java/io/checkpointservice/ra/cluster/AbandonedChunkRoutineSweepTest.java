@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class AbandonedChunkRoutineSweepTest {
 
-    private static final Duration PERIOD = Duration.ofMillis(200);
+    private static final Duration PERIOD = Duration.ofSeconds(1);
     private static final byte[] DATA = {1, 2, 3, 4, 5};
     private static final String KEY = "app/job";
 
@@ -37,8 +37,9 @@ class AbandonedChunkRoutineSweepTest {
                 "clusterName", "sweep-test-" + UUID.randomUUID(),
                 "bindAddress", "127.0.0.1",
                 "bindPort", String.valueOf(port),
-                "initialHosts", "127.0.0.1[" + port + "]"));
-        node = ClusterNode.start("b", 1, settings, PERIOD);
+                "initialHosts", "127.0.0.1[" + port + "]",
+                "chunkSweepSeconds", String.valueOf(PERIOD.toSeconds())));
+        node = ClusterNode.start("b", 1, settings);
     }
 
     @AfterEach

@@ -16,8 +16,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The cluster secret settings and the refusal to expose clear traffic beyond loopback. */
-class ClusterSecretSettingsTest {
+/** Cluster settings: the cluster secret and the refusal to expose clear traffic beyond loopback, the chunk sweep period. */
+class ClusterSettingsTest {
 
     private static final String SECRET = "s3cret-value-0123456789";
 
@@ -102,5 +102,19 @@ class ClusterSecretSettingsTest {
         message = problem(raw("clusterSecretFile", empty.toString(), "bindAddress", "10.255.255.1"));
         assertTrue(message.contains("the secret in clusterSecretFile '" + empty + "' is shorter than 16"), message);
         assertFalse(message.contains("is not loopback"), "a configured but bad secret is reported once: " + message);
+    }
+
+    @Test
+    void chunkSweepPeriodDefaultsToTenMinutesAndTakesWholeSeconds() {
+        assertEquals(java.time.Duration.ofMinutes(10), ClusterSettings.parse(raw()).chunkSweepPeriod());
+        assertEquals(java.time.Duration.ofSeconds(5), ClusterSettings.parse(raw("chunkSweepSeconds", " 5 ")).chunkSweepPeriod());
+    }
+
+    @Test
+    void chunkSweepPeriodOutOfRangeOrNotANumberIsRefusedByName() {
+        for (String bad : new String[] {"0", "-1", "86401", "ten", "1.5"}) {
+            String message = problem(raw("chunkSweepSeconds", bad));
+            assertTrue(message.contains("chunkSweepSeconds") && message.contains(bad), message);
+        }
     }
 }

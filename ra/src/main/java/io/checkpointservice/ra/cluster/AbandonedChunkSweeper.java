@@ -143,8 +143,9 @@ final class AbandonedChunkSweeper implements AutoCloseable {
             SegmentRecord record = SegmentRecord.decode(records.get(chunk.segmentKey()));
             if (record != null && chunk.isAbandonedUnder(record)) {
                 try {
-                    chunks.remove(cacheKey);
-                    removed++;
+                    if (chunks.remove(cacheKey) != null) { // else the replicator's own removal came first
+                        removed++;
+                    }
                 } catch (CacheException e) {
                     LOG.fine(() -> "abandoned chunk " + cacheKey + " not removed now: " + e.getMessage());
                 }

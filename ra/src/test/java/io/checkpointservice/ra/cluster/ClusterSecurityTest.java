@@ -17,6 +17,7 @@ import io.checkpointservice.ra.config.StorageMode;
 import io.checkpointservice.ra.service.CheckpointService;
 import io.checkpointservice.ra.store.MemoryStore;
 import io.checkpointservice.ra.store.SyncPolicy;
+import io.checkpointservice.ra.testsupport.Await;
 import io.checkpointservice.ra.testsupport.Ports;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.jgroups.Message;
 import org.jgroups.protocols.SERIALIZE;
@@ -95,19 +95,11 @@ class ClusterSecurityTest {
         return version;
     }
 
-    private static void awaitTrue(BooleanSupplier condition, String message) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, message);
-            Thread.sleep(50);
-        }
-    }
-
     @Test
     void nodesWithTheSameSecretFormAClusterAndReplicateASegment() throws Exception {
         ClusterNode a = node("a", SECRET);
         ClusterNode b = node("b", SECRET);
-        awaitTrue(() -> a.members().size() == 2 && b.members().size() == 2, "a and b should form one cluster");
+        Await.until(() -> a.members().size() == 2 && b.members().size() == 2, "a and b should form one cluster");
         for (ClusterNode n : List.of(a, b)) {
             ProtocolStack stack = n.channel().getProtocolStack();
             assertNotNull(stack.findProtocol(GcmSymEncrypt.class), "the stack seals messages");
@@ -126,7 +118,7 @@ class ClusterSecurityTest {
     void nodesWithAnotherSecretOrNoneCannotJoinOrReadSegments() throws Exception {
         ClusterNode a = node("a", SECRET);
         ClusterNode b = node("b", SECRET);
-        awaitTrue(() -> a.members().size() == 2, "a and b should form one cluster");
+        Await.until(() -> a.members().size() == 2, "a and b should form one cluster");
         CheckpointService writer = service(a);
         long version = writeAndReplicate(writer, "job", new byte[] {1, 2, 3});
         String key = NS + "/job";
@@ -178,7 +170,7 @@ class ClusterSecurityTest {
     private ConcurrentLinkedQueue<byte[]> sniffedWrite(String secret, byte[] state) throws Exception {
         ClusterNode a = node("a", secret);
         ClusterNode b = node("b", secret);
-        awaitTrue(() -> a.members().size() == 2, "a and b should form one cluster");
+        Await.until(() -> a.members().size() == 2, "a and b should form one cluster");
         Sniffer sniffer = new Sniffer();
         a.channel().getProtocolStack().insertProtocol(sniffer, ProtocolStack.Position.ABOVE, TP.class);
         writeAndReplicate(service(a), "sniffed", state);

@@ -13,30 +13,38 @@ import java.util.Map;
  * @param capacityFactor null for the default (1); "0" holds no replica chunks
  * @param heap the -Xmx value
  * @param syncPolicy null for the default (fsync); "none" or "fsync", used in disk mode
+ * @param chunkSweepSeconds the routine sweep of abandoned chunks: every second unless a test says
+ *     otherwise, so that every test's checks of G3-G8 (kills, take-overs, fenced writers, restarts)
+ *     hold with the sweep running all the time; it must never remove chunks a record can reach
  */
-public record NodeOptions(int replicaCount, boolean disk, String capacityFactor, String heap, String syncPolicy) {
+public record NodeOptions(int replicaCount, boolean disk, String capacityFactor, String heap, String syncPolicy,
+                          String chunkSweepSeconds) {
 
     /** Memory mode, default capacity, 512 MiB heap. */
     public static NodeOptions memory(int replicaCount) {
-        return new NodeOptions(replicaCount, false, null, "512m", null);
+        return new NodeOptions(replicaCount, false, null, "512m", null, "1");
     }
 
     /** Disk mode (fsync policy, the default), each node in its own directory. */
     public NodeOptions onDisk() {
-        return new NodeOptions(replicaCount, true, capacityFactor, heap, syncPolicy);
+        return new NodeOptions(replicaCount, true, capacityFactor, heap, syncPolicy, chunkSweepSeconds);
     }
 
     public NodeOptions capacityFactor(String factor) {
-        return new NodeOptions(replicaCount, disk, factor, heap, syncPolicy);
+        return new NodeOptions(replicaCount, disk, factor, heap, syncPolicy, chunkSweepSeconds);
     }
 
     public NodeOptions heap(String xmx) {
-        return new NodeOptions(replicaCount, disk, capacityFactor, xmx, syncPolicy);
+        return new NodeOptions(replicaCount, disk, capacityFactor, xmx, syncPolicy, chunkSweepSeconds);
     }
 
     /** Disk mode with the given sync policy ("fsync" or "none"). */
     public NodeOptions onDisk(String policy) {
-        return new NodeOptions(replicaCount, true, capacityFactor, heap, policy);
+        return new NodeOptions(replicaCount, true, capacityFactor, heap, policy, chunkSweepSeconds);
+    }
+
+    public NodeOptions chunkSweepSeconds(String seconds) {
+        return new NodeOptions(replicaCount, disk, capacityFactor, heap, syncPolicy, seconds);
     }
 
     /**
@@ -58,6 +66,7 @@ public record NodeOptions(int replicaCount, boolean disk, String capacityFactor,
         if (capacityFactor != null) {
             settings.put("capacityFactor", capacityFactor);
         }
+        settings.put("chunkSweepSeconds", chunkSweepSeconds);
         return settings;
     }
 }

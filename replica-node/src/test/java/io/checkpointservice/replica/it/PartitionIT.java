@@ -32,6 +32,13 @@ class PartitionIT extends ClusterTestBase {
 
     private static final String SEGMENT = "state";
     private static final Duration SPLIT_TIMEOUT = Duration.ofSeconds(120);
+    /**
+     * The default sweep period (10 minutes), not the 1 s of other tests: this test counts exactly
+     * the chunks the merge's sweep removes, which a routine sweep would share (and, racing a
+     * replicator's own removal of a superseded version, could add to). So a routine sweep on both
+     * sides of a split is not exercised here; docs/RELIABILITY.md gives the argument why it is safe.
+     */
+    private static final NodeOptions SPLIT_NODES = NodeOptions.memory(2).chunkSweepSeconds("600");
     private static final Pattern SWEPT = Pattern.compile("removed (\\d+) abandoned chunks");
 
     /**
@@ -44,7 +51,7 @@ class PartitionIT extends ClusterTestBase {
     @Test
     @Timeout(420)
     void takeOverOnOneSideWinsOverTheOldWriterOnTheOther() {
-        List<NodeProcess> nodes = cluster.startApps(NodeOptions.memory(2), "A", "B", "C");
+        List<NodeProcess> nodes = cluster.startApps(SPLIT_NODES, "A", "B", "C");
         NodeProcess a = nodes.get(0);
         NodeProcess b = nodes.get(1);
         NodeProcess c = nodes.get(2);
@@ -104,7 +111,7 @@ class PartitionIT extends ClusterTestBase {
     @Test
     @Timeout(420)
     void takeOversOnBothSidesAgreeOnOneWinner() {
-        List<NodeProcess> nodes = cluster.startApps(NodeOptions.memory(2), "A", "B", "C", "D");
+        List<NodeProcess> nodes = cluster.startApps(SPLIT_NODES, "A", "B", "C", "D");
         NodeProcess a = nodes.get(0);
         NodeProcess b = nodes.get(1);
         NodeProcess c = nodes.get(2);

@@ -173,10 +173,6 @@ public final class TestCluster implements AutoCloseable {
         settings.put("bindPort", Integer.toString(ports.get(name)));
         settings.put("initialHosts", ports.values().stream().map(p -> "127.0.0.1[" + p + "]")
                 .collect(Collectors.joining(",")));
-        // Every second instead of every 10 minutes: the routine sweep of abandoned chunks then runs
-        // all through every test here (kills, take-overs, fenced writers, splits and merges), whose
-        // checks of G3-G8 would fail if it ever removed chunks a record can still point at.
-        settings.put("chunkSweepSeconds", "1");
         return settings;
     }
 

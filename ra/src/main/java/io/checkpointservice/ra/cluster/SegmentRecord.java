@@ -92,6 +92,19 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
                 origin, chunkSize, deleted, dataWriter);
     }
 
+    /**
+     * @param localVersion the version of a copy this node wrote
+     * @param localEpoch the epoch it was written under
+     * @return true when that copy is newer than what this record holds: a higher version, or the
+     *     same version number written under a newer epoch than the record's data (a node that
+     *     took the segment over by writing, while the previous writer, not fenced yet, published
+     *     the same number). Never true against a tombstone or claim of the same version: those
+     *     close the version they name.
+     */
+    public boolean isOlderThan(long localVersion, long localEpoch) {
+        return localVersion > version || (localVersion == version && hasData() && dataEpoch < localEpoch);
+    }
+
     /** @return true when {@code node}, writing under {@code nodeEpoch}, has been fenced by this record */
     public boolean fences(String node, long nodeEpoch) {
         return epoch > nodeEpoch || (epoch == nodeEpoch && !writer.equals(node));

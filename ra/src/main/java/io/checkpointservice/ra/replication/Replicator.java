@@ -198,12 +198,12 @@ public final class Replicator {
     /** Publishes the local version of {@code key} if it is newer than the cluster's. */
     void publish(String key) {
         Optional<Long> epoch = ownership.current(key);
-        long localVersion = store.version(key);
-        if (epoch.isEmpty() || localVersion == 0) {
+        Optional<SegmentMetadata> local = store.metadata(key);
+        if (epoch.isEmpty() || local.isEmpty()) {
             return; // Not ours (a restored copy, or fenced), or deleted meanwhile.
         }
         Optional<SegmentRecord> record = directory.get(key);
-        if (isFenced(key, record, epoch.get()) || isPublished(record, localVersion)) {
+        if (isFenced(key, record, epoch.get()) || isPublished(record, local.get())) {
             return;
         }
         StoredSegment segment;
@@ -232,7 +232,7 @@ public final class Replicator {
                 return;
             }
             record = directory.get(key);
-            if (isFenced(key, record, epoch.get()) || isPublished(record, version.version())) {
+            if (isFenced(key, record, epoch.get()) || isPublished(record, version)) {
                 discard(key, next);
                 return;
             }
@@ -330,8 +330,13 @@ public final class Replicator {
                 && local.checksum() == record.checksum();
     }
 
-    private static boolean isPublished(Optional<SegmentRecord> record, long localVersion) {
-        return record.isPresent() && record.get().version() >= localVersion;
+    /**
+     * @return true when the cluster's record holds this local version or something newer. A
+     *     version number alone does not say so: after this node took the segment over by writing,
+     *     the previous writer may still have published the same number of its older lineage.
+     */
+    private static boolean isPublished(Optional<SegmentRecord> record, SegmentMetadata local) {
+        return record.isPresent() && !record.get().isOlderThan(local.version(), local.epoch());
     }
 
     /**

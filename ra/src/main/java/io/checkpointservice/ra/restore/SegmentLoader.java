@@ -109,9 +109,14 @@ public final class SegmentLoader {
     private Optional<LoadResult> loadKnown(String key, String name, SegmentRecord record) {
         Optional<Long> mine = ownership.current(key);
         boolean owner = record.writer().equals(nodeName) && mine.isPresent() && mine.get() == record.epoch();
+        // A write here took the segment over under a newer epoch than the record's; the record
+        // follows when that write is published. This node is the writer already.
+        boolean tookOverByWrite = !owner && mine.isPresent() && !record.fences(nodeName, mine.get());
         Optional<SegmentMetadata> local = store.metadata(key);
-        boolean ownUnpublished = (owner || writtenHereInRecordEpoch(local, record))
-                && local.isPresent() && local.get().version() > record.version();
+        boolean ownUnpublished = local.isPresent()
+                && ((owner || writtenHereInRecordEpoch(local, record)) && local.get().version() > record.version()
+                    || tookOverByWrite && writtenHereUnder(local.get(), mine.get())
+                        && record.isOlderThan(local.get().version(), local.get().epoch()));
 
         Optional<StoredSegment> segment;
         if (ownUnpublished) {
@@ -143,7 +148,9 @@ public final class SegmentLoader {
             segment = Optional.of(fetch(key, name, record));
         }
         if (!owner) {
-            long epoch = record.epoch() + 1;
+            // Taking over under the epoch a write here already claimed keeps that write (and its
+            // epoch) this node's; otherwise the next epoch.
+            long epoch = tookOverByWrite ? mine.get() : record.epoch() + 1;
             if (!takeOver(key, Optional.of(record), record.takenOverBy(nodeName, epoch))) {
                 return Optional.empty();
             }
@@ -166,6 +173,10 @@ public final class SegmentLoader {
     private boolean writtenHereInRecordEpoch(Optional<SegmentMetadata> local, SegmentRecord record) {
         return local.isPresent() && record.writer().equals(nodeName) && local.get().epoch() == record.epoch()
                 && local.get().originNode().equals(nodeName);
+    }
+
+    private boolean writtenHereUnder(SegmentMetadata local, long epoch) {
+        return local.epoch() == epoch && local.originNode().equals(nodeName);
     }
 
     private static void pause(long millis) {

@@ -143,6 +143,76 @@ class OwnershipAndRestoreRulesTest {
         assertEquals(v2, own.version(), "the owner's own newer local write is the newest version");
     }
 
+    /**
+     * A write on a node that never held the segment takes it over at once, in this node's memory;
+     * the record follows only when the write is published. A load in between must return that
+     * write: before the fix, it returned the other node's older version (and stored it over the
+     * write), so a write that had returned was lost.
+     */
+    @Test
+    void loadRightAfterAWriteThatTookTheSegmentOverReturnsThatWrite() {
+        CheckpointService a = node("a");
+        CheckpointService b = node("b");
+        b.write(NS, "job", bytes("b-one"));
+        replicate(b);
+
+        long v2 = a.write(NS, "job", bytes("a-two")); // no load first: the write takes it over
+        Checkpoint own = a.load(NS, "job").orElseThrow();
+        assertEquals(v2, own.version(), "the load returns this node's own write, not b's older version");
+        assertArrayEquals(bytes("a-two"), own.state());
+
+        replicate(a);
+        Checkpoint elsewhere = node("c").load(NS, "job").orElseThrow();
+        assertArrayEquals(bytes("a-two"), elsewhere.state(), "the write is published, and newest everywhere");
+        assertThrows(StaleWriterException.class, () -> b.write(NS, "job", bytes("b-late")),
+                "the load made the take-over the cluster's: the previous writer is fenced");
+    }
+
+    @Test
+    void loadRightAfterAWriteOverAnotherNodesDeleteReturnsThatWrite() {
+        CheckpointService a = node("a");
+        CheckpointService b = node("b");
+        b.write(NS, "job", bytes("b-one"));
+        replicate(b);
+        assertTrue(b.delete(NS, "job"));
+
+        long recreated = a.write(NS, "job", bytes("a-again"));
+        Checkpoint own = a.load(NS, "job").orElseThrow(() -> new AssertionError(
+                "the load must return this node's write that re-created the segment, not 'absent'"));
+        assertEquals(recreated, own.version());
+        assertArrayEquals(bytes("a-again"), own.state());
+        replicate(a);
+        assertArrayEquals(bytes("a-again"), node("c").load(NS, "job").orElseThrow().state());
+    }
+
+    /**
+     * The previous writer, not yet fenced (the new writer's take-over is only in its own memory
+     * until it publishes), publishes a version with the very number the new writer's write got.
+     * The number is the same, the lineage is not: the take-over's epoch is the newer one, so its
+     * write must still be published, and the previous writer is fenced from then on. Before the
+     * fix, the new writer took the equal number for "already published" and its write never left
+     * the node.
+     */
+    @Test
+    void writeThatTookTheSegmentOverIsPublishedOverTheOldWritersVersionOfTheSameNumber() {
+        CheckpointService a = node("a");
+        CheckpointService b = node("b");
+        b.write(NS, "job", bytes("b-one"));
+        replicate(b);
+
+        long aVersion = a.write(NS, "job", bytes("a-two"));
+        long bVersion = b.write(NS, "job", bytes("b-two"));
+        replicate(b);
+        assertEquals(aVersion, bVersion, "precondition: both writes got the same version number");
+        replicate(a);
+
+        Checkpoint loaded = node("c").load(NS, "job").orElseThrow();
+        assertArrayEquals(bytes("a-two"), loaded.state(), "the take-over's write is the newest, whatever the number");
+        assertEquals("a", loaded.originNode());
+        assertThrows(StaleWriterException.class, () -> b.write(NS, "job", bytes("b-three")),
+                "the previous writer is fenced");
+    }
+
     @Test
     void writerRestartedOnItsStoreReturnsItsOwnUnpublishedWriteNotTheRecordsOlderVersion() {
         MemoryStore disk = new MemoryStore();

@@ -166,11 +166,26 @@ public final class CheckpointService implements AutoCloseable {
 
     private boolean isReplicated(String key, long version) {
         Optional<SegmentRecord> record = directory.get(key);
-        return record.isPresent() && record.get().hasData() && record.get().version() >= version
+        return record.isPresent() && record.get().hasData() && holdsVersion(record.get(), key, version)
                 && replicas.copiesOutside(key, record.get().writer()) >= settings.replicaCount()
                 // The owners counted above may have replaced owners that were all lost at once:
                 // check that the data is really there (and put it back from here if it can be).
                 && replicator.ensureChunksHeld(key, record.get());
+    }
+
+    /**
+     * @return true when the record holds {@code version} or a newer one. By number, except against
+     *     this node's own copy of that very number written under a newer epoch than the record's
+     *     data: a write that took the segment over, while the previous writer, not fenced yet,
+     *     published the same number. That record is not this write.
+     */
+    private boolean holdsVersion(SegmentRecord record, String key, long version) {
+        if (record.version() < version) {
+            return false;
+        }
+        Optional<SegmentMetadata> local = store.metadata(key);
+        return local.isEmpty() || local.get().version() != version
+                || !record.isOlderThan(version, local.get().epoch());
     }
 
     /**

@@ -204,7 +204,10 @@ class OwnershipAndRestoreRulesTest {
         long bVersion = b.write(NS, "job", bytes("b-two"));
         replicate(b);
         assertEquals(aVersion, bVersion, "precondition: both writes got the same version number");
+        assertFalse(a.awaitReplicated(NS, "job", aVersion, Duration.ZERO),
+                "b's version of the same number is not a's write: G3 must not report a's write replicated");
         replicate(a);
+        assertTrue(a.awaitReplicated(NS, "job", aVersion, Duration.ZERO), "a's write, once published");
 
         Checkpoint loaded = node("c").load(NS, "job").orElseThrow();
         assertArrayEquals(bytes("a-two"), loaded.state(), "the take-over's write is the newest, whatever the number");

@@ -113,10 +113,11 @@ public final class SegmentLoader {
         // follows when that write is published. This node is the writer already.
         boolean tookOverByWrite = !owner && mine.isPresent() && !record.fences(nodeName, mine.get());
         Optional<SegmentMetadata> local = store.metadata(key);
-        boolean ownUnpublished = local.isPresent()
-                && ((owner || writtenHereInRecordEpoch(local, record)) && local.get().version() > record.version()
-                    || tookOverByWrite && writtenHereUnder(local.get(), mine.get())
-                        && record.isOlderThan(local.get().version(), local.get().epoch()));
+        // Newer than the record: a higher version, or the same number under a newer epoch than
+        // the record's data (the previous writer published that number before being fenced).
+        boolean ownUnpublished = local.isPresent() && record.isOlderThan(local.get().version(), local.get().epoch())
+                && (owner || writtenHereInRecordEpoch(local, record)
+                    || tookOverByWrite && writtenHereUnder(local.get(), mine.get()));
 
         Optional<StoredSegment> segment;
         if (ownUnpublished) {

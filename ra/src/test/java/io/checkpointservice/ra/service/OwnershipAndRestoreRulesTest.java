@@ -206,6 +206,9 @@ class OwnershipAndRestoreRulesTest {
         assertEquals(aVersion, bVersion, "precondition: both writes got the same version number");
         assertFalse(a.awaitReplicated(NS, "job", aVersion, Duration.ZERO),
                 "b's version of the same number is not a's write: G3 must not report a's write replicated");
+        assertArrayEquals(bytes("a-two"), a.load(NS, "job").orElseThrow().state(), "a load on a returns a's write");
+        assertArrayEquals(bytes("a-two"), a.load(NS, "job").orElseThrow().state(),
+                "and so does the next one, now that the record names a (its data is still b's)");
         replicate(a);
         assertTrue(a.awaitReplicated(NS, "job", aVersion, Duration.ZERO), "a's write, once published");
 

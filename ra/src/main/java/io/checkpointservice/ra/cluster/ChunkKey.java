@@ -47,7 +47,9 @@ public record ChunkKey(String segmentKey, long epoch, String writer, long versio
      *     and it was stored under an epoch the record has moved past, or under the record's epoch by
      *     another node (the loser of a take-over made on both sides of a network split), or it is a
      *     version of the current writer that the record has already passed. A chunk of a version
-     *     still being published (above the record's, by its writer) is never abandoned.
+     *     still being published by the record's writer is never abandoned: above the record's
+     *     version, or the same number when the record's data is an older lineage's (see
+     *     {@link SegmentRecord#isOlderThan}).
      */
     public boolean isAbandonedUnder(SegmentRecord record) {
         boolean current = record.hasData() && epoch == record.dataEpoch() && version == record.version()
@@ -58,7 +60,7 @@ public record ChunkKey(String segmentKey, long epoch, String writer, long versio
         if (epoch < record.epoch()) {
             return true;
         }
-        return epoch == record.epoch() && (!writer.equals(record.writer()) || version <= record.version());
+        return epoch == record.epoch() && (!writer.equals(record.writer()) || !record.isOlderThan(version, epoch));
     }
 
     /** @return the placement group of a cache key: its segment key */

@@ -58,6 +58,9 @@ class ChunkKeyTest {
                 "the owner's next version: stored before the record points at it");
         assertFalse(new ChunkKey(KEY, 4, "D", 10, 0).isAbandonedUnder(record),
                 "a first write on a new node: published under epoch + 1 before its compare-and-set");
+        assertFalse(new ChunkKey(KEY, 4, "D", 9, 0).isAbandonedUnder(record.takenOverBy("D", 4)),
+                "a write that took the segment over and got the number B published meanwhile, being "
+                        + "published after a load here recorded the take-over");
     }
 
     @Test

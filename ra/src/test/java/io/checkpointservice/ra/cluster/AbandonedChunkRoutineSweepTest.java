@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.checkpointservice.ra.config.ClusterSettings;
 import io.checkpointservice.ra.testsupport.Await;
-import io.checkpointservice.ra.testsupport.Ports;
+import io.checkpointservice.ra.testsupport.LoopbackPorts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,7 +32,7 @@ class AbandonedChunkRoutineSweepTest {
 
     @BeforeEach
     void startMember() {
-        int port = Ports.freePortPair();
+        int port = LoopbackPorts.clusterPort();
         ClusterSettings settings = ClusterSettings.parse(Map.of(
                 "clusterName", "sweep-test-" + UUID.randomUUID(),
                 "bindAddress", "127.0.0.1",

@@ -18,7 +18,7 @@ import io.checkpointservice.ra.service.CheckpointService;
 import io.checkpointservice.ra.store.MemoryStore;
 import io.checkpointservice.ra.store.SyncPolicy;
 import io.checkpointservice.ra.testsupport.Await;
-import io.checkpointservice.ra.testsupport.Ports;
+import io.checkpointservice.ra.testsupport.LoopbackPorts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -62,7 +62,7 @@ class ClusterSecurityTest {
 
     /** Starts a member of {@link #clusterName} that contacts every member started before it. */
     private ClusterNode node(String name, String secret) {
-        int port = Ports.freePortPair();
+        int port = LoopbackPorts.clusterPort();
         ports.add(port);
         Map<String, String> raw = new HashMap<>();
         raw.put("clusterName", clusterName);

@@ -1,7 +1,7 @@
 package io.checkpointservice.ra.jca;
 
 import io.checkpointservice.ra.testsupport.BadInputs;
-import io.checkpointservice.ra.testsupport.Ports;
+import io.checkpointservice.ra.testsupport.LoopbackPorts;
 import jakarta.resource.ResourceException;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -47,6 +47,6 @@ final class Adapters {
 
     /** @return a free port p on loopback whose p + 50 (the failure detection port) is free too */
     static int freePortPair() {
-        return Ports.freePortPair();
+        return LoopbackPorts.clusterPort();
     }
 }

@@ -1,5 +1,6 @@
 package io.checkpointservice.replica.it;
 
+import io.checkpointservice.ra.testsupport.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -66,7 +67,7 @@ public final class TestCluster implements AutoCloseable {
      */
     public void plan(String... names) {
         for (String name : names) {
-            ports.computeIfAbsent(name, n -> FreePorts.clusterPort());
+            ports.computeIfAbsent(name, n -> LoopbackPorts.clusterPort());
         }
     }
 
@@ -90,7 +91,7 @@ public final class TestCluster implements AutoCloseable {
      */
     public NodeProcess restartApp(String name, NodeOptions options) {
         ports.remove(name);
-        ports.put(name, FreePorts.clusterPort());
+        ports.put(name, LoopbackPorts.clusterPort());
         return startApp(name, options);
     }
 
@@ -100,14 +101,14 @@ public final class TestCluster implements AutoCloseable {
      */
     public NodeProcess relaunchApp(String name, NodeOptions options) {
         ports.remove(name);
-        ports.put(name, FreePorts.clusterPort());
+        ports.put(name, LoopbackPorts.clusterPort());
         return launchApp(name, options);
     }
 
     /** {@link #relaunchApp} for a storage-only replica node. */
     public ReplicaProcess relaunchReplica(String name, NodeOptions options) {
         ports.remove(name);
-        ports.put(name, FreePorts.clusterPort());
+        ports.put(name, LoopbackPorts.clusterPort());
         return launchReplica(name, options);
     }
 

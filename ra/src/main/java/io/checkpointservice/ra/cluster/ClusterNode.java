@@ -237,7 +237,11 @@ public final class ClusterNode implements AutoCloseable {
          */
         @Override
         public Optional<SegmentRecord> get(String key) {
-            return Optional.ofNullable(SegmentRecord.decode(records.get(key)));
+            try {
+                return Optional.ofNullable(SegmentRecord.decode(records.get(key)));
+            } catch (CacheException e) { // e.g. the member is stopping: never Infinispan's own type to the application
+                throw new ClusterUnavailableException("cannot read the record of '" + key + "': " + e.getMessage(), e);
+            }
         }
 
         @Override

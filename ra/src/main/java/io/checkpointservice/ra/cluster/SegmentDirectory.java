@@ -15,7 +15,10 @@ public interface SegmentDirectory {
      */
     boolean isInformed();
 
-    /** @return this node's view of the record, without a network round trip */
+    /**
+     * @return this node's view of the record, without a network round trip
+     * @throws ClusterUnavailableException when this node cannot read its records (it is stopping)
+     */
     Optional<SegmentRecord> get(String key);
 
     /**

@@ -57,7 +57,7 @@ public final class SegmentLoader {
      */
     public Optional<StoredSegment> load(String key, String name) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Optional<SegmentRecord> record = directory.get(key);
+            Optional<SegmentRecord> record = readRecord(key, name);
             Optional<LoadResult> result = record.isEmpty()
                     ? loadUnknownToCluster(key, name)
                     : loadKnown(key, name, record.get());
@@ -252,6 +252,14 @@ public final class SegmentLoader {
             LOG.warning(() -> "restored '" + key + "' but cannot keep it locally: " + e.getMessage());
         }
         return segment;
+    }
+
+    private Optional<SegmentRecord> readRecord(String key, String name) {
+        try {
+            return directory.get(key);
+        } catch (ClusterUnavailableException e) {
+            throw new SegmentUnavailableException("segment '" + name + "' cannot be looked up now: " + e.getMessage(), e);
+        }
     }
 
     private boolean takeOver(String key, Optional<SegmentRecord> expected, SegmentRecord next) {

@@ -165,7 +165,12 @@ public final class CheckpointService implements AutoCloseable {
     }
 
     private boolean isReplicated(String key, long version) {
-        Optional<SegmentRecord> record = directory.get(key);
+        Optional<SegmentRecord> record;
+        try {
+            record = directory.get(key);
+        } catch (ClusterUnavailableException e) {
+            return false; // not known to be replicated: the wait goes on, and says false at its end
+        }
         return record.isPresent() && record.get().hasData() && holdsVersion(record.get(), key, version)
                 && replicas.copiesOutside(key, record.get().writer()) >= settings.replicaCount()
                 // The owners counted above may have replaced owners that were all lost at once:

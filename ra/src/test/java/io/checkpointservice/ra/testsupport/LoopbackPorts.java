@@ -12,10 +12,11 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Cluster ports on 127.0.0.1 for test and benchmark nodes, chosen before any node starts so that
- * every node's {@code initialHosts} can list them. A node binds its port p and, for failure
- * detection (FD_SOCK2), p + {@link #FAILURE_DETECTION_OFFSET}: both must be free. Shared by the
- * ra tests, the replica-node tests and the benchmarks (the ra module's test jar).
+ * Cluster ports on 127.0.0.1 for test nodes, chosen before any node starts so that every node's
+ * {@code initialHosts} can list them. A node binds its port p and, for failure detection
+ * (FD_SOCK2), p + {@link #FAILURE_DETECTION_OFFSET}: both must be free. Shared by the ra tests and
+ * the replica-node tests (the ra module's test jar); the benchmarks' main code keeps a copy
+ * ({@code io.checkpointservice.bench.LoopbackPorts}).
  *
  * <p>Ports are drawn below the kernel's ephemeral range, never from it: a port the kernel hands
  * out for "any free port" is free when chosen, but until the node binds it, any outgoing

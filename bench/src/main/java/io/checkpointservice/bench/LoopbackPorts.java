@@ -1,0 +1,74 @@
+package io.checkpointservice.bench;
+
+import io.checkpointservice.ra.config.ClusterSettings;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Cluster ports on 127.0.0.1 for the benchmark's nodes, drawn below the kernel's ephemeral range
+ * (see the ra tests' {@code io.checkpointservice.ra.testsupport.LoopbackPorts}, which this
+ * mirrors: the benchmarks' main code cannot use the adapter's test jar, which a build with
+ * {@code -Dmaven.test.skip} leaves empty). A node binds its port p and, for failure detection
+ * (FD_SOCK2), p + {@link #FAILURE_DETECTION_OFFSET}: both must be free.
+ */
+public final class LoopbackPorts {
+
+    /** FD_SOCK2 listens on bindPort + this: the product's own constant. */
+    public static final int FAILURE_DETECTION_OFFSET = ClusterSettings.FAILURE_DETECTION_PORT_OFFSET;
+    /** Above the ports servers are usually configured on (WildFly's 8080/9990 and their offsets). */
+    private static final int LOWEST = 20_000;
+    private static final int EPHEMERAL_DEFAULT_START = 32_768;
+
+    private static final Set<Integer> HANDED_OUT = new HashSet<>();
+
+    private LoopbackPorts() {
+    }
+
+    /** @return a port p such that p and p + the offset are free on 127.0.0.1 now; never the same twice in this JVM */
+    @SuppressWarnings("try") // the sockets are opened only to prove the ports free
+    public static synchronized int clusterPort() {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        int end = ephemeralStart() - FAILURE_DETECTION_OFFSET;
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(LOWEST, end);
+            int fd = port + FAILURE_DETECTION_OFFSET;
+            if (clashes(port) || clashes(fd)) {
+                continue;
+            }
+            try (ServerSocket first = new ServerSocket(port, 1, loopback);
+                 ServerSocket second = new ServerSocket(fd, 1, loopback)) {
+                HANDED_OUT.add(port);
+                HANDED_OUT.add(fd);
+                return port;
+            } catch (IOException taken) {
+                // p or p + offset is in use: try another p
+            }
+        }
+        throw new IllegalStateException("no free pair of loopback ports p, p+" + FAILURE_DETECTION_OFFSET
+                + " found between " + LOWEST + " and " + end);
+    }
+
+    /** @return the first port of the kernel's ephemeral range (Linux: net.ipv4.ip_local_port_range) */
+    private static int ephemeralStart() {
+        try {
+            List<String> range = List.of(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim()
+                    .split("\\s+"));
+            int start = Integer.parseInt(range.get(0));
+            return start > LOWEST + 1_000 ? start : EPHEMERAL_DEFAULT_START;
+        } catch (IOException | RuntimeException e) {
+            return EPHEMERAL_DEFAULT_START; // not Linux: the IANA dynamic range starts higher still
+        }
+    }
+
+    private static boolean clashes(int port) {
+        return HANDED_OUT.contains(port) || HANDED_OUT.contains(port + FAILURE_DETECTION_OFFSET)
+                || HANDED_OUT.contains(port - FAILURE_DETECTION_OFFSET);
+    }
+}

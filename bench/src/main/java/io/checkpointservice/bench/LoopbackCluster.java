@@ -10,6 +10,7 @@ import io.checkpointservice.ra.replication.Replicator;
 import io.checkpointservice.ra.service.CheckpointNode;
 import io.checkpointservice.ra.service.CheckpointService;
 import io.checkpointservice.ra.store.SyncPolicy;
+import io.checkpointservice.ra.testsupport.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;

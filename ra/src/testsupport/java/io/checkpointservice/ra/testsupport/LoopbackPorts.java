@@ -1,4 +1,4 @@
-package io.checkpointservice.bench;
+package io.checkpointservice.ra.testsupport;
 
 import io.checkpointservice.ra.config.ClusterSettings;
 import java.io.IOException;
@@ -12,11 +12,18 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Cluster ports on 127.0.0.1 for the benchmark's nodes, drawn below the kernel's ephemeral range
- * (see the ra tests' {@code io.checkpointservice.ra.testsupport.LoopbackPorts}, which this
- * mirrors: the benchmarks' main code cannot use the adapter's test jar, which a build with
- * {@code -Dmaven.test.skip} leaves empty). A node binds its port p and, for failure detection
- * (FD_SOCK2), p + {@link #FAILURE_DETECTION_OFFSET}: both must be free.
+ * Cluster ports on 127.0.0.1 for test and benchmark nodes, chosen before any node starts so that
+ * every node's {@code initialHosts} can list them. A node binds its port p and, for failure
+ * detection (FD_SOCK2), p + {@link #FAILURE_DETECTION_OFFSET}: both must be free. One source
+ * ({@code ra/src/testsupport/java}) compiled by the ra and replica-node tests and by the
+ * benchmarks (build-helper), not a test jar: a build with {@code -Dmaven.test.skip} leaves a test
+ * jar empty, and the benchmarks' main code needs this class.
+ *
+ * <p>Ports are drawn below the kernel's ephemeral range, never from it: a port the kernel hands
+ * out for "any free port" is free when chosen, but until the node binds it, any outgoing
+ * connection of the other nodes starting meanwhile (JGroups, the test's control connections) may
+ * get it as its local port. That made a node of a 5-node test fail to start ("No available port
+ * to bind to in range [37701 .. 37701]").
  */
 public final class LoopbackPorts {
 

@@ -81,11 +81,11 @@ public record AdapterSettings(String nodeName, StorageMode storageMode, Path sto
         } catch (RuntimeException e) {
             problems.add("storageDirectory '" + raw.storageDirectory() + "' is not a valid path: " + e.getMessage());
         }
-        int maxBytes = parseInt("maxSegmentBytes", raw.maxSegmentBytes(), Defaults.MAX_SEGMENT_BYTES,
+        int maxBytes = ConfigValues.parseInt("maxSegmentBytes", raw.maxSegmentBytes(), Defaults.MAX_SEGMENT_BYTES,
                 0, MAX_SEGMENT_BYTES_LIMIT, problems);
-        int replicas = parseInt("replicaCount", raw.replicaCount(), Defaults.REPLICA_COUNT,
+        int replicas = ConfigValues.parseInt("replicaCount", raw.replicaCount(), Defaults.REPLICA_COUNT,
                 0, MAX_REPLICA_COUNT, problems);
-        int workers = parseInt("replicationWorkers", raw.replicationWorkers(), Defaults.REPLICATION_WORKERS,
+        int workers = ConfigValues.parseInt("replicationWorkers", raw.replicationWorkers(), Defaults.REPLICATION_WORKERS,
                 1, MAX_REPLICATION_WORKERS, problems);
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
@@ -108,23 +108,6 @@ public record AdapterSettings(String nodeName, StorageMode storageMode, Path sto
                 ConfigValues.resolve("maxSegmentBytes", null),
                 ConfigValues.resolve("replicaCount", null),
                 ConfigValues.resolve("replicationWorkers", null)));
-    }
-
-    private static int parseInt(String name, String value, int defaultValue, int min, int max,
-                                List<String> problems) {
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed < min || parsed > max) {
-                problems.add(name + " " + parsed + " is outside " + min + ".." + max);
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            problems.add(name + " '" + value + "' is not a whole number");
-            return defaultValue;
-        }
     }
 
     /**

@@ -153,18 +153,8 @@ public record ClusterSettings(String clusterName, String bindAddress, int bindPo
                 problems.add("capacityFactor '" + capacityValue + "' is not a number");
             }
         }
-        int sweepSeconds = DEFAULT_CHUNK_SWEEP_SECONDS;
-        String sweepValue = raw.get("chunkSweepSeconds");
-        if (sweepValue != null) {
-            try {
-                sweepSeconds = Integer.parseInt(sweepValue.trim());
-                if (sweepSeconds < 1 || sweepSeconds > 86_400) {
-                    problems.add("chunkSweepSeconds " + sweepValue + " is outside 1..86400");
-                }
-            } catch (NumberFormatException e) {
-                problems.add("chunkSweepSeconds '" + sweepValue + "' is not a whole number of seconds");
-            }
-        }
+        int sweepSeconds = ConfigValues.parseInt("chunkSweepSeconds", raw.get("chunkSweepSeconds"),
+                DEFAULT_CHUNK_SWEEP_SECONDS, 1, 86_400, problems);
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }

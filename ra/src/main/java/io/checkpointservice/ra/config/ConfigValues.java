@@ -1,5 +1,7 @@
 package io.checkpointservice.ra.config;
 
+import java.util.List;
+
 /**
  * Resolves a config property against its per-node system property: {@code checkpoint.<name>}
  * given on the server's command line wins over the value in the deployment descriptor, so that
@@ -21,6 +23,29 @@ public final class ConfigValues {
      */
     public static String resolve(String property, String configured) {
         return trimmed(System.getProperty(SYSTEM_PROPERTY_PREFIX + property, configured));
+    }
+
+    /**
+     * Parses a whole-number setting, collecting what is wrong instead of stopping at the first
+     * problem, so that one refusal names every bad setting.
+     *
+     * @param value the configured value; null means not set
+     * @return the value, or {@code defaultValue} when it is not set or not a number
+     */
+    static int parseInt(String name, String value, int defaultValue, int min, int max, List<String> problems) {
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed < min || parsed > max) {
+                problems.add(name + " " + parsed + " is outside " + min + ".." + max);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            problems.add(name + " '" + value + "' is not a whole number");
+            return defaultValue;
+        }
     }
 
     /**

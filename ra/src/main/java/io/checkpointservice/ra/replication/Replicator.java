@@ -131,25 +131,18 @@ public final class Replicator {
             pending.remove(next.key());
             try {
                 publish(next.key());
-            } catch (RuntimeException e) {
-                long delay = retryDelay(next);
-                LOG.log(next.attempt() == 0 ? Level.INFO : Level.FINE, "cannot replicate '" + next.key()
-                        + "' now, retrying in " + delay + " ms: " + e.getMessage());
-                schedule(next.key(), delay, next.attempt() + 1);
-            } catch (Error e) {
-                // Typically an OutOfMemoryError copying a large segment while the heap is short.
-                // Letting it end the worker would stop replication for good, silently, once every
-                // worker met one, and drop the key until its next write: keep both, say so loudly.
-                long delay = retryDelay(next);
-                LOG.log(Level.SEVERE, "replicating '" + next.key() + "' failed with " + e + "; retrying in "
-                        + delay + " ms", e);
+            } catch (RuntimeException | Error e) {
+                // An Error is typically an OutOfMemoryError copying a large segment while the heap
+                // is short. Letting it end the worker would stop replication for good, silently,
+                // once every worker met one, and drop the key until its next write: retry it as
+                // any failure, and say so loudly.
+                long delay = Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(next.attempt(), 6));
+                Level level = e instanceof Error ? Level.SEVERE : next.attempt() == 0 ? Level.INFO : Level.FINE;
+                LOG.log(level, "cannot replicate '" + next.key() + "' now, retrying in " + delay + " ms: " + e,
+                        e instanceof Error ? e : null);
                 schedule(next.key(), delay, next.attempt() + 1);
             }
         }
-    }
-
-    private static long retryDelay(DirtyKey failed) {
-        return Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(failed.attempt(), 6));
     }
 
     /**

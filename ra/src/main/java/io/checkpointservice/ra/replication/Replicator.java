@@ -38,7 +38,9 @@ import java.util.logging.Logger;
  * points at them any more, so nobody waits for that). Several workers publish different
  * segments in parallel ({@code replicationWorkers}). A failure leaves the key to be retried with
  * back-off; a record that has moved to another owner means this node is fenced and stops
- * publishing that segment.
+ * publishing that segment. Segments the application rewrites faster than they replicate are
+ * published by fewer workers at once ({@link OverrunLane}), so that replication they cannot use
+ * does not take the application's cores.
  */
 public final class Replicator {
 
@@ -73,6 +75,7 @@ public final class Replicator {
     private final DelayQueue<DirtyKey> queue = new DelayQueue<>();
     private volatile boolean stopped;
     private final AtomicInteger runningWorkers = new AtomicInteger();
+    private final OverrunLane overrunLane = new OverrunLane();
 
     public Replicator(LocalStore store, SegmentDirectory directory, ReplicaStore replicas,
                       Ownership ownership, ReplicationProgress progress) {
@@ -86,13 +89,23 @@ public final class Replicator {
 
     /** Notes that {@code key} has a new local version to publish. Never blocks. */
     public void markDirty(String key) {
-        schedule(key, 0, 0);
+        if (!schedule(key, 0, 0)) {
+            overrunLane.overrun(key); // written again before its last version was published
+        }
     }
 
-    private void schedule(String key, long delayMillis, int attempt) {
-        if (pending.add(key)) {
-            queue.add(new DirtyKey(key, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis), attempt));
+    /** @return false when the key was pending already */
+    private boolean schedule(String key, long delayMillis, int attempt) {
+        if (!pending.add(key)) {
+            return false;
         }
+        queue.add(new DirtyKey(key, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis), attempt));
+        return true;
+    }
+
+    /** @return true when {@code key} is published in the overrun lane now; for tests */
+    boolean isOverrun(String key) {
+        return overrunLane.isOverrun(key);
     }
 
     /** @return how many segments wait to be published; for monitoring and tests */
@@ -127,10 +140,16 @@ public final class Replicator {
             if (next == null) {
                 continue;
             }
+            String key = next.key();
+            boolean laned = overrunLane.isOverrun(key);
+            if (laned && !overrunLane.tryEnter(runningWorkers.get())) {
+                overrunLane.await(key, runningWorkers.get(), this::requeueNow); // still pending
+                continue;
+            }
             // Removed before publishing: a write that lands meanwhile queues the key again.
-            pending.remove(next.key());
+            pending.remove(key);
             try {
-                publish(next.key());
+                publish(key);
             } catch (RuntimeException | Error e) {
                 // An Error is typically an OutOfMemoryError copying a large segment while the heap
                 // is short. Letting it end the worker would stop replication for good, silently,
@@ -138,11 +157,20 @@ public final class Replicator {
                 // any failure, and say so loudly.
                 long delay = Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(next.attempt(), 6));
                 Level level = e instanceof Error ? Level.SEVERE : next.attempt() == 0 ? Level.INFO : Level.FINE;
-                LOG.log(level, "cannot replicate '" + next.key() + "' now, retrying in " + delay + " ms: " + e,
+                LOG.log(level, "cannot replicate '" + key + "' now, retrying in " + delay + " ms: " + e,
                         e instanceof Error ? e : null);
-                schedule(next.key(), delay, next.attempt() + 1);
+                schedule(key, delay, next.attempt() + 1);
+            } finally {
+                if (laned) {
+                    overrunLane.leave(this::requeueNow);
+                }
             }
         }
+    }
+
+    /** Queues a key that is still pending (it waited for the overrun lane) to be taken now. */
+    private void requeueNow(String key) {
+        queue.add(new DirtyKey(key, System.nanoTime(), 0));
     }
 
     /**

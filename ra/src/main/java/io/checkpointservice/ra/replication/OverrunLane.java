@@ -33,12 +33,13 @@ import java.util.function.Consumer;
  * an overrunning writer keeps its segments in the lane even when one publication happens to
  * finish before the next write, and a segment whose writer slowed down leaves the lane soon after.
  *
- * <p>A segment waiting for the lane stays pending in the {@link Replicator}, so writes meanwhile
+ * <p>Waiting entries are of type {@code T}, the replicator's queue entry (the segment and its
+ * retry count). A segment waiting for the lane stays pending in the {@link Replicator}, so writes meanwhile
  * do not queue it twice; each worker leaving the lane hands one waiting segment back to the
  * replicator's queue, and a segment that started waiting just as the lane emptied is handed back
  * by its own worker (no segment waits with the lane free).
  */
-final class OverrunLane {
+final class OverrunLane<T> {
 
     /** Workers per lane place: a quarter of them may publish overrun segments at once. */
     static final int WORKERS_PER_PLACE = 4;
@@ -49,7 +50,7 @@ final class OverrunLane {
 
     /** When each overrun segment was last overrun (System.nanoTime). */
     private final ConcurrentHashMap<String, Long> lastOverrun = new ConcurrentHashMap<>();
-    private final Queue<String> waiting = new ConcurrentLinkedQueue<>();
+    private final Queue<T> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inside = new AtomicInteger();
     /** Twice the entries left by the last purge: purges cost O(1) per overrun write, amortised. */
     private volatile int purgeAt = MIN_PURGE_AT;
@@ -104,21 +105,21 @@ final class OverrunLane {
     }
 
     /** Leaves the lane and hands one waiting segment, if any, to {@code requeue}. */
-    void leave(Consumer<String> requeue) {
+    void leave(Consumer<T> requeue) {
         inside.decrementAndGet();
-        String next = waiting.poll();
+        T next = waiting.poll();
         if (next != null) {
             requeue.accept(next);
         }
     }
 
     /**
-     * Makes {@code key} wait for a place in the lane. If the lane emptied while it was being
-     * added (its last worker left before the key was there to be handed back), a waiting segment
-     * is handed to {@code requeue} at once.
+     * Makes a segment's queue entry wait for a place in the lane. If the lane emptied while it
+     * was being added (its last worker left before the entry was there to be handed back), a
+     * waiting entry is handed to {@code requeue} at once.
      */
-    void await(String key, int runningWorkers, Consumer<String> requeue) {
-        waiting.add(key);
+    void await(T entry, int runningWorkers, Consumer<T> requeue) {
+        waiting.add(entry);
         if (tryEnter(runningWorkers)) {
             leave(requeue);
         }

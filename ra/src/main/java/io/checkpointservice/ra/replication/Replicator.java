@@ -75,7 +75,7 @@ public final class Replicator {
     private final DelayQueue<DirtyKey> queue = new DelayQueue<>();
     private volatile boolean stopped;
     private final AtomicInteger runningWorkers = new AtomicInteger();
-    private final OverrunLane overrunLane = new OverrunLane();
+    private final OverrunLane<DirtyKey> overrunLane = new OverrunLane<>();
 
     public Replicator(LocalStore store, SegmentDirectory directory, ReplicaStore replicas,
                       Ownership ownership, ReplicationProgress progress) {
@@ -143,7 +143,7 @@ public final class Replicator {
             String key = next.key();
             boolean laned = overrunLane.isOverrun(key);
             if (laned && !overrunLane.tryEnter(runningWorkers.get())) {
-                overrunLane.await(key, runningWorkers.get(), this::requeueNow); // still pending
+                overrunLane.await(next, runningWorkers.get(), this::requeueNow); // still pending
                 continue;
             }
             // Removed before publishing: a write that lands meanwhile queues the key again.
@@ -168,9 +168,9 @@ public final class Replicator {
         }
     }
 
-    /** Queues a key that is still pending (it waited for the overrun lane) to be taken now. */
-    private void requeueNow(String key) {
-        queue.add(new DirtyKey(key, System.nanoTime(), 0));
+    /** Queues an entry whose key is still pending (it waited for the overrun lane) to be taken now. */
+    private void requeueNow(DirtyKey waited) {
+        queue.add(new DirtyKey(waited.key(), System.nanoTime(), waited.attempt()));
     }
 
     /**

@@ -16,7 +16,7 @@ class OverrunLaneTest {
 
     @Test
     void aSegmentIsOverrunOnlyOnceNotedAndOnlyForTheHoldPeriod() throws InterruptedException {
-        OverrunLane lane = new OverrunLane(TimeUnit.MILLISECONDS.toNanos(50));
+        OverrunLane<String> lane = new OverrunLane<>(TimeUnit.MILLISECONDS.toNanos(50));
         assertFalse(lane.isOverrun("app/a"));
         lane.overrun("app/a");
         assertTrue(lane.isOverrun("app/a"));
@@ -36,7 +36,7 @@ class OverrunLaneTest {
     }
 
     private static int placesFor(int workers) {
-        OverrunLane lane = new OverrunLane();
+        OverrunLane<String> lane = new OverrunLane<>();
         int places = 0;
         while (lane.tryEnter(workers)) {
             places++;
@@ -46,7 +46,7 @@ class OverrunLaneTest {
 
     @Test
     void aWorkerLeavingTheLaneHandsOnOneWaitingSegment() {
-        OverrunLane lane = new OverrunLane();
+        OverrunLane<String> lane = new OverrunLane<>();
         assertTrue(lane.tryEnter(4));
         lane.await("app/a", 4, requeued::add);
         lane.await("app/b", 4, requeued::add);
@@ -62,7 +62,7 @@ class OverrunLaneTest {
     void aSegmentThatStartsWaitingWhenTheLaneIsFreeIsHandedOnAtOnce() {
         // The worker that held the lane left just before this segment was added to the waiting
         // queue, so nobody else would ever hand it on.
-        OverrunLane lane = new OverrunLane();
+        OverrunLane<String> lane = new OverrunLane<>();
         lane.await("app/a", 4, requeued::add);
         assertEquals(List.of("app/a"), requeued);
         assertEquals(0, lane.waiting());
@@ -71,7 +71,7 @@ class OverrunLaneTest {
 
     @Test
     void entriesOfSegmentsOverrunNoMoreArePurgedAsTheirNumberGrows() {
-        OverrunLane lane = new OverrunLane(0); // every entry is stale as soon as it is written
+        OverrunLane<String> lane = new OverrunLane<>(0); // every entry is stale as soon as it is written
         for (int i = 0; i < 5_000; i++) {
             lane.overrun("app/job-" + i);
         }

@@ -15,6 +15,7 @@ import io.checkpointservice.ra.store.MemoryStore;
 import io.checkpointservice.ra.store.SegmentMetadata;
 import io.checkpointservice.ra.store.StoredSegment;
 import io.checkpointservice.ra.testsupport.Await;
+import io.checkpointservice.ra.testsupport.ForwardingReplicaStore;
 import io.checkpointservice.ra.testsupport.ForwardingSegmentDirectory;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -141,14 +142,13 @@ class OverrunSegmentsTest {
      * overlap with any other that is allowed to run; fresh segments' puts wait until all of them
      * are in flight together.
      */
-    private static final class WatchedReplicas implements ReplicaStore {
-        private final ReplicaStore delegate;
+    private static final class WatchedReplicas extends ForwardingReplicaStore {
         private final AtomicInteger overrunInFlight = new AtomicInteger();
         final AtomicInteger mostOverrunAtOnce = new AtomicInteger();
         final CountDownLatch allFreshInFlight;
 
         WatchedReplicas(ReplicaStore delegate, int freshSegments) {
-            this.delegate = delegate;
+            super(delegate);
             this.allFreshInFlight = new CountDownLatch(freshSegments);
         }
 
@@ -175,31 +175,6 @@ class OverrunSegmentsTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-
-        @Override
-        public void putChunk(ChunkKey chunk, byte[] data) {
-            putChunks(List.of(chunk), List.of(data));
-        }
-
-        @Override
-        public byte[] getChunk(ChunkKey chunk) {
-            return delegate.getChunk(chunk);
-        }
-
-        @Override
-        public void removeChunk(ChunkKey chunk) {
-            delegate.removeChunk(chunk);
-        }
-
-        @Override
-        public int copiesOutside(String key, String writer) {
-            return delegate.copiesOutside(key, writer);
-        }
-
-        @Override
-        public long membershipId() {
-            return delegate.membershipId();
         }
     }
 }

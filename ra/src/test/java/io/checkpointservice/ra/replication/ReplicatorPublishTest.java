@@ -14,6 +14,7 @@ import io.checkpointservice.ra.store.Checksums;
 import io.checkpointservice.ra.store.MemoryStore;
 import io.checkpointservice.ra.store.SegmentMetadata;
 import io.checkpointservice.ra.store.StoredSegment;
+import io.checkpointservice.ra.testsupport.ForwardingReplicaStore;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.List;
@@ -164,8 +165,7 @@ class ReplicatorPublishTest {
     }
 
     /** The in-JVM replicas, with every call the replicator makes counted. */
-    private static final class RecordingReplicas implements ReplicaStore {
-        private final ReplicaStore delegate;
+    private static final class RecordingReplicas extends ForwardingReplicaStore {
         final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
         final AtomicInteger synchronousRemovals = new AtomicInteger();
         final AtomicInteger laterRemovals = new AtomicInteger();
@@ -175,7 +175,7 @@ class ReplicatorPublishTest {
         volatile boolean wokenBeforeRemoval;
 
         RecordingReplicas(ReplicaStore delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
@@ -213,16 +213,6 @@ class ReplicatorPublishTest {
                 onFirstRemoval.run();
             }
             delegate.removeChunkLater(chunk);
-        }
-
-        @Override
-        public int copiesOutside(String key, String writer) {
-            return delegate.copiesOutside(key, writer);
-        }
-
-        @Override
-        public long membershipId() {
-            return delegate.membershipId();
         }
     }
 }

@@ -34,10 +34,10 @@ import java.util.function.Consumer;
  * finish before the next write, and a segment whose writer slowed down leaves the lane soon after.
  *
  * <p>Waiting entries are of type {@code T}, the replicator's queue entry (the segment and its
- * retry count). A segment waiting for the lane stays pending in the {@link Replicator}, so writes meanwhile
- * do not queue it twice; each worker leaving the lane hands one waiting segment back to the
- * replicator's queue, and a segment that started waiting just as the lane emptied is handed back
- * by its own worker (no segment waits with the lane free).
+ * retry count). A segment waiting for the lane stays pending in the {@link Replicator}, so writes
+ * meanwhile do not queue it twice; each worker leaving the lane hands one waiting segment back to
+ * the replicator's queue, and a segment that started waiting just as the lane emptied is handed
+ * back by its own worker (no segment waits with the lane free).
  */
 final class OverrunLane<T> {
 

@@ -65,13 +65,23 @@ final class OverrunLane<T> {
         this.holdNanos = holdNanos;
     }
 
-    /** Notes that {@code key} was written again before its last version was published. */
+    /**
+     * Notes that {@code key} was written again before its last version was published. Called on
+     * the application's write path: one map update, nothing more (the purge is the workers').
+     */
     void overrun(String key) {
-        long now = System.nanoTime();
-        lastOverrun.put(key, now);
+        lastOverrun.put(key, System.nanoTime());
+    }
+
+    /**
+     * Drops the entries of segments that are overrun no more, once there are many: a segment
+     * overrun once and never queued again (deleted, or its job finished) is never looked up
+     * again, so without this its entry would stay forever. Called by a worker after each
+     * publication; a scan happens only when the entries have doubled since the last one.
+     */
+    void purgeIfGrown() {
         if (lastOverrun.size() > purgeAt) {
-            // A segment overrun once and never queued again (deleted, or its job finished) is
-            // never looked up again: without a purge its entry would stay forever.
+            long now = System.nanoTime();
             lastOverrun.values().removeIf(at -> now - at > holdNanos);
             purgeAt = Math.max(MIN_PURGE_AT, 2 * lastOverrun.size());
         }

@@ -164,6 +164,7 @@ public final class Replicator {
                 if (laned) {
                     overrunLane.leave(this::requeueNow);
                 }
+                overrunLane.purgeIfGrown();
             }
         }
     }

@@ -3,14 +3,9 @@ package io.checkpointservice.ra.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.checkpointservice.ra.config.ClusterSettings;
-import io.checkpointservice.ra.testsupport.LoopbackPorts;
+import io.checkpointservice.ra.testsupport.LoopbackMembers;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,27 +19,23 @@ import org.junit.jupiter.api.Test;
 class JoinerHoldsEveryRecordTest {
 
     private static final int RECORDS = 5_000;
-    private final List<ClusterNode> nodes = new ArrayList<>();
+    private final LoopbackMembers members = new LoopbackMembers("joiner-test", 2);
 
     @AfterEach
     void stop() {
-        nodes.forEach(ClusterNode::close);
+        members.close();
     }
 
     @Test
     void aJoiningMemberHoldsEveryRecordWhenItsStartReturns() {
-        String cluster = "joiner-test-" + UUID.randomUUID();
-        int first = LoopbackPorts.clusterPort();
-        int second = LoopbackPorts.clusterPort();
-        String hosts = "127.0.0.1[" + first + "],127.0.0.1[" + second + "]";
-        ClusterNode a = start("a", cluster, first, hosts);
+        ClusterNode a = members.start(0, "a", 1);
         Instant at = Instant.parse("2026-12-02T06:00:00Z");
         for (int i = 0; i < RECORDS; i++) {
             SegmentRecord record = new SegmentRecord(i + 1, 1, 1, "a", 100, i, at, "a", 1 << 20, false);
             assertTrue(a.directory().compareAndSet("app/s" + i, Optional.empty(), record));
         }
 
-        ClusterNode b = start("b", cluster, second, hosts);
+        ClusterNode b = members.start(1, "b", 1);
 
         assertEquals(2, b.members().size(), "b joined a's cluster");
         int missing = 0;
@@ -55,16 +46,5 @@ class JoinerHoldsEveryRecordTest {
             }
         }
         assertEquals(0, missing, "records b did not hold in its own memory when its start returned");
-    }
-
-    private ClusterNode start(String name, String cluster, int port, String hosts) {
-        ClusterSettings settings = ClusterSettings.parse(Map.of(
-                "clusterName", cluster,
-                "bindAddress", "127.0.0.1",
-                "bindPort", String.valueOf(port),
-                "initialHosts", hosts));
-        ClusterNode node = ClusterNode.start(name, 1, settings);
-        nodes.add(node);
-        return node;
     }
 }

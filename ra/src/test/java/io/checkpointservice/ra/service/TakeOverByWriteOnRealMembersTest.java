@@ -10,19 +10,16 @@ import io.checkpointservice.api.Checkpoint;
 import io.checkpointservice.api.StaleWriterException;
 import io.checkpointservice.ra.cluster.ClusterNode;
 import io.checkpointservice.ra.config.AdapterSettings;
-import io.checkpointservice.ra.config.ClusterSettings;
 import io.checkpointservice.ra.config.StorageMode;
 import io.checkpointservice.ra.store.MemoryStore;
 import io.checkpointservice.ra.store.SyncPolicy;
-import io.checkpointservice.ra.testsupport.LoopbackPorts;
+import io.checkpointservice.ra.testsupport.LoopbackMembers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,24 +33,21 @@ import org.junit.jupiter.api.Test;
 class TakeOverByWriteOnRealMembersTest {
 
     private static final String NS = "app";
-    private final List<ClusterNode> members = new ArrayList<>();
+    private final LoopbackMembers members = new LoopbackMembers("take-over-by-write", 2);
+    private final List<ClusterNode> started = new ArrayList<>();
     private final List<CheckpointService> services = new ArrayList<>();
 
     @AfterEach
     void stop() {
         services.forEach(CheckpointService::close);
-        members.forEach(ClusterNode::close);
+        members.close();
     }
 
     @Test
     void theWriteThatTookTheSegmentOverIsLoadedAwaitedAndPublishedAsTheNewest() {
-        String cluster = "take-over-by-write-" + UUID.randomUUID();
-        int portA = LoopbackPorts.clusterPort();
-        int portB = LoopbackPorts.clusterPort();
-        String hosts = "127.0.0.1[" + portA + "],127.0.0.1[" + portB + "]";
-        CheckpointService a = node("a", cluster, portA, hosts);
-        CheckpointService b = node("b", cluster, portB, hosts);
-        assertEquals(2, members.get(1).members().size(), "precondition: one cluster of two");
+        CheckpointService a = node(0, "a");
+        CheckpointService b = node(1, "b");
+        assertEquals(2, started.get(1).members().size(), "precondition: one cluster of two");
 
         b.write(NS, "job", bytes("b-one"));
         publish(b);
@@ -75,13 +69,9 @@ class TakeOverByWriteOnRealMembersTest {
         assertEquals("a", onB.originNode());
     }
 
-    private CheckpointService node(String name, String cluster, int port, String hosts) {
-        ClusterNode member = ClusterNode.start(name, 1, ClusterSettings.parse(Map.of(
-                "clusterName", cluster,
-                "bindAddress", "127.0.0.1",
-                "bindPort", String.valueOf(port),
-                "initialHosts", hosts)));
-        members.add(member);
+    private CheckpointService node(int index, String name) {
+        ClusterNode member = members.start(index, name, 1);
+        started.add(member);
         AdapterSettings settings = new AdapterSettings(name, StorageMode.MEMORY, Path.of("unused"),
                 SyncPolicy.NONE, 1 << 20, 1);
         CheckpointService service = new CheckpointService(settings, new MemoryStore(), member.directory(),

@@ -56,12 +56,15 @@ public interface CheckpointConnection extends AutoCloseable {
 
     /**
      * Waits until at least {@code replicaCount} nodes other than the writer hold {@code version}
-     * of segment {@code name} or a newer one (G3). With {@code replicaCount} 0 it returns true at
-     * once for a version this node holds.
+     * of segment {@code name} or a newer one (G3). Only copies the replicas acknowledged after
+     * this call began count: a replica that crashed or froze since it acknowledged, and is still
+     * in the cluster view because failure detection has not removed it yet, does not. With
+     * {@code replicaCount} 0 it returns true at once for a version this node holds.
      *
      * @param name the segment name, without namespace
      * @param version a version returned by {@link #write}
-     * @param timeout how long to wait at most; zero checks once without waiting
+     * @param timeout how long to wait at most; zero checks once without waiting for replication
+     *     (the check may ask the replicas, one round trip, and gives them at least 0.5 s)
      * @return true when the replicas hold that version or a newer one, false on timeout
      * @throws InvalidSegmentNameException when {@code name} is null or not a valid name
      * @throws IllegalArgumentException when {@code version} is not positive or {@code timeout}

@@ -322,6 +322,14 @@ public final class PublishBreakdown {
         }
 
         @Override
+        public int confirmCopiesOutside(ChunkKey chunk, String writer, Duration timeout) {
+            long start = System.nanoTime();
+            int copies = delegate.confirmCopiesOutside(chunk, writer, timeout);
+            record("awaitReplicated: confirmCopiesOutside (round trip to the owners)", System.nanoTime() - start);
+            return copies;
+        }
+
+        @Override
         public long membershipId() {
             return delegate.membershipId();
         }

@@ -2,29 +2,43 @@ package io.checkpointservice.ra.cluster;
 
 import io.checkpointservice.ra.config.ClusterSettings;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
+import org.infinispan.AdvancedCache;
 import org.infinispan.Cache;
+import org.infinispan.commands.remote.ClusteredGetCommand;
 import org.infinispan.commons.CacheException;
+import org.infinispan.commons.util.EnumUtil;
 import org.infinispan.configuration.cache.CacheMode;
 import org.infinispan.configuration.cache.ConfigurationBuilder;
 import org.infinispan.configuration.global.GlobalConfigurationBuilder;
 import org.infinispan.conflict.MergePolicy;
 import org.infinispan.context.Flag;
 import org.infinispan.distribution.DistributionInfo;
+import org.infinispan.distribution.LocalizedCacheTopology;
 import org.infinispan.distribution.group.Grouper;
+import org.infinispan.factories.ComponentRegistry;
 import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.manager.impl.InternalCacheManager;
 import org.infinispan.partitionhandling.PartitionHandling;
+import org.infinispan.remoting.inboundhandler.DeliverOrder;
+import org.infinispan.remoting.responses.Response;
+import org.infinispan.remoting.responses.SuccessfulResponse;
+import org.infinispan.remoting.rpc.RpcManager;
+import org.infinispan.remoting.rpc.RpcOptions;
 import org.infinispan.remoting.transport.Address;
 import org.infinispan.remoting.transport.Transport;
+import org.infinispan.remoting.transport.impl.MapResponseCollector;
 import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
 import org.jgroups.JChannel;
 
@@ -331,6 +345,55 @@ public final class ClusterNode implements AutoCloseable {
         @Override
         public int copiesOutside(String key, String writer) {
             return (int) liveReadOwners(key).stream().filter(owner -> !owner.equals(writer)).count();
+        }
+
+        /**
+         * Sends Infinispan's own remote read (the command a get sends to an owner) to the owners
+         * themselves rather than to any one of them, and counts the answers that carry the chunk.
+         * An owner that left the view while the read was out is a leaver: not counted, no error.
+         */
+        @Override
+        public int confirmCopiesOutside(ChunkKey chunk, String writer, Duration timeout) {
+            AdvancedCache<String, byte[]> cache = chunks.getAdvancedCache();
+            Object storageKey = cache.getKeyDataConversion().toStorage(chunk.cacheKey());
+            LocalizedCacheTopology topology = cache.getDistributionManager().getCacheTopology();
+            DistributionInfo distribution = topology.getDistribution(storageKey);
+            Set<Address> members = Set.copyOf(cacheManager.getMembers());
+            Address self = cacheManager.getAddress();
+            List<Address> asked = new ArrayList<>();
+            int held = 0;
+            for (Address owner : distribution.readOwners()) {
+                if (!members.contains(owner) || owner.toString().equals(writer)) {
+                    continue;
+                }
+                if (!owner.equals(self)) {
+                    asked.add(owner);
+                } else if (cache.withFlags(Flag.CACHE_MODE_LOCAL, Flag.SKIP_CACHE_LOAD).containsKey(chunk.cacheKey())) {
+                    held++;
+                }
+            }
+            if (asked.isEmpty()) {
+                return held;
+            }
+            ComponentRegistry registry = ComponentRegistry.of(chunks);
+            ClusteredGetCommand read = registry.getCommandsFactory()
+                    .buildClusteredGetCommand(storageKey, distribution.segmentId(), EnumUtil.EMPTY_BIT_SET);
+            read.setTopologyId(topology.getTopologyId());
+            RpcManager rpc = cache.getRpcManager();
+            Map<Address, Response> answers;
+            try {
+                answers = rpc.blocking(rpc.invokeCommand(asked, read, MapResponseCollector.ignoreLeavers(asked.size()),
+                        new RpcOptions(DeliverOrder.NONE, Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)));
+            } catch (CacheException e) {
+                throw new ClusterUnavailableException("owners " + asked + " of '" + chunk.segmentKey()
+                        + "' did not all answer within " + timeout.toMillis() + " ms: " + e.getMessage(), e);
+            }
+            for (Response answer : answers.values()) {
+                if (answer instanceof SuccessfulResponse<?> success && success.getResponseValue() != null) {
+                    held++;
+                }
+            }
+            return held;
         }
 
         @Override

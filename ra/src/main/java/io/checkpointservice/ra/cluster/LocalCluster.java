@@ -1,5 +1,6 @@
 package io.checkpointservice.ra.cluster;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,6 +67,12 @@ public final class LocalCluster {
             public int copiesOutside(String key, String writer) {
                 Objects.requireNonNull(writer);
                 return replicaCount;
+            }
+
+            @Override
+            public int confirmCopiesOutside(ChunkKey chunk, String writer, Duration timeout) {
+                Objects.requireNonNull(writer);
+                return chunks.containsKey(chunk.cacheKey()) ? replicaCount : 0;
             }
 
             @Override

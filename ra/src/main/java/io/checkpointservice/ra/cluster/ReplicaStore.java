@@ -1,5 +1,6 @@
 package io.checkpointservice.ra.cluster;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -55,6 +56,20 @@ public interface ReplicaStore {
      *     now (owners that have finished receiving it)
      */
     int copiesOutside(String key, String writer);
+
+    /**
+     * Asks every owner of the segment's chunks other than {@code writer}, now, whether it holds
+     * {@code chunk}: one round trip to each, all at once. {@link #copiesOutside} counts owners in
+     * the last installed view, which still lists a node that crashed or froze until failure
+     * detection removes it; an answer here comes only from a node that is running.
+     *
+     * @param timeout how long to wait for the answers; an owner that has not answered by then
+     *     (frozen, or crashed and not yet removed from the view) makes the call fail
+     * @return how many owners other than {@code writer} answered that they hold the chunk (an
+     *     owner that left the view meanwhile is not counted)
+     * @throws ClusterUnavailableException when an owner did not answer within {@code timeout}
+     */
+    int confirmCopiesOutside(ChunkKey chunk, String writer, Duration timeout);
 
     /**
      * @return an id that changes whenever a node joins or leaves the cluster (a view change).

@@ -10,6 +10,7 @@ import io.checkpointservice.ra.store.LocalStore;
 import io.checkpointservice.ra.store.LocalStoreException;
 import io.checkpointservice.ra.store.SegmentMetadata;
 import io.checkpointservice.ra.store.StoredSegment;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -63,11 +64,12 @@ public final class Replicator {
     private final String nodeName;
 
     /**
-     * Chunks this node put and whose put every owner acknowledged, with the membership id of
-     * that moment: while the id is unchanged {@link #ensureChunksHeld} trusts them without a
-     * round trip. A cache, not a registry: cleared when it grows past {@link #MAX_HELD_PROOFS}
-     * (the check then asks the owners once more). Applications await a version right after
-     * writing it, so a small cache serves them; bounded to a few hundred KB (P5's heap budget).
+     * Chunks whose put every owner acknowledged to this node, with the membership id and the
+     * time of that moment: {@link #ensureChunksHeld} trusts them without a round trip for a
+     * question asked before that time, while the id is unchanged. Applications await a version
+     * right after writing it, so the publication that answers them usually lands here after they
+     * asked. A cache, not a registry: cleared when it grows past {@link #MAX_HELD_PROOFS} (the
+     * check then asks the owners once more); bounded to a few hundred KB (P5's heap budget).
      */
     private final ConcurrentHashMap<String, HeldProof> heldProofs = new ConcurrentHashMap<>();
     static final int MAX_HELD_PROOFS = 1_024;
@@ -254,13 +256,14 @@ public final class Replicator {
         SegmentMetadata version = segment.metadata();
         long membership = replicas.membershipId(); // before the put: a change during it voids the proof
         putChunks(key, epoch.get(), nodeName, segment, false);
+        long acknowledgedAt = System.nanoTime();
         SegmentRecord next = new SegmentRecord(version.version(), epoch.get(), epoch.get(), nodeName,
                 version.size(), version.checksum(), version.writtenAt(), version.originNode(), Chunks.SIZE, false);
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
             if (directory.compareAndSet(key, record, next)) {
                 // The new version is in place: wake awaitReplicated now. The previous version's
                 // chunks are unreachable from here on; removing them is nobody's wait.
-                rememberHeld(key, next, membership);
+                rememberHeld(key, next, membership, acknowledgedAt);
                 progress.published(key);
                 record.filter(SegmentRecord::hasData).ifPresent(old -> removeChunksLater(replicas, key, old));
                 return;
@@ -299,63 +302,93 @@ public final class Replicator {
     }
 
     /**
-     * Makes sure the data a record points at can be fetched from the cluster, for
-     * {@code awaitReplicated} (G3): counting a segment's owners is not counting its copies, since
-     * after every owner was lost at once the nodes that replace them own the chunks but hold
-     * nothing. When the chunks are gone and this node's local copy is exactly the record's version
-     * (say a restarted writer's disk copy, which load returns), that copy is put back under the
-     * record's own chunk keys, so nothing about the record changes.
+     * Makes sure {@code needed} nodes other than the record's writer hold the data a record
+     * points at, as known after {@code askedAt}, for {@code awaitReplicated} (G3).
      *
-     * @return true when the record's chunks are in the cluster now
+     * <p>Counting a segment's owners in the cluster view is not counting its copies:
+     * <ul>
+     *   <li>A node that crashed or froze stays in the view until failure detection removes it
+     *       (seconds). Chunks it acknowledged before the question was asked may be gone with it.
+     *       So the answer rests only on acknowledgements received after {@code askedAt}: this
+     *       node's own publication when it completed after that moment, otherwise the owners are
+     *       asked now (one round trip). Found by the randomized fault trials (seed
+     *       -5163545173022923858): an await right after two owners were SIGKILLed said true.</li>
+     *   <li>After every owner was lost at once, the nodes that replace them own the chunks but
+     *       hold nothing. When no owner holds them and this node's local copy is exactly the
+     *       record's version (say a restarted writer's disk copy, which load returns), that copy
+     *       is put back under the record's own chunk keys, so nothing about the record changes.</li>
+     * </ul>
+     *
+     * @param askedAt {@link System#nanoTime} when the caller began to ask
+     * @param patience how long the owners may take to answer
+     * @return true when {@code needed} owners other than the writer hold the record's chunks
      */
-    public boolean ensureChunksHeld(String key, SegmentRecord record) {
+    public boolean ensureChunksHeld(String key, SegmentRecord record, int needed, long askedAt, Duration patience) {
         if (!record.hasData()) {
             return false;
         }
         try {
             long membership = replicas.membershipId();
             HeldProof proof = heldProofs.get(key);
-            if (proof != null && proof.proves(record, membership)) {
-                return true; // every owner took these chunks and none has left since: no round trip
+            if (proof != null && proof.proves(record, membership, askedAt)) {
+                return true; // every owner acknowledged these chunks since the question and none has left
             }
-            if (replicas.getChunk(ChunkKey.of(key, record, 0)) != null) {
-                rememberHeld(key, record, membership);
-                return true; // a segment's chunks share their owners (one group): all there or all lost
+            int held = replicas.confirmCopiesOutside(ChunkKey.of(key, record, 0), record.writer(), patience);
+            if (held >= needed) {
+                rememberHeld(key, record, membership, System.nanoTime());
+                return true;
             }
-            Optional<StoredSegment> local = store.get(key);
-            if (local.isEmpty() || !isCopyOf(local.get().metadata(), record)) {
-                return false;
+            if (held > 0) {
+                return false; // some owners hold them: state transfer is giving the others their copy
             }
-            // Chunk 0 is what the check above probes, so it goes last: a put-back that fails half
-            // way must not leave it behind to vouch for chunks that are missing.
-            putChunks(key, record.dataEpoch(), record.dataWriter(), local.get(), true);
-            Optional<SegmentRecord> now = directory.get(key);
-            if (now.isEmpty() || !now.get().sameDataAs(record)) {
-                removeChunks(replicas, key, record); // published over meanwhile: ours are garbage
-                return false;
-            }
-            LOG.warning(() -> "every replica of '" + key + "' v" + record.version() + " had been lost; put back "
-                    + "from this node's local copy");
-            rememberHeld(key, record, membership);
-            return true;
+            return putBack(key, record, membership);
         } catch (ClusterUnavailableException | LocalStoreException e) {
             LOG.fine(() -> "cannot check or restore the replicas of '" + key + "' now: " + e.getMessage());
             return false;
         }
     }
 
-    private void rememberHeld(String key, SegmentRecord record, long membership) {
+    /** Puts this node's local copy back under the record's chunk keys, when it is that version. */
+    private boolean putBack(String key, SegmentRecord record, long membership) {
+        Optional<StoredSegment> local = store.get(key);
+        if (local.isEmpty() || !isCopyOf(local.get().metadata(), record)) {
+            return false;
+        }
+        // Chunk 0 is what readers probe first, so it goes last: a put-back that fails half way
+        // must not leave it behind to vouch for chunks that are missing.
+        putChunks(key, record.dataEpoch(), record.dataWriter(), local.get(), true);
+        long acknowledgedAt = System.nanoTime();
+        Optional<SegmentRecord> now = directory.get(key);
+        if (now.isEmpty() || !now.get().sameDataAs(record)) {
+            removeChunks(replicas, key, record); // published over meanwhile: ours are garbage
+            return false;
+        }
+        LOG.warning(() -> "no owner of '" + key + "' v" + record.version() + " answered that it holds it (all lost "
+                + "at once?); put back from this node's local copy");
+        rememberHeld(key, record, membership, acknowledgedAt);
+        return true;
+    }
+
+    private void rememberHeld(String key, SegmentRecord record, long membership, long acknowledgedAt) {
         if (heldProofs.size() >= MAX_HELD_PROOFS) {
             heldProofs.clear();
         }
-        heldProofs.put(key, new HeldProof(record, membership));
+        heldProofs.put(key, new HeldProof(record, membership, acknowledgedAt));
     }
 
-    /** The record whose chunks were seen held by all their owners, and under which membership. */
-    private record HeldProof(SegmentRecord held, long membership) {
+    /**
+     * The record whose chunks every owner acknowledged, under which membership, and when the
+     * last acknowledgement arrived ({@link System#nanoTime}).
+     */
+    private record HeldProof(SegmentRecord held, long membership, long acknowledgedAt) {
 
-        boolean proves(SegmentRecord record, long membershipNow) {
-            return membership == membershipNow && held.sameDataAs(record);
+        /**
+         * @return true for the same data, no member gone since, and acknowledged after the
+         *     question was asked: an owner that acknowledged earlier may have crashed since,
+         *     unnoticed by the view until failure detection
+         */
+        boolean proves(SegmentRecord record, long membershipNow, long askedAt) {
+            return membership == membershipNow && held.sameDataAs(record) && acknowledgedAt - askedAt >= 0;
         }
     }
 

@@ -39,6 +39,8 @@ import java.util.Optional;
 public final class CheckpointService implements AutoCloseable {
 
     private static final long AWAIT_POLL_MILLIS = 50;
+    /** The least time awaitReplicated gives the owners to answer: a round trip on a healthy cluster takes about 1 ms. */
+    private static final long CONFIRM_MIN_MILLIS = 500;
 
     private final AdapterSettings settings;
     private final LocalStore store;
@@ -145,10 +147,11 @@ public final class CheckpointService implements AutoCloseable {
             return store.version(key) >= version
                     || directory.get(key).map(r -> r.hasData() && r.version() >= version).orElse(false);
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long askedAt = System.nanoTime();
+        long deadline = askedAt + timeout.toNanos();
         while (true) {
             long seen = progress.publications(key); // before the check: a publish right after it still wakes us
-            if (isReplicated(key, version)) {
+            if (isReplicated(key, version, askedAt, deadline)) {
                 return true;
             }
             long left = (deadline - System.nanoTime()) / 1_000_000;
@@ -164,7 +167,12 @@ public final class CheckpointService implements AutoCloseable {
         }
     }
 
-    private boolean isReplicated(String key, long version) {
+    /**
+     * @param askedAt when awaitReplicated was called: only copies acknowledged after it count
+     * @param deadline when awaitReplicated gives up; asking the owners may take until then, and
+     *     at least {@link #CONFIRM_MIN_MILLIS} so that a zero timeout still gets its one check
+     */
+    private boolean isReplicated(String key, long version, long askedAt, long deadline) {
         Optional<SegmentRecord> record;
         try {
             record = directory.get(key);
@@ -173,9 +181,11 @@ public final class CheckpointService implements AutoCloseable {
         }
         return record.isPresent() && record.get().hasData() && holdsVersion(record.get(), key, version)
                 && replicas.copiesOutside(key, record.get().writer()) >= settings.replicaCount()
-                // The owners counted above may have replaced owners that were all lost at once:
-                // check that the data is really there (and put it back from here if it can be).
-                && replicator.ensureChunksHeld(key, record.get());
+                // The owners counted above are the view's: one may have crashed unnoticed so far,
+                // or replaced owners that were all lost at once. Check that they hold the data
+                // now (and put it back from here if nobody does and this node can).
+                && replicator.ensureChunksHeld(key, record.get(), settings.replicaCount(), askedAt,
+                        Duration.ofMillis(Math.max(CONFIRM_MIN_MILLIS, (deadline - System.nanoTime()) / 1_000_000)));
     }
 
     /**

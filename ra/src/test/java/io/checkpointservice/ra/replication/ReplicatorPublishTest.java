@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.checkpointservice.ra.cluster.ChunkKey;
+import io.checkpointservice.ra.cluster.ClusterUnavailableException;
 import io.checkpointservice.ra.cluster.LocalCluster;
 import io.checkpointservice.ra.cluster.Ownership;
 import io.checkpointservice.ra.cluster.ReplicaStore;
@@ -16,6 +17,7 @@ import io.checkpointservice.ra.store.SegmentMetadata;
 import io.checkpointservice.ra.store.StoredSegment;
 import io.checkpointservice.ra.testsupport.ForwardingReplicaStore;
 import java.io.ByteArrayOutputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
@@ -101,18 +103,62 @@ class ReplicatorPublishTest {
     }
 
     @Test
-    void itsOwnPublicationNeedsNoRoundTripToProveTheChunksHeldUntilTheMembershipChanges() {
-        byte[] data = writeLocally(1, 3 * Chunks.SIZE);
+    void itsOwnPublicationNeedsNoRoundTripForAQuestionAskedBeforeItsAcknowledgements() {
+        long askedAt = System.nanoTime();
+        writeLocally(1, 3 * Chunks.SIZE);
         replicator.publish(KEY);
         SegmentRecord record = directory.get(KEY).orElseThrow();
 
-        assertTrue(replicator.ensureChunksHeld(KEY, record));
-        assertTrue(replicator.ensureChunksHeld(KEY, record));
-        assertEquals(0, replicas.gets.get(), "every owner acknowledged the put and none left: no fetch needed");
+        assertTrue(held(record, askedAt));
+        assertTrue(held(record, askedAt));
+        assertEquals(0, replicas.confirmations.get(), "every owner acknowledged the put after the question and none "
+                + "left: nobody needs to be asked");
+    }
+
+    @Test
+    void aQuestionAskedAfterThePublicationIsAnsweredByTheOwnersNow() {
+        writeLocally(1, 3 * Chunks.SIZE);
+        replicator.publish(KEY);
+        SegmentRecord record = directory.get(KEY).orElseThrow();
+
+        // An owner that acknowledged the put may have crashed since, still listed in the view.
+        assertTrue(held(record, System.nanoTime()));
+        assertEquals(1, replicas.confirmations.get(), "acknowledgements from before the question prove nothing now: "
+                + "the owners are asked");
+        assertTrue(held(record, System.nanoTime()));
+        assertEquals(2, replicas.confirmations.get(), "each later question asks the owners again");
+    }
+
+    @Test
+    void fewerOwnersAnsweringThanNeededIsNotReplicatedAndPutsNothingBack() {
+        writeLocally(1, 3 * Chunks.SIZE);
+        replicator.publish(KEY);
+        SegmentRecord record = directory.get(KEY).orElseThrow();
+        replicas.batchSizes.clear();
+
+        replicas.answering = 1; // one of the two owners froze or crashed, not yet out of the view
+        assertEquals(false, held(record, System.nanoTime()), "one answer of the two needed");
+        assertEquals(List.of(), replicas.batchSizes, "one owner holds it: nothing is put back");
+
+        replicas.answering = -1; // the frozen owner never answers in time
+        assertEquals(false, held(record, System.nanoTime()), "no answer in time");
+        assertEquals(List.of(), replicas.batchSizes, "unanswered is not lost: nothing is put back");
+
+        replicas.answering = 2;
+        assertTrue(held(record, System.nanoTime()), "both owners answer again");
+    }
+
+    @Test
+    void chunksNoOwnerHoldsArePutBackFromTheLocalCopy() {
+        long askedAt = System.nanoTime();
+        byte[] data = writeLocally(1, 3 * Chunks.SIZE);
+        replicator.publish(KEY);
+        SegmentRecord record = directory.get(KEY).orElseThrow();
+        assertTrue(held(record, askedAt));
 
         cluster.loseAllReplicas(); // the owners leave: the membership id changes
-        assertTrue(replicator.ensureChunksHeld(KEY, record), "put back from the local copy");
-        assertEquals(1, replicas.gets.get(), "after a membership change the owners are asked again");
+        assertTrue(held(record, askedAt), "put back from the local copy");
+        assertEquals(1, replicas.confirmations.get(), "after a membership change the owners are asked again");
         ByteArrayOutputStream fetched = new ByteArrayOutputStream();
         for (int i = 0; i < record.chunkCount(); i++) {
             fetched.writeBytes(cluster.replicas(2).getChunk(ChunkKey.of(KEY, record, i)));
@@ -129,12 +175,12 @@ class ReplicatorPublishTest {
         replicas.batchSizes.clear();
         replicas.failAtBatch = 1; // the second batch of the put-back fails after one of its chunks arrived
 
-        assertEquals(false, replicator.ensureChunksHeld(KEY, record), "the put-back failed");
+        assertEquals(false, held(record, System.nanoTime()), "the put-back failed");
         assertTrue(cluster.replicas(2).getChunk(ChunkKey.of(KEY, record, 0)) == null,
                 "chunk 0, which the check probes, goes last: it must not be there while others are missing");
 
         replicas.failAtBatch = -1;
-        assertTrue(replicator.ensureChunksHeld(KEY, record), "the next check puts everything back");
+        assertTrue(held(record, System.nanoTime()), "the next check puts everything back");
         ByteArrayOutputStream fetched = new ByteArrayOutputStream();
         for (int i = 0; i < record.chunkCount(); i++) {
             fetched.writeBytes(cluster.replicas(2).getChunk(ChunkKey.of(KEY, record, i)));
@@ -144,15 +190,20 @@ class ReplicatorPublishTest {
 
     @Test
     void aProofOfAnotherVersionProvesNothing() {
+        long askedAt = System.nanoTime();
         writeLocally(1, 10);
         replicator.publish(KEY);
         SegmentRecord v1 = directory.get(KEY).orElseThrow();
         SegmentRecord v2 = new SegmentRecord(2, EPOCH, EPOCH, "node-a", 10, 0, Instant.now(), "node-a",
                 Chunks.SIZE, false); // a record this node never published: its chunks do not exist
 
-        assertTrue(replicator.ensureChunksHeld(KEY, v1));
-        assertEquals(false, replicator.ensureChunksHeld(KEY, v2), "v2's chunks were never put");
-        assertEquals(1, replicas.gets.get(), "v2 had to be checked with the owners");
+        assertTrue(held(v1, askedAt));
+        assertEquals(false, held(v2, askedAt), "v2's chunks were never put");
+        assertEquals(1, replicas.confirmations.get(), "v2 had to be checked with the owners");
+    }
+
+    private boolean held(SegmentRecord record, long askedAt) {
+        return replicator.ensureChunksHeld(KEY, record, 2, askedAt, Duration.ofSeconds(1));
     }
 
     private static boolean awaitQuietly(CountDownLatch latch) {
@@ -169,7 +220,9 @@ class ReplicatorPublishTest {
         final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
         final AtomicInteger synchronousRemovals = new AtomicInteger();
         final AtomicInteger laterRemovals = new AtomicInteger();
-        final AtomicInteger gets = new AtomicInteger();
+        final AtomicInteger confirmations = new AtomicInteger();
+        /** How many owners answer; -1: one does not answer in time. */
+        volatile int answering = Integer.MAX_VALUE;
         volatile int failAtBatch = -1;
         volatile Runnable onFirstRemoval = () -> { };
         volatile boolean wokenBeforeRemoval;
@@ -189,16 +242,20 @@ class ReplicatorPublishTest {
             if (batchSizes.size() == failAtBatch) {
                 batchSizes.add(chunks.size());
                 delegate.putChunk(chunks.get(0), data.get(0)); // part of the batch arrives
-                throw new io.checkpointservice.ra.cluster.ClusterUnavailableException("owner lost mid-batch", null);
+                throw new ClusterUnavailableException("owner lost mid-batch", null);
             }
             batchSizes.add(chunks.size());
             delegate.putChunks(chunks, data);
         }
 
         @Override
-        public byte[] getChunk(ChunkKey chunk) {
-            gets.incrementAndGet();
-            return delegate.getChunk(chunk);
+        public int confirmCopiesOutside(ChunkKey chunk, String writer, Duration timeout) {
+            confirmations.incrementAndGet();
+            int held = delegate.confirmCopiesOutside(chunk, writer, timeout);
+            if (answering < 0) {
+                throw new ClusterUnavailableException("an owner did not answer within " + timeout, null);
+            }
+            return Math.min(held, answering);
         }
 
         @Override

@@ -18,6 +18,7 @@ import io.checkpointservice.ra.store.SyncPolicy;
 import io.checkpointservice.ra.testsupport.ForwardingSegmentDirectory;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -104,6 +105,12 @@ class WriteStaysLocalTest {
         @Override
         public int copiesOutside(String key, String writer) {
             remoteCalls.add("copiesOutside");
+            throw new AssertionError("not a write's business");
+        }
+
+        @Override
+        public int confirmCopiesOutside(ChunkKey chunk, String writer, Duration timeout) {
+            remoteCalls.add("confirmCopiesOutside");
             throw new AssertionError("not a write's business");
         }
 

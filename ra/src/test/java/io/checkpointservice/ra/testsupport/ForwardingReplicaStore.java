@@ -2,6 +2,7 @@ package io.checkpointservice.ra.testsupport;
 
 import io.checkpointservice.ra.cluster.ChunkKey;
 import io.checkpointservice.ra.cluster.ReplicaStore;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -44,6 +45,11 @@ public class ForwardingReplicaStore implements ReplicaStore {
     @Override
     public int copiesOutside(String key, String writer) {
         return delegate.copiesOutside(key, writer);
+    }
+
+    @Override
+    public int confirmCopiesOutside(ChunkKey chunk, String writer, Duration timeout) {
+        return delegate.confirmCopiesOutside(chunk, writer, timeout);
     }
 
     @Override

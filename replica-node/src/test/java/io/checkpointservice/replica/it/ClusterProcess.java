@@ -136,6 +136,36 @@ public abstract class ClusterProcess {
         }
     }
 
+    /**
+     * SIGSTOP: the process stops answering but keeps its sockets open, as a long GC pause or a
+     * hung machine does; the cluster notices only when failure detection times out. Cleanup's
+     * SIGKILL ends a stopped process as well.
+     */
+    public void freeze() {
+        signal("STOP");
+        appendToLog("=== " + Instant.now() + " frozen with SIGSTOP by the test (pid " + pid() + ")");
+    }
+
+    /** SIGCONT: lets a {@link #freeze frozen} process run again. */
+    public void thaw() {
+        signal("CONT");
+        appendToLog("=== " + Instant.now() + " thawed with SIGCONT by the test (pid " + pid() + ")");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + pid() + " (" + this.name + ") failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run kill -" + name + " " + pid(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** Kills if still running; for cleanup. */
     void killQuietly() {
         if (process.isAlive()) {

@@ -1,5 +1,6 @@
 package io.checkpointservice.replica.it;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -49,6 +50,37 @@ class ReplicationSurvivalIT extends ClusterTestBase {
             NodeProcess survivor = i++ % 2 == 0 ? c : d;
             assertLoads(survivor, segment, versions.get(segment), written.get(segment), "A");
         }
+    }
+
+    /**
+     * G3 counts replicas that answer now, not the view's members. A replica frozen with SIGSTOP
+     * after it acknowledged a version stays in the view until failure detection removes it
+     * (FD_ALL3: 10 s), just like a SIGKILLed one until FD_SOCK2 and VERIFY_SUSPECT2 act. An
+     * await of that version in the window must not say true on the strength of the view and of
+     * the old acknowledgement (found by the fault trials, seed -5163545173022923858); once the
+     * replica runs again it answers, and the await says true.
+     */
+    @Test
+    @Timeout(240)
+    void awaitReplicatedCountsOnlyReplicasThatAnswerNow() {
+        List<NodeProcess> nodes = cluster.startApps(NodeOptions.memory(2), "A", "B", "C");
+        NodeProcess a = nodes.get(0);
+        NodeProcess c = nodes.get(2);
+        cluster.awaitView(nodes.toArray(NodeProcess[]::new));
+        // Three nodes and R + 1 = 3 owners: B and C hold every chunk A writes.
+        long version = a.write("barrier", Payloads.Expected.of(200_000, 11));
+        assertTrue(a.awaitReplicated("barrier", version, REPLICATION_TIMEOUT), "B and C hold v" + version);
+
+        c.freeze();
+        try {
+            assertFalse(a.awaitReplicated("barrier", version, Duration.ofSeconds(2)), () -> "awaitReplicated('barrier', v"
+                    + version + ") on A with C frozen: only B can answer, fewer than R = 2, expected false");
+            assertTrue(a.members().contains("C"), () -> "precondition: the await ran while the view still listed C, "
+                    + "members " + a.members());
+        } finally {
+            c.thaw();
+        }
+        assertTrue(a.awaitReplicated("barrier", version, REPLICATION_TIMEOUT), "C answers again after SIGCONT");
     }
 
     /**

@@ -1,0 +1,139 @@
+package io.checkpointservice.ra.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.checkpointservice.ra.config.AdapterSettings;
+import io.checkpointservice.ra.config.StorageMode;
+import io.checkpointservice.ra.service.CheckpointService;
+import io.checkpointservice.ra.service.SegmentKey;
+import io.checkpointservice.ra.store.MemoryStore;
+import io.checkpointservice.ra.store.SyncPolicy;
+import io.checkpointservice.ra.testsupport.LoopbackMembers;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import org.jgroups.protocols.DISCARD;
+import org.jgroups.protocols.TP;
+import org.jgroups.stack.ProtocolStack;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * G3 against an owner that stopped answering but is still in the view, on real cluster members
+ * (three Infinispan members on 127.0.0.1, R = 2, so every member owns every chunk). A crashed
+ * or frozen node stays in the view until failure detection removes it (FD_ALL3's 10 s here, or
+ * FD_SOCK2 plus VERIFY_SUSPECT2 after a crash); in that window counting owners in the view says
+ * the copies are there, and only asking the owners tells. "Frozen" is JGroups' DISCARD dropping
+ * every message of one member, as a SIGSTOPped or long-paused JVM does. The randomized fault
+ * trials found awaitReplicated saying true in that window (seed -5163545173022923858).
+ */
+class UnansweringOwnerTest {
+
+    private static final String NS = "app";
+    /** Chunk 0 of v1 of segment app/job, written by a. */
+    private static final ChunkKey CHUNK = new ChunkKey("app/job", 1, "a", 1, 0);
+
+    private final LoopbackMembers members = new LoopbackMembers("unanswering-owner", 3);
+    private CheckpointService service;
+    private Thread worker;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (service != null) {
+            service.close();
+            worker.join(5_000);
+        }
+        members.close();
+    }
+
+    @Test
+    @Timeout(60)
+    void onlyOwnersThatAnswerHoldingTheChunkAreCounted() {
+        ClusterNode[] abc = startThree();
+        ClusterNode a = abc[0];
+        ClusterNode c = abc[2];
+        a.replicas().putChunk(CHUNK, new byte[] {1, 2, 3});
+        Duration patience = Duration.ofSeconds(5);
+
+        assertEquals(2, a.replicas().confirmCopiesOutside(CHUNK, "a", patience), "b and c answer, a is the writer");
+        assertEquals(2, c.replicas().confirmCopiesOutside(CHUNK, "a", patience),
+                "asked from c: its own copy is looked up here, b's is asked for");
+        assertEquals(0, a.replicas().confirmCopiesOutside(new ChunkKey("app/job", 1, "a", 2, 0), "a", patience),
+                "a chunk nobody holds");
+    }
+
+    @Test
+    @Timeout(60)
+    void aFrozenOwnerStillCountsInTheViewButCannotConfirm() {
+        ClusterNode[] abc = startThree();
+        ClusterNode a = abc[0];
+        ClusterNode c = abc[2];
+        a.replicas().putChunk(CHUNK, new byte[] {1, 2, 3});
+
+        DISCARD frozen = freeze(c);
+        try {
+            assertEquals(2, a.replicas().copiesOutside("app/job", "a"), "precondition: the view still lists c");
+            long start = System.nanoTime();
+            assertThrows(ClusterUnavailableException.class,
+                    () -> a.replicas().confirmCopiesOutside(CHUNK, "a", Duration.ofMillis(1_500)),
+                    "c cannot answer: the owners' confirmation must fail, not count c");
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(tookMillis < 5_000, "gave up after its timeout, not later: took " + tookMillis + " ms");
+        } finally {
+            frozen.discardAll(false);
+        }
+        assertEquals(2, a.replicas().confirmCopiesOutside(CHUNK, "a", Duration.ofSeconds(10)), "c answers again");
+    }
+
+    @Test
+    @Timeout(90)
+    void awaitReplicatedIsFalseWhileAnOwnerCannotAnswerThoughTheViewStillListsIt() {
+        ClusterNode[] abc = startThree();
+        ClusterNode a = abc[0];
+        ClusterNode c = abc[2];
+        service = new CheckpointService(new AdapterSettings("a", StorageMode.MEMORY, Path.of("unused"),
+                SyncPolicy.NONE, 1 << 20, 2), new MemoryStore(), a.directory(), a.replicas(), Clock.systemUTC());
+        worker = new Thread(service.replicator()::runWorker, "test-replication-worker");
+        worker.start();
+        byte[] state = new byte[64 * 1024];
+        Arrays.fill(state, (byte) 7);
+        long version = service.write(NS, "job", state);
+        assertTrue(service.awaitReplicated(NS, "job", version, Duration.ofSeconds(30)), "b and c hold it");
+
+        DISCARD frozen = freeze(c);
+        try {
+            assertFalse(service.awaitReplicated(NS, "job", version, Duration.ofMillis(1_500)),
+                    "c stopped answering after it acknowledged v" + version + ": only b is known to hold it now");
+            assertTrue(a.members().contains("c"), "precondition: the answer above was given while the view still "
+                    + "listed c (failure detection takes 10 s), members " + a.members());
+            assertEquals(2, a.replicas().copiesOutside(new SegmentKey(NS, "job").key(), "a"),
+                    "precondition: counting owners in the view still says two");
+        } finally {
+            frozen.discardAll(false);
+        }
+        assertTrue(service.awaitReplicated(NS, "job", version, Duration.ofSeconds(30)), "c answers again");
+    }
+
+    /** Members a, b and c, R = 2: with three members every one owns every chunk. */
+    private ClusterNode[] startThree() {
+        return new ClusterNode[] {members.start(0, "a", 2), members.start(1, "b", 2), members.start(2, "c", 2)};
+    }
+
+    /** Drops every message the member sends or receives, as a frozen process would; sockets stay open. */
+    private static DISCARD freeze(ClusterNode member) {
+        DISCARD discard = new DISCARD();
+        discard.setAddress(member.channel().getAddress());
+        try {
+            member.channel().getProtocolStack().insertProtocol(discard, ProtocolStack.Position.ABOVE, TP.class);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot insert DISCARD into " + member.nodeName() + "'s stack", e);
+        }
+        discard.discardAll(true);
+        return discard;
+    }
+}

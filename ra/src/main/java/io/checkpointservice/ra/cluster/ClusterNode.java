@@ -16,9 +16,8 @@ import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.infinispan.AdvancedCache;
 import org.infinispan.Cache;
-import org.infinispan.commands.remote.ClusteredGetCommand;
+import org.infinispan.commands.functional.ReadOnlyKeyCommand;
 import org.infinispan.commons.CacheException;
-import org.infinispan.commons.util.EnumUtil;
 import org.infinispan.configuration.cache.CacheMode;
 import org.infinispan.configuration.cache.ConfigurationBuilder;
 import org.infinispan.configuration.global.GlobalConfigurationBuilder;
@@ -28,8 +27,11 @@ import org.infinispan.distribution.DistributionInfo;
 import org.infinispan.distribution.LocalizedCacheTopology;
 import org.infinispan.distribution.group.Grouper;
 import org.infinispan.factories.ComponentRegistry;
+import org.infinispan.functional.Param;
+import org.infinispan.functional.impl.Params;
 import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.manager.impl.InternalCacheManager;
+import org.infinispan.marshall.core.MarshallableFunctions;
 import org.infinispan.partitionhandling.PartitionHandling;
 import org.infinispan.remoting.inboundhandler.DeliverOrder;
 import org.infinispan.remoting.responses.Response;
@@ -348,9 +350,10 @@ public final class ClusterNode implements AutoCloseable {
         }
 
         /**
-         * Sends Infinispan's own remote read (the command a get sends to an owner) to the owners
-         * themselves rather than to any one of them, and counts the answers that carry the chunk.
-         * An owner that left the view while the read was out is a leaver: not counted, no error.
+         * Sends each owner Infinispan's own functional read with its built-in "is it present"
+         * function: the answer is a boolean, so no chunk bytes (up to 1 MiB each) travel. A get
+         * would ask one owner only; this asks every one. An owner that left the view while the
+         * question was out is a leaver: not counted, no error.
          */
         @Override
         public int confirmCopiesOutside(ChunkKey chunk, String writer, Duration timeout) {
@@ -375,21 +378,23 @@ public final class ClusterNode implements AutoCloseable {
             if (asked.isEmpty()) {
                 return held;
             }
-            ComponentRegistry registry = ComponentRegistry.of(chunks);
-            ClusteredGetCommand read = registry.getCommandsFactory()
-                    .buildClusteredGetCommand(storageKey, distribution.segmentId(), EnumUtil.EMPTY_BIT_SET);
-            read.setTopologyId(topology.getTopologyId());
+            ReadOnlyKeyCommand<Object, Object, Boolean> isPresent = ComponentRegistry.of(chunks).getCommandsFactory()
+                    .buildReadOnlyKeyCommand(storageKey, MarshallableFunctions.returnReadOnlyFindIsPresent(),
+                            distribution.segmentId(), Params.from(Param.StatisticsMode.SKIP), cache.getKeyDataConversion(),
+                            cache.getValueDataConversion());
+            // Statistics skipped: otherwise the answer comes wrapped in an envelope with the hit count.
+            isPresent.setTopologyId(topology.getTopologyId());
             RpcManager rpc = cache.getRpcManager();
             Map<Address, Response> answers;
             try {
-                answers = rpc.blocking(rpc.invokeCommand(asked, read, MapResponseCollector.ignoreLeavers(asked.size()),
+                answers = rpc.blocking(rpc.invokeCommand(asked, isPresent, MapResponseCollector.ignoreLeavers(asked.size()),
                         new RpcOptions(DeliverOrder.NONE, Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)));
             } catch (CacheException e) {
                 throw new ClusterUnavailableException("owners " + asked + " of '" + chunk.segmentKey()
                         + "' did not all answer within " + timeout.toMillis() + " ms: " + e.getMessage(), e);
             }
             for (Response answer : answers.values()) {
-                if (answer instanceof SuccessfulResponse<?> success && success.getResponseValue() != null) {
+                if (answer instanceof SuccessfulResponse<?> success && Boolean.TRUE.equals(success.getResponseValue())) {
                     held++;
                 }
             }

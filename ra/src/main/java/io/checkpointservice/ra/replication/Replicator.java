@@ -256,14 +256,15 @@ public final class Replicator {
         SegmentMetadata version = segment.metadata();
         long membership = replicas.membershipId(); // before the put: a change during it voids the proof
         putChunks(key, epoch.get(), nodeName, segment, false);
-        long acknowledgedAt = System.nanoTime();
         SegmentRecord next = new SegmentRecord(version.version(), epoch.get(), epoch.get(), nodeName,
                 version.size(), version.checksum(), version.writtenAt(), version.originNode(), Chunks.SIZE, false);
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
             if (directory.compareAndSet(key, record, next)) {
+                // Every member, so every chunk owner, acknowledged the record just now (REPL_SYNC):
+                // all were alive after the chunks they hold were put.
+                rememberHeld(key, next, membership, System.nanoTime());
                 // The new version is in place: wake awaitReplicated now. The previous version's
                 // chunks are unreachable from here on; removing them is nobody's wait.
-                rememberHeld(key, next, membership, acknowledgedAt);
                 progress.published(key);
                 record.filter(SegmentRecord::hasData).ifPresent(old -> removeChunksLater(replicas, key, old));
                 return;

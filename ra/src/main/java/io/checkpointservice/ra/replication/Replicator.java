@@ -64,9 +64,9 @@ public final class Replicator {
     private final String nodeName;
 
     /**
-     * Chunks whose put every owner acknowledged to this node, with the membership id and the
-     * time of that moment: {@link #ensureChunksHeld} trusts them without a round trip for a
-     * question asked before that time, while the id is unchanged. Applications await a version
+     * Chunks whose put every owner acknowledged to this node, with the membership id and a
+     * moment before the owners last answered: {@link #ensureChunksHeld} trusts them without a
+     * round trip for a question asked before that moment, while the id is unchanged. Applications await a version
      * right after writing it, so the publication that answers them usually lands here after they
      * asked. A cache, not a registry: cleared when it grows past {@link #MAX_HELD_PROOFS} (the
      * check then asks the owners once more); bounded to a few hundred KB (P5's heap budget).
@@ -259,10 +259,11 @@ public final class Replicator {
         SegmentRecord next = new SegmentRecord(version.version(), epoch.get(), epoch.get(), nodeName,
                 version.size(), version.checksum(), version.writtenAt(), version.originNode(), Chunks.SIZE, false);
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            long casSentAt = System.nanoTime();
             if (directory.compareAndSet(key, record, next)) {
-                // Every member, so every chunk owner, acknowledged the record just now (REPL_SYNC):
-                // all were alive after the chunks they hold were put.
-                rememberHeld(key, next, membership, System.nanoTime());
+                // Every member, so every chunk owner, acknowledged the record after casSentAt
+                // (REPL_SYNC): all were alive then, after the chunks they hold were put.
+                rememberHeld(key, next, membership, casSentAt);
                 // The new version is in place: wake awaitReplicated now. The previous version's
                 // chunks are unreachable from here on; removing them is nobody's wait.
                 progress.published(key);
@@ -334,9 +335,10 @@ public final class Replicator {
             if (proof != null && proof.proves(record, membership, askedAt)) {
                 return true; // every owner acknowledged these chunks since the question and none has left
             }
+            long questionSentAt = System.nanoTime();
             int held = replicas.confirmCopiesOutside(ChunkKey.of(key, record, 0), record.writer(), patience);
             if (held >= needed) {
-                rememberHeld(key, record, membership, System.nanoTime());
+                rememberHeld(key, record, membership, questionSentAt);
                 return true;
             }
             if (held > 0) {
@@ -357,8 +359,8 @@ public final class Replicator {
         }
         // Chunk 0 is what readers probe first, so it goes last: a put-back that fails half way
         // must not leave it behind to vouch for chunks that are missing.
+        long putSentAt = System.nanoTime();
         putChunks(key, record.dataEpoch(), record.dataWriter(), local.get(), true);
-        long acknowledgedAt = System.nanoTime();
         Optional<SegmentRecord> now = directory.get(key);
         if (now.isEmpty() || !now.get().sameDataAs(record)) {
             removeChunks(replicas, key, record); // published over meanwhile: ours are garbage
@@ -366,30 +368,32 @@ public final class Replicator {
         }
         LOG.warning(() -> "no owner of '" + key + "' v" + record.version() + " answered that it holds it (all lost "
                 + "at once?); put back from this node's local copy");
-        rememberHeld(key, record, membership, acknowledgedAt);
+        rememberHeld(key, record, membership, putSentAt);
         return true;
     }
 
-    private void rememberHeld(String key, SegmentRecord record, long membership, long acknowledgedAt) {
+    /** @param answeredAfter a moment before every owner's acknowledgement was sent ({@link System#nanoTime}) */
+    private void rememberHeld(String key, SegmentRecord record, long membership, long answeredAfter) {
         if (heldProofs.size() >= MAX_HELD_PROOFS) {
             heldProofs.clear();
         }
-        heldProofs.put(key, new HeldProof(record, membership, acknowledgedAt));
+        heldProofs.put(key, new HeldProof(record, membership, answeredAfter));
     }
 
     /**
-     * The record whose chunks every owner acknowledged, under which membership, and when the
-     * last acknowledgement arrived ({@link System#nanoTime}).
+     * The record whose chunks every owner acknowledged, under which membership, and a moment
+     * before all of them answered ({@link System#nanoTime}: when the put, the record's update or
+     * the question that they answered was sent).
      */
-    private record HeldProof(SegmentRecord held, long membership, long acknowledgedAt) {
+    private record HeldProof(SegmentRecord held, long membership, long answeredAfter) {
 
         /**
-         * @return true for the same data, no member gone since, and acknowledged after the
-         *     question was asked: an owner that acknowledged earlier may have crashed since,
-         *     unnoticed by the view until failure detection
+         * @return true for the same data, no member gone since, and answered after the question
+         *     was asked: an owner that answered earlier may have crashed since, unnoticed by the
+         *     view until failure detection
          */
         boolean proves(SegmentRecord record, long membershipNow, long askedAt) {
-            return membership == membershipNow && held.sameDataAs(record) && acknowledgedAt - askedAt >= 0;
+            return membership == membershipNow && held.sameDataAs(record) && answeredAfter - askedAt >= 0;
         }
     }
 

@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * Chunk copies of published versions on replica nodes. Chunks of one segment are kept together
- * on the same owners, so a segment's chunks are held or lost together; counting its owners counts
- * its copies only while no owner was replaced after losing them all (see
+ * on the same owners, so a segment's chunks are held or lost together. Counting its owners in the
+ * view ({@link #copiesOutside}) counts its copies only while every owner is running and none was
+ * replaced after losing them all; {@link #confirmCopiesOutside} asks them (see
  * {@code Replicator.ensureChunksHeld}).
  */
 public interface ReplicaStore {

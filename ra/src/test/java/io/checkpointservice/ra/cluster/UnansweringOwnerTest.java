@@ -24,8 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * G3 against an owner that stopped answering but is still in the view, on real cluster members
- * (three Infinispan members on 127.0.0.1, R = 2, so every member owns every chunk). A crashed
+ * G3 against owners whose answer differs from what the view says, on real cluster members
+ * (three Infinispan members on 127.0.0.1, R = 2, so every member owns every chunk): an owner
+ * that stopped answering but is still in the view, and owners that answer they hold nothing
+ * (replacements after a total loss), whose copies the writer puts back. A crashed
  * or frozen node stays in the view until failure detection removes it (FD_ALL3's 10 s here, or
  * FD_SOCK2 plus VERIFY_SUSPECT2 after a crash); in that window counting owners in the view says
  * the copies are there, and only asking the owners tells. "Frozen" is JGroups' DISCARD dropping
@@ -96,14 +98,7 @@ class UnansweringOwnerTest {
         ClusterNode[] abc = startThree();
         ClusterNode a = abc[0];
         ClusterNode c = abc[2];
-        service = new CheckpointService(new AdapterSettings("a", StorageMode.MEMORY, Path.of("unused"),
-                SyncPolicy.NONE, 1 << 20, 2), new MemoryStore(), a.directory(), a.replicas(), Clock.systemUTC());
-        worker = new Thread(service.replicator()::runWorker, "test-replication-worker");
-        worker.start();
-        byte[] state = new byte[64 * 1024];
-        Arrays.fill(state, (byte) 7);
-        long version = service.write(NS, "job", state);
-        assertTrue(service.awaitReplicated(NS, "job", version, Duration.ofSeconds(30)), "b and c hold it");
+        long version = writeAndAwaitOn(a);
 
         DISCARD frozen = freeze(c);
         try {
@@ -117,6 +112,42 @@ class UnansweringOwnerTest {
             frozen.discardAll(false);
         }
         assertTrue(service.awaitReplicated(NS, "job", version, Duration.ofSeconds(30)), "c answers again");
+    }
+
+    /**
+     * The put-back decision rests on the owners' answers: after every owner lost the chunks of
+     * the published version (as nodes that replaced them all hold nothing), an await of that
+     * version finds no owner holding them, puts this node's identical local copy back under the
+     * record's own chunk keys, and says true only because the owners hold it again.
+     */
+    @Test
+    @Timeout(90)
+    void chunksNoOwnerHoldsAnyMoreArePutBackBeforeAwaitSaysTrue() {
+        ClusterNode a = startThree()[0];
+        long version = writeAndAwaitOn(a);
+        String key = new SegmentKey(NS, "job").key();
+        SegmentRecord record = a.directory().get(key).orElseThrow();
+        ChunkKey chunk = ChunkKey.of(key, record, 0);
+        a.replicas().removeChunk(chunk); // from every owner: the record points at chunks nobody holds
+        assertEquals(0, a.replicas().confirmCopiesOutside(chunk, "a", Duration.ofSeconds(5)), "precondition: all lost");
+
+        assertTrue(service.awaitReplicated(NS, "job", version, Duration.ofSeconds(30)),
+                "a holds v" + version + " locally: it puts the chunks back and the owners confirm them");
+        assertEquals(2, a.replicas().confirmCopiesOutside(chunk, "a", Duration.ofSeconds(5)), "b and c hold it again");
+        assertEquals(record, a.directory().get(key).orElseThrow(), "the record is untouched");
+    }
+
+    /** Writes 64 KiB on {@code a} through a service with one replication worker and awaits it. */
+    private long writeAndAwaitOn(ClusterNode a) {
+        service = new CheckpointService(new AdapterSettings("a", StorageMode.MEMORY, Path.of("unused"),
+                SyncPolicy.NONE, 1 << 20, 2), new MemoryStore(), a.directory(), a.replicas(), Clock.systemUTC());
+        worker = new Thread(service.replicator()::runWorker, "test-replication-worker");
+        worker.start();
+        byte[] state = new byte[64 * 1024];
+        Arrays.fill(state, (byte) 7);
+        long version = service.write(NS, "job", state);
+        assertTrue(service.awaitReplicated(NS, "job", version, Duration.ofSeconds(30)), "b and c hold it");
+        return version;
     }
 
     /** Members a, b and c, R = 2: with three members every one owns every chunk. */

@@ -1,6 +1,7 @@
 package io.checkpointservice.api;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -72,6 +73,32 @@ public interface CheckpointConnection extends AutoCloseable {
      * @throws IllegalStateException when this connection is closed
      */
     boolean awaitReplicated(String name, long version, Duration timeout);
+
+    /**
+     * {@link #awaitReplicated} for several segments at once, under one timeout: waits until at
+     * least {@code replicaCount} nodes other than the writer hold, for every segment in
+     * {@code versions}, that version or a newer one (G3), counting only copies the replicas
+     * acknowledged after this call began. For an application that writes many segments and then
+     * needs all of them safe: the replicas of all segments are asked together, one round trip
+     * for the batch instead of one per segment.
+     *
+     * <p>Every name and version is checked before anything is awaited; a bad one throws and
+     * nothing is waited for.
+     *
+     * @param versions the version to wait for, by segment name (without namespace): values
+     *     returned by {@link #write}; an empty map returns true at once
+     * @param timeout how long to wait at most for all of them; zero checks once without waiting
+     *     for replication (the check may ask the replicas, one round trip, and gives them at
+     *     least 0.5 s)
+     * @return true when the replicas hold every segment's version or a newer one, false when the
+     *     time is up before all of them are (replication of the others goes on; call
+     *     {@link #awaitReplicated} per segment to find which lag)
+     * @throws InvalidSegmentNameException when a name is null or not a valid name
+     * @throws IllegalArgumentException when {@code versions} is null, a version is null or not
+     *     positive, or {@code timeout} is null or negative
+     * @throws IllegalStateException when this connection is closed
+     */
+    boolean awaitAllReplicated(Map<String, Long> versions, Duration timeout);
 
     /**
      * Removes segment {@code name} from this node and, in a cluster, from every replica.

@@ -131,6 +131,27 @@ public final class BadInputCases {
                     "expected awaitReplicated of version " + future + ", never written, to be false");
         });
 
+        // ---- awaitAllReplicated arguments: every entry is checked before anything is awaited --
+        add("awaitAllReplicated: null map", c -> thrown(IllegalArgumentException.class, "versions must not be null",
+                () -> c.connection().awaitAllReplicated(null, Duration.ZERO)));
+        add("awaitAllReplicated: a null name beside a valid one", c -> thrown(InvalidSegmentNameException.class, NULL_NAME,
+                () -> c.connection().awaitAllReplicated(withVictimAnd(null, 1L), Duration.ofMinutes(1))));
+        add("awaitAllReplicated: an empty word beside a valid name", c -> thrown(InvalidSegmentNameException.class, EMPTY_WORD,
+                () -> c.connection().awaitAllReplicated(withVictimAnd("a//b", 1L), Duration.ofMinutes(1))));
+        add("awaitAllReplicated: version 0", c -> thrown(IllegalArgumentException.class, "must be positive",
+                () -> c.connection().awaitAllReplicated(withVictimAnd("other", 0L), Duration.ofMinutes(1))));
+        add("awaitAllReplicated: null version", c -> thrown(IllegalArgumentException.class, "must be positive (a value returned by write), was null",
+                () -> c.connection().awaitAllReplicated(withVictimAnd("other", null), Duration.ofMinutes(1))));
+        add("awaitAllReplicated: negative timeout", c -> thrown(IllegalArgumentException.class, "timeout must be zero or positive",
+                () -> c.connection().awaitAllReplicated(Map.of(Victims.SMALL, 1L), Duration.ofMillis(-1))));
+        add("awaitAllReplicated: a version never written is false, not an error", c -> {
+            long held = c.victims().get(false, Victims.SMALL).version();
+            Map<String, Long> versions = withVictimAnd(Victims.SMALL + "-never-written", 1L);
+            versions.put(Victims.SMALL, held);
+            that(!c.connection().awaitAllReplicated(versions, Duration.ZERO),
+                    "expected awaitAllReplicated of a segment never written, beside v" + held + " of a victim, to be false");
+        });
+
         // ---- a closed connection: every method, whatever its arguments ----------------------
         add("closed connection: write", c -> thrown(IllegalStateException.class, CLOSED,
                 () -> c.closedConnection().write(c.scratchName("closed-write"), SOME_STATE)));
@@ -142,6 +163,8 @@ public final class BadInputCases {
                 () -> c.closedConnection().delete(Victims.SMALL)));
         add("closed connection: awaitReplicated", c -> thrown(IllegalStateException.class, CLOSED,
                 () -> c.closedConnection().awaitReplicated(Victims.SMALL, 1, Duration.ZERO)));
+        add("closed connection: awaitAllReplicated", c -> thrown(IllegalStateException.class, CLOSED,
+                () -> c.closedConnection().awaitAllReplicated(Map.of(Victims.SMALL, 1L), Duration.ZERO)));
         add("closed connection: invalid arguments still say closed", c -> thrown(IllegalStateException.class, CLOSED,
                 () -> c.closedConnection().write(null, null)));
         add("closed connection: closed again by many threads, then used", c -> {
@@ -241,6 +264,14 @@ public final class BadInputCases {
         if (TABLE.putIfAbsent(name, new BadInputCase(name, body)) != null) {
             throw new IllegalStateException("two rows named '" + name + "'");
         }
+    }
+
+    /** @return a mutable map with a valid entry for the small victim and the given one, which may hold nulls */
+    private static Map<String, Long> withVictimAnd(String name, Long version) {
+        Map<String, Long> versions = new LinkedHashMap<>();
+        versions.put(Victims.SMALL, 1L);
+        versions.put(name, version);
+        return versions;
     }
 
     static String describe(Checkpoint checkpoint) {

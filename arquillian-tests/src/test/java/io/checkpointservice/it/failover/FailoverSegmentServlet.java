@@ -15,6 +15,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,11 +28,13 @@ import java.util.Optional;
  *       with the message on {@link SegmentUnavailableException} (the caller may retry, G8).</li>
  *   <li>{@code POST /replicated/<name>?version=V&timeoutMillis=T}: {@code awaitReplicated};
  *       answers {@code true} or {@code false}.</li>
+ *   <li>{@code POST /replicated-all?timeoutMillis=T} with lines {@code <name>=<version>} as the
+ *       body: {@code awaitAllReplicated} of those; answers {@code true} or {@code false}.</li>
  * </ul>
  * Any other exception is answered 500 with its class and message, so the client's failure message
  * says what went wrong on the node.
  */
-@WebServlet(urlPatterns = {"/segments/*", "/replicated/*"})
+@WebServlet(urlPatterns = {"/segments/*", "/replicated/*", "/replicated-all"})
 public class FailoverSegmentServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
@@ -83,8 +87,12 @@ public class FailoverSegmentServlet extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if ("/replicated-all".equals(request.getServletPath())) {
+            awaitAll(request, response);
+            return;
+        }
         if (!"/replicated".equals(request.getServletPath())) {
-            text(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "POST only on /replicated/<name>");
+            text(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "POST only on /replicated/<name> and /replicated-all");
             return;
         }
         String name = segmentName(request);
@@ -92,6 +100,22 @@ public class FailoverSegmentServlet extends HttpServlet {
             long version = Long.parseLong(request.getParameter("version"));
             Duration timeout = Duration.ofMillis(Long.parseLong(request.getParameter("timeoutMillis")));
             text(response, HttpServletResponse.SC_OK, Boolean.toString(connection.awaitReplicated(name, version, timeout)));
+        } catch (RuntimeException e) {
+            text(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, e.toString());
+        }
+    }
+
+    private void awaitAll(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Map<String, Long> versions = new LinkedHashMap<>();
+        for (String line : new String(request.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank()) {
+                int equals = line.lastIndexOf('=');
+                versions.put(line.substring(0, equals), Long.parseLong(line.substring(equals + 1).trim()));
+            }
+        }
+        try (CheckpointConnection connection = factory.getConnection()) {
+            Duration timeout = Duration.ofMillis(Long.parseLong(request.getParameter("timeoutMillis")));
+            text(response, HttpServletResponse.SC_OK, Boolean.toString(connection.awaitAllReplicated(versions, timeout)));
         } catch (RuntimeException e) {
             text(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, e.toString());
         }

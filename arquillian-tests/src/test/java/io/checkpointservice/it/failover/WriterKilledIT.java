@@ -42,7 +42,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The failover scenario on two real WildFly nodes: write on A, SIGKILL A, load on B (G2, G3, G4,
- * G5, G6 across a crash).
+ * G5, G6 across a crash). Besides the one segment awaited with {@code awaitReplicated}, three
+ * are awaited together with {@code awaitAllReplicated}, and B must load each of them.
  *
  * <p>A is node-3, B is node-4 (manual containers). Both run the adapter in memory storage mode in a
  * checkpoint cluster of their own ({@code checkpoint-failover-it}, static initial hosts listing both,
@@ -212,6 +213,20 @@ class WriterKilledIT {
                 + ") on " + A.qualifier() + " to return true with R = 1 and " + B.qualifier() + " in the cluster"
                 + logs());
 
+        // Three more segments, awaited together: each must be on B as well when A dies.
+        Map<String, byte[]> parts = new LinkedHashMap<>();
+        Map<String, Long> partVersions = new LinkedHashMap<>();
+        for (int i = 0; i < 3; i++) {
+            String part = name + "-part-" + i;
+            parts.put(part, randomBytes(SEGMENT_BYTES / 4, 100L + i));
+            partVersions.put(part, put(A, part, parts.get(part)));
+        }
+        long allStart = System.nanoTime();
+        boolean allReplicated = awaitAllReplicated(A, partVersions, REPLICATION_TIMEOUT);
+        timings.put("awaitAllReplicated of 3", millisSince(allStart));
+        assertTrue(allReplicated, "expected awaitAllReplicated(" + partVersions + ", " + REPLICATION_TIMEOUT + ") on "
+                + A.qualifier() + " to return true with R = 1 and " + B.qualifier() + " in the cluster" + logs());
+
         // SIGKILL of A's server JVM right after the barrier: A's memory store dies with it.
         ProcessHandle serverA = A.serverProcess();
         long pid = serverA.pid();
@@ -239,6 +254,14 @@ class WriterKilledIT {
         if (!Arrays.equals(state, loaded.state)) {
             fail("expected the " + state.length + " bytes written on " + A.qualifier() + ", got " + loaded.state.length
                     + " bytes differing first at index " + Arrays.mismatch(state, loaded.state));
+        }
+
+        for (Map.Entry<String, byte[]> part : parts.entrySet()) {
+            Loaded loadedPart = loadRetryingWhileUnavailable(B, part.getKey());
+            assertEquals(partVersions.get(part.getKey()), loadedPart.version, "expected " + B.qualifier()
+                    + " to load the version of " + part.getKey() + " that awaitAllReplicated confirmed on " + A.qualifier());
+            assertEquals(FailoverSegmentServlet.sha256(part.getValue()), FailoverSegmentServlet.sha256(loadedPart.state),
+                    "expected the bytes of " + part.getKey() + " written on " + A.qualifier());
         }
 
         // B took the segment over: its next write continues the version sequence (G6, versions across failovers).
@@ -408,6 +431,21 @@ class WriterKilledIT {
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(HTTP_TIMEOUT.plus(timeout))
                 .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            fail("expected HTTP 200 from POST " + uri + ", got " + response.statusCode() + ": " + response.body() + logs());
+        }
+        return Boolean.parseBoolean(response.body().trim());
+    }
+
+    private boolean awaitAllReplicated(Nodes node, Map<String, Long> versions, Duration timeout)
+            throws IOException, InterruptedException {
+        URI uri = uri(node, "replicated-all?timeoutMillis=" + timeout.toMillis());
+        String body = versions.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n"));
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(HTTP_TIMEOUT.plus(timeout))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {

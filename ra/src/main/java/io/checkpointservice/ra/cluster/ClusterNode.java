@@ -3,6 +3,7 @@ package io.checkpointservice.ra.cluster;
 import io.checkpointservice.ra.config.ClusterSettings;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
@@ -357,6 +359,27 @@ public final class ClusterNode implements AutoCloseable {
          */
         @Override
         public int confirmCopiesOutside(ChunkKey chunk, String writer, Duration timeout) {
+            return ask(chunk, writer, timeout).held();
+        }
+
+        /** Every question is sent before the first answer is awaited: the batch takes one round trip, not one per chunk. */
+        @Override
+        public Map<ChunkKey, Integer> confirmCopiesOutside(Map<ChunkKey, String> writerOf, Duration timeout) {
+            List<Confirmation> questions = new ArrayList<>(writerOf.size());
+            writerOf.forEach((chunk, writer) -> questions.add(ask(chunk, writer, timeout)));
+            Map<ChunkKey, Integer> held = new HashMap<>();
+            for (Confirmation question : questions) {
+                try {
+                    held.put(question.chunk, question.held());
+                } catch (ClusterUnavailableException e) {
+                    LOG.fine(() -> e.getMessage()); // absent: not known to be held
+                }
+            }
+            return held;
+        }
+
+        /** Checks this node's own copy, if it is an owner, and sends the question to the other owners. */
+        private Confirmation ask(ChunkKey chunk, String writer, Duration timeout) {
             AdvancedCache<String, byte[]> cache = chunks.getAdvancedCache();
             Object storageKey = cache.getKeyDataConversion().toStorage(chunk.cacheKey());
             LocalizedCacheTopology topology = cache.getDistributionManager().getCacheTopology();
@@ -364,7 +387,7 @@ public final class ClusterNode implements AutoCloseable {
             Set<Address> members = Set.copyOf(cacheManager.getMembers());
             Address self = cacheManager.getAddress();
             List<Address> asked = new ArrayList<>();
-            int held = 0;
+            int heldHere = 0;
             for (Address owner : distribution.readOwners()) {
                 if (!members.contains(owner) || owner.toString().equals(writer)) {
                     continue;
@@ -372,11 +395,11 @@ public final class ClusterNode implements AutoCloseable {
                 if (!owner.equals(self)) {
                     asked.add(owner);
                 } else if (cache.withFlags(Flag.CACHE_MODE_LOCAL, Flag.SKIP_CACHE_LOAD).containsKey(chunk.cacheKey())) {
-                    held++;
+                    heldHere++;
                 }
             }
             if (asked.isEmpty()) {
-                return held;
+                return new Confirmation(chunk, heldHere, asked, timeout, CompletableFuture.completedFuture(Map.of()));
             }
             ReadOnlyKeyCommand<Object, Object, Boolean> isPresent = ComponentRegistry.of(chunks).getCommandsFactory()
                     .buildReadOnlyKeyCommand(storageKey, MarshallableFunctions.returnReadOnlyFindIsPresent(),
@@ -385,20 +408,49 @@ public final class ClusterNode implements AutoCloseable {
             // Statistics skipped: otherwise the answer comes wrapped in an envelope with the hit count.
             isPresent.setTopologyId(topology.getTopologyId());
             RpcManager rpc = cache.getRpcManager();
-            Map<Address, Response> answers;
-            try {
-                answers = rpc.blocking(rpc.invokeCommand(asked, isPresent, MapResponseCollector.ignoreLeavers(asked.size()),
-                        new RpcOptions(DeliverOrder.NONE, Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)));
-            } catch (CacheException e) {
-                throw new ClusterUnavailableException("owners " + asked + " of '" + chunk.segmentKey()
-                        + "' did not all answer within " + timeout.toMillis() + " ms: " + e.getMessage(), e);
+            CompletionStage<Map<Address, Response>> answers = rpc.invokeCommand(asked, isPresent,
+                    MapResponseCollector.ignoreLeavers(asked.size()),
+                    new RpcOptions(DeliverOrder.NONE, Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS));
+            return new Confirmation(chunk, heldHere, asked, timeout, answers);
+        }
+
+        /** One chunk's question on its way: this node's own answer, and the other owners' to come. */
+        private final class Confirmation {
+            final ChunkKey chunk;
+            private final int heldHere;
+            private final List<Address> asked;
+            private final Duration timeout;
+            private final CompletionStage<Map<Address, Response>> answers;
+
+            Confirmation(ChunkKey chunk, int heldHere, List<Address> asked, Duration timeout,
+                         CompletionStage<Map<Address, Response>> answers) {
+                this.chunk = chunk;
+                this.heldHere = heldHere;
+                this.asked = asked;
+                this.timeout = timeout;
+                this.answers = answers;
             }
-            for (Response answer : answers.values()) {
-                if (answer instanceof SuccessfulResponse<?> success && Boolean.TRUE.equals(success.getResponseValue())) {
-                    held++;
+
+            /**
+             * @return how many owners other than the writer answered that they hold the chunk
+             * @throws ClusterUnavailableException when an owner did not answer in time
+             */
+            int held() {
+                Map<Address, Response> received;
+                try {
+                    received = chunks.getAdvancedCache().getRpcManager().blocking(answers);
+                } catch (CacheException e) {
+                    throw new ClusterUnavailableException("owners " + asked + " of '" + chunk.segmentKey()
+                            + "' did not all answer within " + timeout.toMillis() + " ms: " + e.getMessage(), e);
                 }
+                int held = heldHere;
+                for (Response answer : received.values()) {
+                    if (answer instanceof SuccessfulResponse<?> success && Boolean.TRUE.equals(success.getResponseValue())) {
+                        held++;
+                    }
+                }
+                return held;
             }
-            return held;
         }
 
         @Override

@@ -1,7 +1,9 @@
 package io.checkpointservice.ra.cluster;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Chunk copies of published versions on replica nodes. Chunks of one segment are kept together
@@ -71,6 +73,28 @@ public interface ReplicaStore {
      * @throws ClusterUnavailableException when an owner did not answer within {@code timeout}
      */
     int confirmCopiesOutside(ChunkKey chunk, String writer, Duration timeout);
+
+    /**
+     * {@link #confirmCopiesOutside(ChunkKey, String, Duration)} for several chunks at once, for
+     * an await of many segments. A store that can have every question out at once does, so the
+     * batch takes about one round trip; this default asks one chunk after the other.
+     *
+     * @param writerOf the chunks to ask about, each with the writer whose copy does not count
+     * @param timeout how long to wait for the answers
+     * @return for each chunk whose owners all answered in time, how many other than its writer
+     *     hold it; a chunk that an owner did not answer for is absent (not known to be held)
+     */
+    default Map<ChunkKey, Integer> confirmCopiesOutside(Map<ChunkKey, String> writerOf, Duration timeout) {
+        Map<ChunkKey, Integer> held = new HashMap<>();
+        writerOf.forEach((chunk, writer) -> {
+            try {
+                held.put(chunk, confirmCopiesOutside(chunk, writer, timeout));
+            } catch (ClusterUnavailableException e) {
+                // absent: not known to be held
+            }
+        });
+        return held;
+    }
 
     /**
      * @return an id that changes whenever a node joins or leaves the cluster (a view change).

@@ -6,6 +6,7 @@ import io.checkpointservice.api.CheckpointException;
 import io.checkpointservice.ra.service.CheckpointService;
 import jakarta.resource.ResourceException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,6 +38,11 @@ public class CheckpointConnectionImpl implements CheckpointConnection {
     @Override
     public boolean awaitReplicated(String name, long version, Duration timeout) {
         return service().awaitReplicated(namespace, name, version, timeout);
+    }
+
+    @Override
+    public boolean awaitAllReplicated(Map<String, Long> versions, Duration timeout) {
+        return service().awaitAllReplicated(namespace, versions, timeout);
     }
 
     @Override

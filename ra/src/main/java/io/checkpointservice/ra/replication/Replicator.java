@@ -13,7 +13,10 @@ import io.checkpointservice.ra.store.StoredSegment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -326,27 +329,58 @@ public final class Replicator {
      * @return true when {@code needed} owners other than the writer hold the record's chunks
      */
     public boolean ensureChunksHeld(String key, SegmentRecord record, int needed, long askedAt, Duration patience) {
-        if (!record.hasData()) {
-            return false;
-        }
+        return ensureChunksHeld(Map.of(key, record), needed, askedAt, patience).contains(key);
+    }
+
+    /**
+     * {@link #ensureChunksHeld(String, SegmentRecord, int, long, Duration)} for several segments
+     * at once: the owners of all segments that need asking are asked together, one round trip
+     * for the whole batch instead of one per segment.
+     *
+     * @param records the segments' records, by segment key
+     * @return the keys whose chunks {@code needed} owners other than the writer hold
+     */
+    public Set<String> ensureChunksHeld(Map<String, SegmentRecord> records, int needed, long askedAt, Duration patience) {
+        Set<String> held = new HashSet<>();
         try {
             long membership = replicas.membershipId();
-            HeldProof proof = heldProofs.get(key);
-            if (proof != null && proof.proves(record, membership, askedAt)) {
-                return true; // every owner acknowledged these chunks since the question and none has left
+            Map<ChunkKey, String> toAsk = new HashMap<>();
+            records.forEach((key, record) -> {
+                HeldProof proof = heldProofs.get(key);
+                if (proof != null && proof.proves(record, membership, askedAt)) {
+                    held.add(key); // every owner acknowledged these chunks since the question and none has left
+                } else if (record.hasData()) {
+                    toAsk.put(ChunkKey.of(key, record, 0), record.writer());
+                }
+            });
+            if (toAsk.isEmpty()) {
+                return held;
             }
             long questionSentAt = System.nanoTime();
-            int held = replicas.confirmCopiesOutside(ChunkKey.of(key, record, 0), record.writer(), patience);
-            if (held >= needed) {
-                rememberHeld(key, record, membership, questionSentAt);
-                return true;
-            }
-            if (held > 0) {
-                return false; // some owners hold them: state transfer is giving the others their copy
-            }
+            Map<ChunkKey, Integer> answers = replicas.confirmCopiesOutside(toAsk, patience);
+            answers.forEach((chunk, owners) -> {
+                String key = chunk.segmentKey();
+                SegmentRecord record = records.get(key);
+                if (owners >= needed) {
+                    rememberHeld(key, record, membership, questionSentAt);
+                    held.add(key);
+                } else if (owners == 0 && putBackIfPossible(key, record, membership)) {
+                    held.add(key);
+                }
+                // Some owners hold them but fewer than needed: state transfer is giving the others their copy.
+            });
+        } catch (ClusterUnavailableException e) {
+            LOG.fine(() -> "cannot check the replicas of " + records.keySet() + " now: " + e.getMessage());
+        }
+        return held;
+    }
+
+    /** @return false also when the put-back cannot be done now; the caller's next check tries again */
+    private boolean putBackIfPossible(String key, SegmentRecord record, long membership) {
+        try {
             return putBack(key, record, membership);
         } catch (ClusterUnavailableException | LocalStoreException e) {
-            LOG.fine(() -> "cannot check or restore the replicas of '" + key + "' now: " + e.getMessage());
+            LOG.fine(() -> "cannot restore the replicas of '" + key + "' now: " + e.getMessage());
             return false;
         }
     }

@@ -24,6 +24,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -38,10 +40,6 @@ import java.util.Optional;
  */
 public final class CheckpointService implements AutoCloseable {
 
-    private static final long AWAIT_POLL_MILLIS = 50;
-    /** The least time awaitReplicated gives the owners to answer: a round trip on a healthy cluster takes about 1 ms. */
-    private static final long CONFIRM_MIN_MILLIS = 500;
-
     private final AdapterSettings settings;
     private final LocalStore store;
     private final SegmentDirectory directory;
@@ -51,6 +49,7 @@ public final class CheckpointService implements AutoCloseable {
     private final ReplicationProgress progress = new ReplicationProgress();
     private final Replicator replicator;
     private final SegmentLoader loader;
+    private final ReplicationAwait barrier;
     private final KeyLocks locks = new KeyLocks();
     private volatile boolean closed;
 
@@ -70,6 +69,7 @@ public final class CheckpointService implements AutoCloseable {
         this.ownership = new Ownership(settings.nodeName());
         this.replicator = new Replicator(store, directory, replicas, ownership, progress);
         this.loader = new SegmentLoader(store, directory, replicas, ownership, replicator, clock);
+        this.barrier = new ReplicationAwait(settings.replicaCount(), store, directory, replicas, replicator, progress);
     }
 
     /** A node alone, without network: no replica ever holds a copy. */
@@ -138,69 +138,41 @@ public final class CheckpointService implements AutoCloseable {
         if (version <= 0) {
             throw new IllegalArgumentException("version must be positive (a value returned by write), was " + version);
         }
+        requireValidTimeout(timeout);
+        ensureOpen();
+        return barrier.await(Map.of(segment.key(), version), timeout);
+    }
+
+    /**
+     * {@link #awaitReplicated} for several segments under one deadline, their owners asked
+     * together. Every name and version is checked before anything is awaited.
+     *
+     * @param versions the version to wait for, by segment name
+     * @see io.checkpointservice.api.CheckpointConnection#awaitAllReplicated
+     */
+    public boolean awaitAllReplicated(String namespace, Map<String, Long> versions, Duration timeout) {
+        if (versions == null) {
+            throw new IllegalArgumentException("versions must not be null; pass the versions that write returned, by segment name");
+        }
+        Map<String, Long> byKey = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> entry : new LinkedHashMap<>(versions).entrySet()) { // checked whole before any wait
+            SegmentKey segment = new SegmentKey(namespace, entry.getKey());
+            Long version = entry.getValue();
+            if (version == null || version <= 0) {
+                throw new IllegalArgumentException("version of segment '" + entry.getKey()
+                        + "' must be positive (a value returned by write), was " + version);
+            }
+            byKey.put(segment.key(), version);
+        }
+        requireValidTimeout(timeout);
+        ensureOpen();
+        return byKey.isEmpty() || barrier.await(byKey, timeout);
+    }
+
+    private static void requireValidTimeout(Duration timeout) {
         if (timeout == null || timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must be zero or positive, was " + timeout);
         }
-        ensureOpen();
-        String key = segment.key();
-        if (settings.replicaCount() == 0) {
-            return store.version(key) >= version
-                    || directory.get(key).map(r -> r.hasData() && r.version() >= version).orElse(false);
-        }
-        long askedAt = System.nanoTime();
-        long deadline = askedAt + timeout.toNanos();
-        while (true) {
-            long seen = progress.publications(key); // before the check: a publish right after it still wakes us
-            if (isReplicated(key, version, askedAt, deadline)) {
-                return true;
-            }
-            long left = (deadline - System.nanoTime()) / 1_000_000;
-            if (left <= 0) {
-                return false;
-            }
-            try {
-                progress.awaitPublishAfter(key, seen, Math.min(left, AWAIT_POLL_MILLIS));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-    }
-
-    /**
-     * @param askedAt when awaitReplicated was called: only copies acknowledged after it count
-     * @param deadline when awaitReplicated gives up; asking the owners may take until then, and
-     *     at least {@link #CONFIRM_MIN_MILLIS} so that a zero timeout still gets its one check
-     */
-    private boolean isReplicated(String key, long version, long askedAt, long deadline) {
-        Optional<SegmentRecord> record;
-        try {
-            record = directory.get(key);
-        } catch (ClusterUnavailableException e) {
-            return false; // not known to be replicated: the wait goes on, and says false at its end
-        }
-        return record.isPresent() && record.get().hasData() && holdsVersion(record.get(), key, version)
-                && replicas.copiesOutside(key, record.get().writer()) >= settings.replicaCount()
-                // The owners counted above are the view's: one may have crashed unnoticed so far,
-                // or replaced owners that were all lost at once. Check that they hold the data
-                // now (and put it back from here if nobody does and this node can).
-                && replicator.ensureChunksHeld(key, record.get(), settings.replicaCount(), askedAt,
-                        Duration.ofMillis(Math.max(CONFIRM_MIN_MILLIS, (deadline - System.nanoTime()) / 1_000_000)));
-    }
-
-    /**
-     * @return true when the record holds {@code version} or a newer one. By number, except against
-     *     this node's own copy of that very number written under a newer epoch than the record's
-     *     data: a write that took the segment over, while the previous writer, not fenced yet,
-     *     published the same number. That record is not this write.
-     */
-    private boolean holdsVersion(SegmentRecord record, String key, long version) {
-        if (record.version() < version) {
-            return false;
-        }
-        Optional<SegmentMetadata> local = store.metadata(key);
-        return local.isEmpty() || local.get().version() != version
-                || !record.isOlderThan(version, local.get().epoch());
     }
 
     /**

@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import org.jgroups.protocols.DISCARD;
 import org.jgroups.protocols.TP;
 import org.jgroups.stack.ProtocolStack;
@@ -112,6 +114,71 @@ class UnansweringOwnerTest {
             frozen.discardAll(false);
         }
         assertTrue(service.awaitReplicated(NS, "job", version, Duration.ofSeconds(30)), "c answers again");
+    }
+
+    /**
+     * A batch's questions are all out at once: with c frozen, 16 segments cost one timeout, not
+     * sixteen (asked one after the other, each question after the first would wait at least the
+     * 0.5 s every check gives the owners, 9 s in all).
+     */
+    @Test
+    @Timeout(90)
+    void manyChunksAreConfirmedWithAllQuestionsOutAtOnce() {
+        ClusterNode[] abc = startThree();
+        ClusterNode a = abc[0];
+        ClusterNode c = abc[2];
+        Map<ChunkKey, String> writerOf = new HashMap<>();
+        for (int i = 0; i < 16; i++) {
+            ChunkKey chunk = new ChunkKey("app/part-" + i, 1, "a", 1, 0);
+            a.replicas().putChunk(chunk, new byte[] {(byte) i});
+            writerOf.put(chunk, "a");
+        }
+        ChunkKey neverPut = new ChunkKey("app/never-put", 1, "a", 1, 0);
+        writerOf.put(neverPut, "a");
+        Map<ChunkKey, Integer> expected = new HashMap<>();
+        writerOf.keySet().forEach(chunk -> expected.put(chunk, chunk.equals(neverPut) ? 0 : 2));
+
+        assertEquals(expected, a.replicas().confirmCopiesOutside(writerOf, Duration.ofSeconds(5)),
+                "b and c hold every chunk but the one never put");
+
+        DISCARD frozen = freeze(c);
+        try {
+            long start = System.nanoTime();
+            Map<ChunkKey, Integer> answered = a.replicas().confirmCopiesOutside(writerOf, Duration.ofMillis(1_500));
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(Map.of(), answered, "c owns every chunk and cannot answer: none is known to be held");
+            assertTrue(tookMillis < 5_000, "one timeout for all the questions, not one each: took " + tookMillis + " ms");
+        } finally {
+            frozen.discardAll(false);
+        }
+        assertEquals(expected, a.replicas().confirmCopiesOutside(writerOf, Duration.ofSeconds(10)), "c answers again");
+    }
+
+    @Test
+    @Timeout(90)
+    void awaitAllReplicatedIsFalseWhileAnOwnerOfEverySegmentCannotAnswer() {
+        ClusterNode[] abc = startThree();
+        ClusterNode a = abc[0];
+        ClusterNode c = abc[2];
+        Map<String, Long> versions = new HashMap<>(Map.of("job", writeAndAwaitOn(a)));
+        for (int i = 0; i < 15; i++) {
+            versions.put("part-" + i, service.write(NS, "part-" + i, new byte[4096]));
+        }
+        assertTrue(service.awaitAllReplicated(NS, versions, Duration.ofSeconds(30)), "b and c hold all sixteen");
+
+        DISCARD frozen = freeze(c);
+        try {
+            long start = System.nanoTime();
+            assertFalse(service.awaitAllReplicated(NS, versions, Duration.ofMillis(1_500)),
+                    "c stopped answering after it acknowledged them: only b is known to hold them now");
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(tookMillis < 5_000, "the owners of all sixteen were asked together: took " + tookMillis + " ms");
+            assertTrue(a.members().contains("c"), "precondition: the answer above was given while the view still "
+                    + "listed c (failure detection takes 10 s), members " + a.members());
+        } finally {
+            frozen.discardAll(false);
+        }
+        assertTrue(service.awaitAllReplicated(NS, versions, Duration.ofSeconds(30)), "c answers again");
     }
 
     /**

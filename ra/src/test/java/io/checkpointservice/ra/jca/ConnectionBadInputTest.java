@@ -16,6 +16,8 @@ import io.checkpointservice.ra.testsupport.BadInputs.EdgeWrite;
 import jakarta.resource.ResourceException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -91,6 +93,10 @@ class ConnectionBadInputTest {
         assertThrows(InvalidSegmentNameException.class, () -> connection.delete(name), label + ": delete should refuse the name");
         assertThrows(InvalidSegmentNameException.class, () -> connection.awaitReplicated(name, 1, Duration.ZERO),
                 label + ": awaitReplicated should refuse the name");
+        Map<String, Long> withTheBadName = new HashMap<>(Map.of("existing/segment", 1L));
+        withTheBadName.put(name, 1L);
+        assertThrows(InvalidSegmentNameException.class, () -> connection.awaitAllReplicated(withTheBadName, Duration.ZERO),
+                label + ": awaitAllReplicated should refuse the name beside a valid one");
         assertNothingChanged(label);
     }
 
@@ -101,6 +107,9 @@ class ConnectionBadInputTest {
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
             assertThrows(IllegalArgumentException.class, () -> connection.awaitReplicated("existing/segment", version, timeout),
                     label + ": awaitReplicated should throw IllegalArgumentException without waiting");
+            assertThrows(IllegalArgumentException.class,
+                    () -> connection.awaitAllReplicated(Map.of("existing/segment", version, "valid/name", 1L), timeout),
+                    label + ": awaitAllReplicated should throw IllegalArgumentException without waiting");
         });
         assertNothingChanged(label);
     }

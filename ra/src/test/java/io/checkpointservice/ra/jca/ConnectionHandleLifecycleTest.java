@@ -167,6 +167,8 @@ class ConnectionHandleLifecycleTest {
                 "load with bad name", c -> c.load(null),
                 "awaitReplicated", c -> c.awaitReplicated(segment, 1, Duration.ZERO),
                 "awaitReplicated with bad arguments", c -> c.awaitReplicated(segment, -1, null),
+                "awaitAllReplicated", c -> c.awaitAllReplicated(Map.of(segment, 1L), Duration.ZERO),
+                "awaitAllReplicated with bad arguments", c -> c.awaitAllReplicated(null, null),
                 "delete", c -> c.delete(segment),
                 "delete with bad name", c -> c.delete(""));
         calls.forEach((method, call) -> assertThrows(java.lang.IllegalStateException.class, () -> call.accept(handle),

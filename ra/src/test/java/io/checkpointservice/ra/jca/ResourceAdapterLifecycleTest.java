@@ -67,7 +67,9 @@ class ResourceAdapterLifecycleTest {
                 "write", () -> before.write("survivor", new byte[] {3}),
                 "load", () -> before.load("survivor"),
                 "delete", () -> before.delete("survivor"),
-                "awaitReplicated", () -> before.awaitReplicated("survivor", 1, java.time.Duration.ZERO)).entrySet()) {
+                "awaitReplicated", () -> before.awaitReplicated("survivor", 1, java.time.Duration.ZERO),
+                "awaitAllReplicated", () -> before.awaitAllReplicated(Map.of("survivor", 1L), java.time.Duration.ZERO))
+                .entrySet()) {
             CheckpointException e = assertThrows(CheckpointException.class, call.getValue()::run,
                     call.getKey() + " on a stopped adapter should throw CheckpointException");
             assertTrue(e.getMessage().contains("not started"), "the message should say the adapter is not started: " + e.getMessage());

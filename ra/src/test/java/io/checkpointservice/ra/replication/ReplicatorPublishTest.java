@@ -20,11 +20,14 @@ import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,9 +52,14 @@ class ReplicatorPublishTest {
     }
 
     private byte[] writeLocally(long version, int size) {
+        return writeLocally(KEY, version, size);
+    }
+
+    private byte[] writeLocally(String key, long version, int size) {
+        ownership.took(key, EPOCH);
         byte[] data = new byte[size];
         new Random(version).nextBytes(data);
-        store.put(new StoredSegment(new SegmentMetadata(KEY, version, EPOCH, Instant.now(), "node-a", size,
+        store.put(new StoredSegment(new SegmentMetadata(key, version, EPOCH, Instant.now(), "node-a", size,
                 Checksums.crc32c(data)), data));
         return data;
     }
@@ -202,6 +210,31 @@ class ReplicatorPublishTest {
         assertEquals(1, replicas.confirmations.get(), "v2 had to be checked with the owners");
     }
 
+    @Test
+    void manySegmentsAreCheckedWithOneBatchOfQuestionsForThoseWithoutAFreshProof() {
+        writeLocally("app/old-1", 1, 10);
+        replicator.publish("app/old-1");
+        writeLocally("app/old-2", 1, 10);
+        replicator.publish("app/old-2");
+        long askedAt = System.nanoTime();
+        writeLocally(1, 10);
+        replicator.publish(KEY); // acknowledged after the question: no need to ask about it
+        Map<String, SegmentRecord> records = Map.of(KEY, directory.get(KEY).orElseThrow(),
+                "app/old-1", directory.get("app/old-1").orElseThrow(), "app/old-2", directory.get("app/old-2").orElseThrow());
+
+        assertEquals(records.keySet(), replicator.ensureChunksHeld(records, 2, askedAt, Duration.ofSeconds(1)));
+        assertEquals(List.of(Set.of("app/old-1", "app/old-2")), replicas.askedTogether,
+                "one batch of questions, about the two segments published before the question only");
+
+        replicas.answering = 1;
+        assertEquals(Set.of(), replicator.ensureChunksHeld(records, 2, System.nanoTime(), Duration.ofSeconds(1)),
+                "one owner of two answers for each: none is replicated");
+        replicas.answering = -1;
+        assertEquals(Set.of(), replicator.ensureChunksHeld(records, 2, System.nanoTime(), Duration.ofSeconds(1)),
+                "no answer in time: none is known to be replicated");
+        assertEquals(3, replicas.askedTogether.size(), "one batch per check");
+    }
+
     private boolean held(SegmentRecord record, long askedAt) {
         return replicator.ensureChunksHeld(KEY, record, 2, askedAt, Duration.ofSeconds(1));
     }
@@ -221,6 +254,8 @@ class ReplicatorPublishTest {
         final AtomicInteger synchronousRemovals = new AtomicInteger();
         final AtomicInteger laterRemovals = new AtomicInteger();
         final AtomicInteger confirmations = new AtomicInteger();
+        /** The segments of each batch of questions. */
+        final List<Set<String>> askedTogether = new CopyOnWriteArrayList<>();
         /** How many owners answer; -1: one does not answer in time. */
         volatile int answering = Integer.MAX_VALUE;
         volatile int failAtBatch = -1;
@@ -246,6 +281,12 @@ class ReplicatorPublishTest {
             }
             batchSizes.add(chunks.size());
             delegate.putChunks(chunks, data);
+        }
+
+        @Override
+        public Map<ChunkKey, Integer> confirmCopiesOutside(Map<ChunkKey, String> writerOf, Duration timeout) {
+            askedTogether.add(writerOf.keySet().stream().map(ChunkKey::segmentKey).collect(Collectors.toSet()));
+            return super.confirmCopiesOutside(writerOf, timeout); // the default: each chunk through the method below
         }
 
         @Override

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -176,6 +177,10 @@ abstract class CheckpointServiceContractTest {
         assertThrows(InvalidSegmentNameException.class, () -> service.delete(NS, name), label + ": delete should refuse the name");
         assertThrows(InvalidSegmentNameException.class, () -> service.awaitReplicated(NS, name, 1, Duration.ZERO),
                 label + ": awaitReplicated should refuse the name");
+        Map<String, Long> withTheBadName = new HashMap<>(Map.of("existing/segment", 1L));
+        withTheBadName.put(name, 1L);
+        assertThrows(InvalidSegmentNameException.class, () -> service.awaitAllReplicated(NS, withTheBadName, Duration.ZERO),
+                label + ": awaitAllReplicated should refuse the name beside a valid one");
 
         before.assertUnchanged(label);
     }
@@ -202,8 +207,27 @@ abstract class CheckpointServiceContractTest {
             assertThrows(IllegalArgumentException.class,
                     () -> service.awaitReplicated(NS, "existing/segment", version, timeout),
                     label + ": awaitReplicated should throw IllegalArgumentException without waiting");
+            assertThrows(IllegalArgumentException.class,
+                    () -> service.awaitAllReplicated(NS, Map.of("existing/segment", version, "other", 1L), timeout),
+                    label + ": awaitAllReplicated should throw IllegalArgumentException without waiting");
         });
         before.assertUnchanged(label);
+    }
+
+    @Test
+    void awaitAllReplicatedRefusesAMissingMapOrVersionWithoutWaiting() {
+        Snapshot before = prepareExistingSegments();
+        Map<String, Long> nullVersion = new HashMap<>(Map.of("existing/segment", 1L));
+        nullVersion.put("other", null);
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+            IllegalArgumentException noMap = assertThrows(IllegalArgumentException.class,
+                    () -> service.awaitAllReplicated(NS, null, Duration.ofMinutes(1)));
+            assertTrue(noMap.getMessage().contains("versions must not be null"), noMap.getMessage());
+            IllegalArgumentException noVersion = assertThrows(IllegalArgumentException.class,
+                    () -> service.awaitAllReplicated(NS, nullVersion, Duration.ofMinutes(1)));
+            assertTrue(noVersion.getMessage().contains("version of segment 'other' must be positive"), noVersion.getMessage());
+        });
+        before.assertUnchanged("awaitAllReplicated without map or version");
     }
 
     @ParameterizedTest(name = "namespace {0}")
@@ -215,6 +239,8 @@ abstract class CheckpointServiceContractTest {
         assertThrows(InvalidSegmentNameException.class, () -> service.delete(namespace, "s"), "delete should refuse the namespace");
         assertThrows(InvalidSegmentNameException.class, () -> service.awaitReplicated(namespace, "s", 1, Duration.ZERO),
                 "awaitReplicated should refuse the namespace");
+        assertThrows(InvalidSegmentNameException.class, () -> service.awaitAllReplicated(namespace, Map.of("s", 1L), Duration.ZERO),
+                "awaitAllReplicated should refuse the namespace");
         before.assertUnchanged("namespace " + namespace);
     }
 
@@ -247,6 +273,31 @@ abstract class CheckpointServiceContractTest {
         assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(40), "awaitReplicated should wait out its timeout");
     }
 
+    @Test
+    void awaitAllReplicatedWithNoReplicasAnswersWhetherThisNodeHoldsEveryVersion() {
+        service.close();
+        service = newService(0);
+        long s = service.write(NS, "s", bytes("x"));
+        long t = service.write(NS, "t", bytes("y"));
+
+        assertTrue(service.awaitAllReplicated(NS, Map.of("s", s, "t", t), Duration.ZERO), "both are held here");
+        assertFalse(service.awaitAllReplicated(NS, Map.of("s", s, "t", t + 1), Duration.ZERO),
+                "t's next version is not written: not all are held");
+        assertFalse(service.awaitAllReplicated(NS, Map.of("s", s, "absent", 1L), Duration.ZERO), "an absent segment is not held");
+        assertTrue(service.awaitAllReplicated(NS, Map.of(), Duration.ZERO), "nothing to wait for");
+    }
+
+    @Test
+    void awaitAllReplicatedWithReplicasButNoOtherNodeTimesOutFalse() {
+        long s = service.write(NS, "s", bytes("x"));
+        long t = service.write(NS, "t", bytes("y"));
+        long start = System.nanoTime();
+        assertFalse(service.awaitAllReplicated(NS, Map.of("s", s, "t", t), Duration.ofMillis(50)),
+                "with R=2 and no other node, nothing can be replicated");
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(40), "awaitAllReplicated should wait out its timeout");
+        assertTrue(service.awaitAllReplicated(NS, Map.of(), Duration.ZERO), "nothing to wait for, even with R=2");
+    }
+
     // ---- closed service --------------------------------------------------------------------------
 
     @Test
@@ -258,6 +309,8 @@ abstract class CheckpointServiceContractTest {
         assertThrows(CheckpointException.class, () -> service.delete(NS, "s"), "delete on a closed service");
         assertThrows(CheckpointException.class, () -> service.awaitReplicated(NS, "s", 1, Duration.ZERO),
                 "awaitReplicated on a closed service");
+        assertThrows(CheckpointException.class, () -> service.awaitAllReplicated(NS, Map.of("s", 1L), Duration.ZERO),
+                "awaitAllReplicated on a closed service");
         assertThrows(InvalidSegmentNameException.class, () -> service.write(NS, "../x", bytes("y")),
                 "bad input is still reported as bad input on a closed service");
     }

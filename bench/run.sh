@@ -30,8 +30,31 @@ $(free -g | awk '/Mem:/{print $2}') GiB, git $(git rev-parse --short HEAD)$(git 
     | tee -a "$RESULTS/conditions.txt"
 }
 
+# Waits until the machine is quiet before a suite: the previous suite's leftovers (its JVMs
+# exiting, the kernel writing back the pages its disk benchmarks dirtied) must not run during
+# the next suite's measurement. Quiet: the CPUs at least 90% idle over 2 s; at most 120 s.
+settle() {
+  local start=$SECONDS busy total
+  sync
+  while [ $((SECONDS - start)) -lt 120 ]; do
+    read -r busy total < <(cpu_ticks)
+    sleep 2
+    read -r busy2 total2 < <(cpu_ticks)
+    if [ $(( (busy2 - busy) * 100 )) -le $(( (total2 - total) * 10 )) ]; then
+      break
+    fi
+  done
+  echo "settled in $((SECONDS - start)) s" >> "$RESULTS/conditions.txt"
+}
+
+# Prints the busy and total CPU ticks since boot (/proc/stat; idle and iowait count as not busy).
+cpu_ticks() {
+  awk '/^cpu /{idle = $5 + $6; total = 0; for (i = 2; i <= NF; i++) total += $i; print total - idle, total}' /proc/stat
+}
+
 jmh() {
   local name="$1"; shift
+  settle
   conditions "start $name"
   # shellcheck disable=SC2086
   java -jar "$JAR" "$@" ${SUITE_OPTS:-$OPTS} -rf csv -rff "$RESULTS/$name.csv" > "$RESULTS/$name.log" 2>&1 \
@@ -50,6 +73,7 @@ for suite in "${SUITES[@]}"; do
           -jvmArgsAppend "-Xmx3g -Djava.net.preferIPv4Stack=true -Dbench.replicaHeap=2g" ;;
     p2) jmh p2 ThroughputBenchmark -w 5s -r 10s ;;
     p5)
+      settle
       conditions "start p5"
       java -Xmx3g -XX:MarkSweepDeadRatio=0 -Dp5.histogram=true -Djava.net.preferIPv4Stack=true -cp "$JAR" io.checkpointservice.bench.HeapProbe 100000 1024 1 64 15 \
         > "$RESULTS/p5.log" 2>&1 || echo "p5: HeapProbe exited with $?"

@@ -80,7 +80,7 @@ public interface CheckpointConnection extends AutoCloseable {
      * {@code versions}, that version or a newer one (G3), counting only copies the replicas
      * acknowledged after this call began. For an application that writes many segments and then
      * needs all of them safe: the replicas of all segments are asked together, one round trip
-     * for the batch instead of one per segment.
+     * per check for up to 1,024 segments instead of one per segment.
      *
      * <p>Every name and version is checked before anything is awaited; a bad one throws and
      * nothing is waited for.

@@ -264,9 +264,12 @@ public final class Report {
                     for (String[] product : measured) {
                         double productRate = Double.parseDouble(product[1]);
                         double ratio = productRate / baseline;
-                        out.append(String.format(Locale.ROOT, "| raw put, numOwners %s, %s | %s | %s | %s | %s%% | >= 80%% | %s |%n",
+                        // P2 is defined with an await per segment; the batch await is shown beside it for comparison.
+                        boolean target = products.get("ThroughputBenchmark.replicateBatch").equals(product[0]);
+                        out.append(String.format(Locale.ROOT, "| raw put, numOwners %s, %s | %s | %s | %s | %s%% | %s | %s |%n",
                                 b.param("numOwners"), b.benchmark().endsWith("TwoThreads") ? "2 threads" : "1 thread",
-                                num(baseline), product[0], num(productRate), num(100 * ratio), ratio >= 0.8 ? "pass" : "miss"));
+                                num(baseline), product[0], num(productRate), num(100 * ratio), target ? ">= 80%" : "-",
+                                target ? (ratio >= 0.8 ? "pass" : "miss") : "for comparison"));
                     }
                 });
     }

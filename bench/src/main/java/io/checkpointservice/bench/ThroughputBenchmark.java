@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Baselines in the same run, the same bytes on the same kind of cluster: raw Infinispan
  * DIST_SYNC puts of {@code segments} 1 MiB values, one after the other ({@link #infinispanPut}),
- * and spread over 2 threads like the product's 2 replication workers
+ * and spread over 2 threads, one per core of this machine (the product publishes on 4 workers)
  * ({@link #infinispanPutTwoThreads}). numOwners 2 is the target's baseline; numOwners 3 gives
  * the baseline the same number of copies as the product's chunk cache (R + 1 = 3).
  */

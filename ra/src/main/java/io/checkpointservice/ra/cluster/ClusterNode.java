@@ -38,7 +38,6 @@ import org.infinispan.partitionhandling.PartitionHandling;
 import org.infinispan.remoting.inboundhandler.DeliverOrder;
 import org.infinispan.remoting.responses.Response;
 import org.infinispan.remoting.responses.SuccessfulResponse;
-import org.infinispan.remoting.rpc.RpcManager;
 import org.infinispan.remoting.rpc.RpcOptions;
 import org.infinispan.remoting.transport.Address;
 import org.infinispan.remoting.transport.Transport;
@@ -66,6 +65,8 @@ public final class ClusterNode implements AutoCloseable {
     static final String RECORDS = "checkpoint-records";
     static final String CHUNKS = "checkpoint-chunks";
     private static final Logger LOG = Logger.getLogger(ClusterNode.class.getName());
+    /** Questions of {@code confirmCopiesOutside} of a batch out at once; each is a few hundred bytes. */
+    static final int QUESTIONS_IN_FLIGHT = 1_024;
 
     private final DefaultCacheManager cacheManager;
     private final Cache<String, String> records;
@@ -362,17 +363,26 @@ public final class ClusterNode implements AutoCloseable {
             return ask(chunk, writer, timeout).held();
         }
 
-        /** Every question is sent before the first answer is awaited: the batch takes one round trip, not one per chunk. */
+        /**
+         * Every question of a wave is sent before the first answer is awaited: a batch takes one
+         * round trip per {@link #QUESTIONS_IN_FLIGHT} chunks, not one per chunk. The waves keep a
+         * batch of many thousand segments from putting all its messages on the network at once.
+         */
         @Override
         public Map<ChunkKey, Integer> confirmCopiesOutside(Map<ChunkKey, String> writerOf, Duration timeout) {
-            List<Confirmation> questions = new ArrayList<>(writerOf.size());
-            writerOf.forEach((chunk, writer) -> questions.add(ask(chunk, writer, timeout)));
+            List<Map.Entry<ChunkKey, String>> all = new ArrayList<>(writerOf.entrySet());
             Map<ChunkKey, Integer> held = new HashMap<>();
-            for (Confirmation question : questions) {
-                try {
-                    held.put(question.chunk, question.held());
-                } catch (ClusterUnavailableException e) {
-                    LOG.fine(() -> e.getMessage()); // absent: not known to be held
+            for (int from = 0; from < all.size(); from += QUESTIONS_IN_FLIGHT) {
+                List<Confirmation> wave = new ArrayList<>();
+                for (Map.Entry<ChunkKey, String> question : all.subList(from, Math.min(all.size(), from + QUESTIONS_IN_FLIGHT))) {
+                    wave.add(ask(question.getKey(), question.getValue(), timeout));
+                }
+                for (Confirmation question : wave) {
+                    try {
+                        held.put(question.chunk, question.held());
+                    } catch (ClusterUnavailableException e) {
+                        LOG.fine(() -> e.getMessage()); // absent: not known to be held
+                    }
                 }
             }
             return held;
@@ -401,16 +411,19 @@ public final class ClusterNode implements AutoCloseable {
             if (asked.isEmpty()) {
                 return new Confirmation(chunk, heldHere, asked, timeout, CompletableFuture.completedFuture(Map.of()));
             }
-            ReadOnlyKeyCommand<Object, Object, Boolean> isPresent = ComponentRegistry.of(chunks).getCommandsFactory()
-                    .buildReadOnlyKeyCommand(storageKey, MarshallableFunctions.returnReadOnlyFindIsPresent(),
-                            distribution.segmentId(), Params.from(Param.StatisticsMode.SKIP), cache.getKeyDataConversion(),
-                            cache.getValueDataConversion());
-            // Statistics skipped: otherwise the answer comes wrapped in an envelope with the hit count.
-            isPresent.setTopologyId(topology.getTopologyId());
-            RpcManager rpc = cache.getRpcManager();
-            CompletionStage<Map<Address, Response>> answers = rpc.invokeCommand(asked, isPresent,
-                    MapResponseCollector.ignoreLeavers(asked.size()),
-                    new RpcOptions(DeliverOrder.NONE, Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS));
+            CompletionStage<Map<Address, Response>> answers;
+            try {
+                ReadOnlyKeyCommand<Object, Object, Boolean> isPresent = ComponentRegistry.of(chunks).getCommandsFactory()
+                        .buildReadOnlyKeyCommand(storageKey, MarshallableFunctions.returnReadOnlyFindIsPresent(),
+                                distribution.segmentId(), Params.from(Param.StatisticsMode.SKIP), cache.getKeyDataConversion(),
+                                cache.getValueDataConversion());
+                // Statistics skipped: otherwise the answer comes wrapped in an envelope with the hit count.
+                isPresent.setTopologyId(topology.getTopologyId());
+                answers = cache.getRpcManager().invokeCommand(asked, isPresent, MapResponseCollector.ignoreLeavers(asked.size()),
+                        new RpcOptions(DeliverOrder.NONE, Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS));
+            } catch (CacheException e) { // the cache is stopping: the question fails like an unanswered one
+                answers = CompletableFuture.failedFuture(e);
+            }
             return new Confirmation(chunk, heldHere, asked, timeout, answers);
         }
 

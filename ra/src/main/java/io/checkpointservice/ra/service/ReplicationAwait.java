@@ -22,8 +22,8 @@ import java.util.Set;
  *
  * <p>Each check reads the records (local: the records cache is replicated), then lets the
  * {@link Replicator} prove that the owners hold the chunks. The owners of every segment that
- * needs asking are asked together, so awaiting many segments costs one round trip per check, not
- * one per segment. Between checks the wait sleeps until a segment it waits for is published, or
+ * needs asking are asked together, so awaiting many segments costs one round trip per check (per
+ * 1,024 segments), not one per segment. Between checks the wait sleeps until a segment it waits for is published, or
  * {@link #POLL_MILLIS} at most (a view change, or another node's publication, wakes nobody).
  */
 final class ReplicationAwait {

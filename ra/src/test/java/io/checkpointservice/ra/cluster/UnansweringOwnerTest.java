@@ -15,8 +15,10 @@ import io.checkpointservice.ra.testsupport.LoopbackMembers;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.jgroups.protocols.DISCARD;
 import org.jgroups.protocols.TP;
@@ -152,6 +154,32 @@ class UnansweringOwnerTest {
             frozen.discardAll(false);
         }
         assertEquals(expected, a.replicas().confirmCopiesOutside(writerOf, Duration.ofSeconds(10)), "c answers again");
+    }
+
+    /** Questions go out in waves of {@link ClusterNode#QUESTIONS_IN_FLIGHT}: every chunk of every wave is answered. */
+    @Test
+    @Timeout(90)
+    void aBatchOfMoreThanOneWaveIsAnsweredWhole() {
+        ClusterNode a = startThree()[0];
+        int count = 2 * ClusterNode.QUESTIONS_IN_FLIGHT + 7;
+        List<ChunkKey> chunks = new ArrayList<>();
+        List<byte[]> data = new ArrayList<>();
+        Map<ChunkKey, String> writerOf = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            ChunkKey chunk = new ChunkKey("app/wave-" + i, 1, "a", 1, 0);
+            chunks.add(chunk);
+            data.add(new byte[] {(byte) i});
+            writerOf.put(chunk, "a");
+        }
+        a.replicas().putChunks(chunks, data);
+        a.replicas().removeChunk(chunks.get(ClusterNode.QUESTIONS_IN_FLIGHT)); // one chunk nobody holds any more
+
+        Map<ChunkKey, Integer> answered = a.replicas().confirmCopiesOutside(writerOf, Duration.ofSeconds(20));
+
+        assertEquals(count, answered.size(), "an answer for every chunk of all three waves");
+        assertEquals(0, answered.get(chunks.get(ClusterNode.QUESTIONS_IN_FLIGHT)), "the removed chunk is held by nobody");
+        assertEquals(count - 1, answered.values().stream().filter(owners -> owners == 2).count(),
+                "b and c hold every other chunk");
     }
 
     @Test

@@ -6,8 +6,8 @@
 #
 #   bench/run.sh [RESULTS_DIR] [suite ...]     suites: p1 p3 p4 p2 p5 (default: all, in that order)
 #
-# JMH options come from BENCH_JMH_OPTS (default: a short run, -f 1 -wi 2 -i 3; P3 warms up longer:
-# BENCH_P3_OPTS, default -f 1 -wi 4 -i 3, with 10 s iterations); BENCH_P4_STORED
+# JMH options come from BENCH_JMH_OPTS (default: a short run, -f 1 -wi 2 -i 3; P3 and P2 warm up
+# longer: BENCH_P3_OPTS and BENCH_P2_OPTS, default -f 1 -wi 4 -i 3, with 10 s iterations); BENCH_P4_STORED
 # narrows P4's segmentsStored values (default 1,10000,100000). Results: one JMH
 # CSV and log per suite in RESULTS_DIR (default bench/target/results), the tables in report.md.
 set -euo pipefail
@@ -71,7 +71,10 @@ for suite in "${SUITES[@]}"; do
     # 2 GiB replicas: the raw-gets baseline of 64 MiB with 100,000 segments stored ran a 1 GiB replica out of heap.
     p4) jmh p4 RestoreBenchmark -p segmentsStored="${BENCH_P4_STORED:-1,10000,100000}" -w 5s -r 5s \
           -jvmArgsAppend "-Xmx3g -Djava.net.preferIPv4Stack=true -Dbench.replicaHeap=2g" ;;
-    p2) jmh p2 ThroughputBenchmark -w 5s -r 10s ;;
+    # R = 2 (the default) has the numOwners-3 baseline's copies, R = 1 the numOwners-2 baseline's.
+    # A longer warm-up than the default: with 2 x 5 s the product's batches were still getting
+    # faster through the measured iterations (224, 155, 137 ms), three JVMs warming on 2 cores.
+    p2) SUITE_OPTS="${BENCH_P2_OPTS:--f 1 -wi 4 -i 3}" jmh p2 ThroughputBenchmark -p replicaCount=1,2 -w 10s -r 10s ;;
     p5)
       settle
       conditions "start p5"

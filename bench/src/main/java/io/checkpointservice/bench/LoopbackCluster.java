@@ -97,6 +97,10 @@ public final class LoopbackCluster implements AutoCloseable {
             return new Spec(storage, 0, 0, localCapacityFactor, replicaHeap);
         }
 
+        public Spec replicaCount(int value) {
+            return new Spec(storage, value, replicaProcesses, localCapacityFactor, replicaHeap);
+        }
+
         public Spec localCapacityFactor(float value) {
             return new Spec(storage, replicaCount, replicaProcesses, value, replicaHeap);
         }

@@ -34,8 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Baselines in the same run, the same bytes on the same kind of cluster: raw Infinispan
  * DIST_SYNC puts of {@code segments} 1 MiB values, one after the other ({@link #infinispanPut}),
  * and spread over 2 threads, one per core of this machine (the product publishes on 4 workers)
- * ({@link #infinispanPutTwoThreads}). numOwners 2 is the target's baseline; numOwners 3 gives
- * the baseline the same number of copies as the product's chunk cache (R + 1 = 3).
+ * ({@link #infinispanPutTwoThreads}). numOwners 3 gives the baseline the same number of copies as
+ * the product's chunk cache with its default R = 2 (R + 1 = 3 owners); numOwners 2 the same as the
+ * product with R = 1 ({@code -p replicaCount=1,2}, as {@code bench/run.sh} runs it).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -66,12 +67,18 @@ public class ThroughputBenchmark {
 
     @State(Scope.Benchmark)
     public static class Product {
+        /**
+         * R: 2 is the product's default, whose R + 1 = 3 chunk owners match the numOwners-3
+         * baseline; 1 gives the product the numOwners-2 baseline's two owners.
+         */
+        @Param({"2"})
+        public int replicaCount;
         LoopbackCluster cluster;
         CheckpointService service;
 
         @Setup(Level.Trial)
         public void start() {
-            cluster = LoopbackCluster.start(LoopbackCluster.Spec.defaults());
+            cluster = LoopbackCluster.start(LoopbackCluster.Spec.defaults().replicaCount(replicaCount));
             service = cluster.service();
             System.out.println("P2 product on " + cluster);
         }

@@ -307,7 +307,7 @@ public final class Replicator {
     }
 
     /**
-     * Makes sure {@code needed} nodes other than the record's writer hold the data a record
+     * Makes sure {@code needed} nodes other than each record's writer hold the data the record
      * points at, as known after {@code askedAt}, for {@code awaitReplicated} (G3).
      *
      * <p>Counting a segment's owners in the cluster view is not counting its copies:
@@ -324,20 +324,12 @@ public final class Replicator {
      *       is put back under the record's own chunk keys, so nothing about the record changes.</li>
      * </ul>
      *
-     * @param askedAt {@link System#nanoTime} when the caller began to ask
-     * @param patience how long the owners may take to answer
-     * @return true when {@code needed} owners other than the writer hold the record's chunks
-     */
-    public boolean ensureChunksHeld(String key, SegmentRecord record, int needed, long askedAt, Duration patience) {
-        return ensureChunksHeld(Map.of(key, record), needed, askedAt, patience).contains(key);
-    }
-
-    /**
-     * {@link #ensureChunksHeld(String, SegmentRecord, int, long, Duration)} for several segments
-     * at once: the owners of all segments that need asking are asked together, one round trip
-     * for the whole batch instead of one per segment.
+     * <p>The owners of all segments that need asking are asked together: one round trip for the
+     * whole batch (per 1,024 segments) instead of one per segment.
      *
      * @param records the segments' records, by segment key
+     * @param askedAt {@link System#nanoTime} when the caller began to ask
+     * @param patience how long the owners may take to answer
      * @return the keys whose chunks {@code needed} owners other than the writer hold
      */
     public Set<String> ensureChunksHeld(Map<String, SegmentRecord> records, int needed, long askedAt, Duration patience) {

@@ -236,7 +236,7 @@ class ReplicatorPublishTest {
     }
 
     private boolean held(SegmentRecord record, long askedAt) {
-        return replicator.ensureChunksHeld(KEY, record, 2, askedAt, Duration.ofSeconds(1));
+        return replicator.ensureChunksHeld(Map.of(KEY, record), 2, askedAt, Duration.ofSeconds(1)).contains(KEY);
     }
 
     private static boolean awaitQuietly(CountDownLatch latch) {

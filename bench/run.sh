@@ -4,10 +4,11 @@
 #   mvn -q -B install -DskipTests        (or: mvn -q -B install -pl api,ra,replica-node,bench -DskipTests)
 #   bench/setup-postgres.sh start        (optional: without it the PostgreSQL baseline is skipped)
 #
-#   bench/run.sh [RESULTS_DIR] [suite ...]     suites: p1 p3 p4 p2 p5 (default: all, in that order)
+#   bench/run.sh [RESULTS_DIR] [suite ...]     suites: p1 p3 p4 p2 p2paired p5 (default: all, in that order)
 #
 # JMH options come from BENCH_JMH_OPTS (default: a short run, -f 1 -wi 2 -i 3; P3 and P2 warm up
-# longer: BENCH_P3_OPTS and BENCH_P2_OPTS, default -f 1 -wi 4 -i 3, with 10 s iterations); BENCH_P4_STORED
+# longer: BENCH_P3_OPTS and BENCH_P2_OPTS, default -f 1 -wi 4 -i 3, with 10 s iterations; P2's
+# paired verdict runs three forks of each pair, BENCH_P2_PAIRED_OPTS, default -f 3 -wi 4 -i 3); BENCH_P4_STORED
 # narrows P4's segmentsStored values (default 1,10000,100000). Results: one JMH
 # CSV and log per suite in RESULTS_DIR (default bench/target/results), the tables in report.md.
 set -euo pipefail
@@ -16,7 +17,7 @@ cd "$(dirname "$0")/.."
 RESULTS="${1:-bench/target/results}"
 shift || true
 SUITES=("$@")
-[ ${#SUITES[@]} -eq 0 ] && SUITES=(p1 p3 p4 p2 p5)
+[ ${#SUITES[@]} -eq 0 ] && SUITES=(p1 p3 p4 p2 p2paired p5)
 OPTS="${BENCH_JMH_OPTS:--f 1 -wi 2 -i 3}"
 mkdir -p "$RESULTS"
 [ -f bench/target/benchmarks.jar ] || { echo "bench/target/benchmarks.jar missing: mvn -q -B install -DskipTests first" >&2; exit 1; }
@@ -74,7 +75,17 @@ for suite in "${SUITES[@]}"; do
     # R = 2 (the default) has the numOwners-3 baseline's copies, R = 1 the numOwners-2 baseline's.
     # A longer warm-up than the default: with 2 x 5 s the product's batches were still getting
     # faster through the measured iterations (224, 155, 137 ms), three JVMs warming on 2 cores.
-    p2) SUITE_OPTS="${BENCH_P2_OPTS:--f 1 -wi 4 -i 3}" jmh p2 ThroughputBenchmark -p replicaCount=1,2 -w 10s -r 10s ;;
+    # The separate forks of each method, on clusters of their own: absolute MiB/s of every method.
+    p2) SUITE_OPTS="${BENCH_P2_OPTS:--f 1 -wi 4 -i 3}" jmh p2 '\.ThroughputBenchmark\.' -p replicaCount=1,2 -w 10s -r 10s ;;
+    # P2's verdict: product and raw batches taking turns in one fork on one cluster, three forks of
+    # each pair (separate forks of one method differed by up to 2x, see docs/PERFORMANCE.md). R = 2
+    # against both baselines' owners, R = 1 against the numOwners-2 baseline's same two copies.
+    p2paired)
+      SUITE_OPTS="${BENCH_P2_PAIRED_OPTS:--f 3 -wi 4 -i 3}" jmh p2paired-r2 PairedThroughputBenchmark \
+        -p replicaCount=2 -p numOwners=2,3 -w 10s -r 10s
+      SUITE_OPTS="${BENCH_P2_PAIRED_OPTS:--f 3 -wi 4 -i 3}" jmh p2paired-r1 PairedThroughputBenchmark \
+        -p replicaCount=1 -p numOwners=2 -w 10s -r 10s
+      ;;
     p5)
       settle
       conditions "start p5"
@@ -84,13 +95,13 @@ for suite in "${SUITES[@]}"; do
         > "$RESULTS/p5-capacity0.log" 2>&1 || echo "p5: HeapProbe (capacityFactor 0) exited with $?"
       conditions "end p5"
       ;;
-    *) echo "unknown suite $suite (p1 p3 p4 p2 p5)" >&2; exit 2 ;;
+    *) echo "unknown suite $suite (p1 p3 p4 p2 p2paired p5)" >&2; exit 2 ;;
   esac
 done
 
-csvs=("$RESULTS"/p[1-4].csv)
+csvs=("$RESULTS"/p[1-4]*.csv)
 if [ -e "${csvs[0]}" ]; then
-  java -cp "$JAR" io.checkpointservice.bench.Report "$RESULTS"/p[1-4].csv | tee "$RESULTS/report.md"
+  java -cp "$JAR" io.checkpointservice.bench.Report "${csvs[@]}" | tee "$RESULTS/report.md"
 fi
 for log in "$RESULTS"/p5*.log; do
   [ -e "$log" ] && grep -E '^(P5|\||overhead)' "$log"

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -236,6 +237,14 @@ public final class LoopbackCluster implements AutoCloseable {
         command.add(ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.add("-Xmx" + spec.replicaHeap());
+        // -Dbench.replicaJvmArgs: extra options for the replica JVMs (e.g. GC logging), separated by
+        // ';' or spaces (JMH's -jvmArgsAppend splits its own value at spaces, so inside it use ';').
+        // "%n" in them becomes the replica's name, so each replica can log to a file of its own.
+        for (String option : System.getProperty("bench.replicaJvmArgs", "").trim().split("[;\\s]+")) {
+            if (!option.isEmpty()) {
+                command.add(option.replace("%n", name));
+            }
+        }
         command.add("-Djava.net.preferIPv4Stack=true");
         command.add("-Dcheckpoint.nodeName=" + name);
         command.add("-Dcheckpoint.clusterName=" + clusterName);
@@ -373,6 +382,31 @@ public final class LoopbackCluster implements AutoCloseable {
                 throw new IllegalStateException("raw cache " + name + " did not reach all members: " + topology);
             }
             sleep(50);
+        }
+    }
+
+    /**
+     * Waits until the chunk removals the local node started in the background (the chunks of
+     * versions a newer one replaced) have finished, so that a paired benchmark charges them to the
+     * product rather than to whatever it measures next. Reached by reflection, like
+     * {@link #cacheManager}: the product keeps the count private.
+     */
+    public void awaitChunkRemovals() {
+        AtomicInteger inFlight;
+        try {
+            Field field = ClusterNode.class.getDeclaredField("removalsInFlight");
+            field.setAccessible(true);
+            inFlight = (AtomicInteger) field.get(node.cluster());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("ClusterNode no longer has a field 'removalsInFlight'; "
+                    + "update LoopbackCluster.awaitChunkRemovals", e);
+        }
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (inFlight.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(inFlight.get() + " chunk removals still in flight after " + START_TIMEOUT);
+            }
+            Thread.onSpinWait();
         }
     }
 

@@ -124,6 +124,7 @@ public final class Report {
         p3(out);
         p4(out);
         p2(out);
+        p2Paired(out);
         return out.toString();
     }
 
@@ -271,6 +272,46 @@ public final class Report {
                                 num(productRate), num(100 * ratio), ">= 80%",
                                 (ratio >= 0.8 ? "pass" : "miss") + (sameCopies ? ", same copies" : "")));
                     });
+        }
+    }
+
+    /**
+     * P2 from {@code PairedThroughputBenchmark}: product and raw batches taking turns on one
+     * cluster, their times summed per kind; a ratio of throughputs is the inverse ratio of the
+     * times, as every kind moved the same batches.
+     */
+    private void p2Paired(StringBuilder out) {
+        List<Row> rounds = rows.stream()
+                .filter(r -> r.benchmark().equals("PairedThroughputBenchmark.round") && r.label().equals("rounds")).toList();
+        if (rounds.isEmpty()) {
+            return;
+        }
+        out.append("\n### P2 paired: product and raw put batches taking turns on one cluster (MiB/s; ratio = product / baseline)\n\n");
+        out.append("| R (owners) | raw numOwners | baseline | baseline MiB/s | product, batch awaited with | product MiB/s | ratio | target | result |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|\n");
+        Map<String, String> products = new LinkedHashMap<>();
+        products.put("awaitEachNanos", "awaitReplicated per segment");
+        products.put("awaitAllNanos", "one awaitAllReplicated");
+        Map<String, String> baselines = new LinkedHashMap<>();
+        baselines.put("putNanos", "raw put, 1 thread");
+        baselines.put("putTwoThreadsNanos", "raw put, 2 threads");
+        for (Row count : rounds) {
+            Map<String, String> params = count.params();
+            double mib = count.score() * Integer.parseInt(count.param("segments"))
+                    * (Long.parseLong(count.param("sizeBytes")) / (1024.0 * 1024.0));
+            int owners = Integer.parseInt(count.param("replicaCount")) + 1;
+            boolean sameCopies = Integer.parseInt(count.param("numOwners")) == owners;
+            for (Map.Entry<String, String> product : products.entrySet()) {
+                double productNanos = find("PairedThroughputBenchmark.round", product.getKey(), params).orElseThrow().score();
+                for (Map.Entry<String, String> baseline : baselines.entrySet()) {
+                    double baselineNanos = find("PairedThroughputBenchmark.round", baseline.getKey(), params).orElseThrow().score();
+                    double ratio = baselineNanos / productNanos;
+                    out.append(String.format(Locale.ROOT, "| %s (%d) | %s | %s | %s | %s | %s | %s%% | %s | %s |%n",
+                            count.param("replicaCount"), owners, count.param("numOwners"), baseline.getValue(),
+                            num(mib / (baselineNanos / 1e9)), product.getValue(), num(mib / (productNanos / 1e9)),
+                            num(100 * ratio), ">= 80%", (ratio >= 0.8 ? "pass" : "miss") + (sameCopies ? ", same copies" : "")));
+                }
+            }
         }
     }
 

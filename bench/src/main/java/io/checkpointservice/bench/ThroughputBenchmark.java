@@ -9,7 +9,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.TreeMap;
 import org.infinispan.Cache;
+import org.infinispan.distribution.LocalizedCacheTopology;
+import org.infinispan.remoting.transport.Address;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -37,6 +40,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@link #infinispanPutTwoThreads}). numOwners 3 gives the baseline the same number of copies as
  * the product's chunk cache with its default R = 2 (R + 1 = 3 owners); numOwners 2 the same as the
  * product with R = 1 ({@code -p replicaCount=1,2}, as {@code bench/run.sh} runs it).
+ *
+ * <p>Each method runs in forks of its own, on a cluster of its own: the absolute MiB/s of each.
+ * P2's verdict comes from {@link PairedThroughputBenchmark}, which runs the same batches taking
+ * turns on one cluster, because forks of one method here differed by up to 2x.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -98,11 +105,12 @@ public class ThroughputBenchmark {
         ExecutorService twoThreads;
 
         @Setup(Level.Trial)
-        public void start() {
+        public void start(Batch batch) {
             cluster = LoopbackCluster.start(LoopbackCluster.Spec.defaults());
             cache = cluster.rawCache(numOwners);
             twoThreads = Executors.newFixedThreadPool(2);
-            System.out.println("P2 baseline: raw DIST_SYNC cache, numOwners " + numOwners + ", on " + cluster);
+            System.out.println("P2 baseline: raw DIST_SYNC cache, numOwners " + numOwners + ", on " + cluster
+                    + "; primary owners of the batch's keys: " + primaryOwners(cache, batch.names));
         }
 
         @TearDown(Level.Trial)
@@ -115,16 +123,7 @@ public class ThroughputBenchmark {
     /** Writes a new version of every segment, then waits until all are replicated (G3). */
     @Benchmark
     public long replicateBatch(Product product, Batch batch) {
-        for (int i = 0; i < batch.segments; i++) {
-            batch.versions[i] = product.service.write(LoopbackCluster.NAMESPACE, batch.names[i], batch.payload);
-        }
-        for (int i = 0; i < batch.segments; i++) {
-            if (!product.service.awaitReplicated(LoopbackCluster.NAMESPACE, batch.names[i], batch.versions[i], AWAIT)) {
-                throw new IllegalStateException(batch.names[i] + " v" + batch.versions[i]
-                        + " not replicated within " + AWAIT);
-            }
-        }
-        return batch.versions[batch.segments - 1];
+        return writeAndAwaitEach(product.service, batch);
     }
 
     /**
@@ -134,28 +133,54 @@ public class ThroughputBenchmark {
      */
     @Benchmark
     public long replicateBatchAwaitAll(Product product, Batch batch) {
+        return writeAndAwaitAll(product.service, batch);
+    }
+
+    @Benchmark
+    public int infinispanPut(RawInfinispan raw, Batch batch) {
+        return put(raw.cache, batch);
+    }
+
+    @Benchmark
+    public int infinispanPutTwoThreads(RawInfinispan raw, Batch batch) throws InterruptedException, ExecutionException {
+        return putOnTwoThreads(raw.cache, raw.twoThreads, batch);
+    }
+
+    static long writeAndAwaitEach(CheckpointService service, Batch batch) {
+        for (int i = 0; i < batch.segments; i++) {
+            batch.versions[i] = service.write(LoopbackCluster.NAMESPACE, batch.names[i], batch.payload);
+        }
+        for (int i = 0; i < batch.segments; i++) {
+            if (!service.awaitReplicated(LoopbackCluster.NAMESPACE, batch.names[i], batch.versions[i], AWAIT)) {
+                throw new IllegalStateException(batch.names[i] + " v" + batch.versions[i]
+                        + " not replicated within " + AWAIT);
+            }
+        }
+        return batch.versions[batch.segments - 1];
+    }
+
+    static long writeAndAwaitAll(CheckpointService service, Batch batch) {
         Map<String, Long> versions = new HashMap<>();
         for (int i = 0; i < batch.segments; i++) {
-            versions.put(batch.names[i], product.service.write(LoopbackCluster.NAMESPACE, batch.names[i], batch.payload));
+            versions.put(batch.names[i], service.write(LoopbackCluster.NAMESPACE, batch.names[i], batch.payload));
         }
-        if (!product.service.awaitAllReplicated(LoopbackCluster.NAMESPACE, versions, AWAIT)) {
+        if (!service.awaitAllReplicated(LoopbackCluster.NAMESPACE, versions, AWAIT)) {
             throw new IllegalStateException(batch.segments + " segments not all replicated within " + AWAIT);
         }
         return versions.size();
     }
 
-    @Benchmark
-    public int infinispanPut(RawInfinispan raw, Batch batch) {
+    static int put(Cache<String, byte[]> cache, Batch batch) {
         for (int i = 0; i < batch.segments; i++) {
-            raw.cache.put(batch.names[i], batch.payload);
+            cache.put(batch.names[i], batch.payload);
         }
         return batch.segments;
     }
 
-    @Benchmark
-    public int infinispanPutTwoThreads(RawInfinispan raw, Batch batch) throws InterruptedException, ExecutionException {
-        Future<?> even = raw.twoThreads.submit(() -> putEvery(raw.cache, batch, 0));
-        Future<?> odd = raw.twoThreads.submit(() -> putEvery(raw.cache, batch, 1));
+    static int putOnTwoThreads(Cache<String, byte[]> cache, ExecutorService twoThreads, Batch batch)
+            throws InterruptedException, ExecutionException {
+        Future<?> even = twoThreads.submit(() -> putEvery(cache, batch, 0));
+        Future<?> odd = twoThreads.submit(() -> putEvery(cache, batch, 1));
         even.get();
         odd.get();
         return batch.segments;
@@ -165,5 +190,21 @@ public class ThroughputBenchmark {
         for (int i = start; i < batch.segments; i += 2) {
             cache.put(batch.names[i], batch.payload);
         }
+    }
+
+    /**
+     * @return how many of {@code keys} each member is the primary owner of, the local node marked.
+     *     A put whose primary is another node takes a second hop (the primary forwards it to the
+     *     other owners), so this layout, fixed by the key names and the members' addresses that
+     *     are new in every fork, is one reason why forks of the same method differ.
+     */
+    static Map<String, Integer> primaryOwners(Cache<String, ?> cache, String[] keys) {
+        LocalizedCacheTopology topology = cache.getAdvancedCache().getDistributionManager().getCacheTopology();
+        Map<String, Integer> counts = new TreeMap<>();
+        for (String key : keys) {
+            Address owner = topology.getDistribution(key).primary();
+            counts.merge(owner + (owner.equals(topology.getLocalAddress()) ? " (local)" : ""), 1, Integer::sum);
+        }
+        return counts;
     }
 }

@@ -57,4 +57,25 @@ class BenchSetupTest {
         assertTrue(table.contains("| write, memory | 5.00 | 50.0 | Infinispan DIST_SYNC put, numOwners 2 | 1000 | 4000 | 200x | 80.0x | >= 100x | pass at p50, miss at p99 |"),
                 table);
     }
+
+    @Test
+    void pairedReportRatesEachKindByItsOwnTimeInTheSameRounds() {
+        String header = "\"Benchmark\",\"Mode\",\"Threads\",\"Samples\",\"Score\",\"Score Error (99.9%)\",\"Unit\","
+                + "\"Param: numOwners\",\"Param: replicaCount\",\"Param: segments\",\"Param: sizeBytes\"";
+        String round = "\"io.checkpointservice.bench.PairedThroughputBenchmark.round";
+        String params = "\"avgt\",1,3,%s,NaN,\"%s\",2,2,32,1048576";
+        List<Report.Row> rows = Report.parse(List.of(header,
+                round + "\"," + String.format(params, "800.0", "ms/op"),
+                round + ":awaitAllNanos\"," + String.format(params, "2500000000", "#"),
+                round + ":awaitEachNanos\"," + String.format(params, "4000000000", "#"),
+                round + ":putNanos\"," + String.format(params, "3000000000", "#"),
+                round + ":putTwoThreadsNanos\"," + String.format(params, "2000000000", "#"),
+                round + ":rounds\"," + String.format(params, "20", "#")));
+        String table = new Report(rows).render();
+        // 20 rounds x 32 MiB = 640 MiB per kind: awaitAll 2.5 s = 256 MiB/s, two-thread put 2 s = 320 MiB/s.
+        assertTrue(table.contains("| 2 (3) | 2 | raw put, 2 threads | 320 | one awaitAllReplicated | 256 | 80.0% | >= 80% | pass |"),
+                table);
+        assertTrue(table.contains("| 2 (3) | 2 | raw put, 1 thread | 213 | awaitReplicated per segment | 160 | 75.0% | >= 80% | miss |"),
+                table);
+    }
 }

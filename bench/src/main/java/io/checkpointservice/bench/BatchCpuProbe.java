@@ -31,10 +31,6 @@ public final class BatchCpuProbe {
     private BatchCpuProbe() {
     }
 
-    private interface Kind {
-        void run() throws Exception;
-    }
-
     public static void main(String[] args) throws Exception {
         int replicaCount = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         int numOwners = args.length > 1 ? Integer.parseInt(args[1]) : 3;
@@ -47,22 +43,9 @@ public final class BatchCpuProbe {
         ExecutorService twoThreads = Executors.newFixedThreadPool(2);
         try (LoopbackCluster cluster = LoopbackCluster.start(LoopbackCluster.Spec.defaults().replicaCount(replicaCount))) {
             Cache<String, byte[]> raw = cluster.rawCache(numOwners);
-            List<String> names = List.of("awaitReplicated per segment", "one awaitAllReplicated", "raw put, 1 thread",
-                    "raw put, 2 threads");
-            List<Kind> kinds = List.of(
-                    () -> {
-                        ThroughputBenchmark.writeAndAwaitEach(cluster.service(), batch);
-                        cluster.awaitChunkRemovals();
-                    },
-                    () -> {
-                        ThroughputBenchmark.writeAndAwaitAll(cluster.service(), batch);
-                        cluster.awaitChunkRemovals();
-                    },
-                    () -> ThroughputBenchmark.put(raw, batch),
-                    () -> ThroughputBenchmark.putOnTwoThreads(raw, twoThreads, batch));
             for (int round = 0; round < warmupRounds; round++) {
-                for (Kind kind : kinds) {
-                    kind.run();
+                for (BatchKind kind : BatchKind.values()) {
+                    kind.run(cluster, raw, twoThreads, batch);
                 }
             }
             List<Long> pids = new ArrayList<>();
@@ -72,15 +55,15 @@ public final class BatchCpuProbe {
                     replicaCount, numOwners, batches, warmupRounds);
             System.out.println("| kind | wall ms | CPU ms, local node | CPU ms, replica 1 | CPU ms, replica 2 | CPU ms, all |");
             System.out.println("|---|---|---|---|---|---|");
-            for (int k = 0; k < kinds.size(); k++) {
+            for (BatchKind kind : BatchKind.values()) {
                 long[] before = ticks(pids);
                 long start = System.nanoTime();
                 for (int i = 0; i < batches; i++) {
-                    kinds.get(k).run();
+                    kind.run(cluster, raw, twoThreads, batch);
                 }
                 double wallMillis = (System.nanoTime() - start) / 1e6 / batches;
                 long[] after = ticks(pids);
-                StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %.1f |", names.get(k), wallMillis));
+                StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %.1f |", kind.label, wallMillis));
                 double all = 0;
                 for (int p = 0; p < pids.size(); p++) {
                     double millis = (after[p] - before[p]) * 1000.0 / TICKS_PER_SECOND / batches;

@@ -1,7 +1,5 @@
 package io.checkpointservice.bench;
 
-import io.checkpointservice.ra.service.CheckpointService;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -32,9 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * one operation is a round: one batch of each kind, the same 32 x 1 MiB each, in an order that
  * rotates from round to round so that no kind always follows the same other one. The product
  * writes its segments and the raw cache its keys on the same JGroups channel and the same member
- * processes ({@link LoopbackCluster#rawCache}); a product batch ends when its versions are replicated
- * (G3) and the chunks of the versions they replaced are removed, so that no work of one kind runs
- * into the next one's time. The time of each kind is summed in an auxiliary
+ * processes ({@link LoopbackCluster#rawCache}); the kinds are {@link BatchKind}'s. The time of each kind is summed in an auxiliary
  * counter ({@link Clock}); the ratio of two kinds' throughputs is the inverse ratio of their sums,
  * {@code Report} computes it.
  */
@@ -45,9 +41,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx3g", "-Djava.net.preferIPv4Stack=true"})
 public class PairedThroughputBenchmark {
 
-    /** The batch kinds of a round, in the order of the first round. */
-    private static final int KINDS = 4;
-
     @State(Scope.Benchmark)
     public static class Cluster {
         /** R of the product, as in {@link ThroughputBenchmark.Product}. */
@@ -57,14 +50,12 @@ public class PairedThroughputBenchmark {
         @Param({"2", "3"})
         public int numOwners;
         LoopbackCluster cluster;
-        CheckpointService service;
         Cache<String, byte[]> raw;
         ExecutorService twoThreads;
 
         @Setup(Level.Trial)
         public void start(ThroughputBenchmark.Batch batch) {
             cluster = LoopbackCluster.start(LoopbackCluster.Spec.defaults().replicaCount(replicaCount));
-            service = cluster.service();
             raw = cluster.rawCache(numOwners);
             twoThreads = Executors.newFixedThreadPool(2);
             System.out.println("P2 paired: product R=" + replicaCount + " and raw DIST_SYNC numOwners " + numOwners
@@ -100,35 +91,27 @@ public class PairedThroughputBenchmark {
             putTwoThreadsNanos = 0;
             rounds = 0;
         }
+
+        void add(BatchKind kind, long nanos) {
+            switch (kind) {
+                case AWAIT_EACH -> awaitEachNanos += nanos;
+                case AWAIT_ALL -> awaitAllNanos += nanos;
+                case PUT -> putNanos += nanos;
+                case PUT_TWO_THREADS -> putTwoThreadsNanos += nanos;
+            }
+        }
     }
 
     /** One batch of each kind; the primary score (ms per round) is their sum and means little. */
     @Benchmark
-    public long round(Cluster cluster, ThroughputBenchmark.Batch batch, Clock clock)
-            throws InterruptedException, ExecutionException {
+    public long round(Cluster cluster, ThroughputBenchmark.Batch batch, Clock clock) throws Exception {
+        BatchKind[] kinds = BatchKind.values();
         long checksum = 0;
-        for (int step = 0; step < KINDS; step++) {
-            int kind = (int) ((clock.rounds + step) % KINDS);
+        for (int step = 0; step < kinds.length; step++) {
+            BatchKind kind = kinds[(int) ((clock.rounds + step) % kinds.length)];
             long start = System.nanoTime();
-            switch (kind) {
-                case 0 -> {
-                    checksum += ThroughputBenchmark.writeAndAwaitEach(cluster.service, batch);
-                    cluster.cluster.awaitChunkRemovals();
-                }
-                case 1 -> {
-                    checksum += ThroughputBenchmark.writeAndAwaitAll(cluster.service, batch);
-                    cluster.cluster.awaitChunkRemovals();
-                }
-                case 2 -> checksum += ThroughputBenchmark.put(cluster.raw, batch);
-                default -> checksum += ThroughputBenchmark.putOnTwoThreads(cluster.raw, cluster.twoThreads, batch);
-            }
-            long elapsed = System.nanoTime() - start;
-            switch (kind) {
-                case 0 -> clock.awaitEachNanos += elapsed;
-                case 1 -> clock.awaitAllNanos += elapsed;
-                case 2 -> clock.putNanos += elapsed;
-                default -> clock.putTwoThreadsNanos += elapsed;
-            }
+            checksum += kind.run(cluster.cluster, cluster.raw, cluster.twoThreads, batch);
+            clock.add(kind, System.nanoTime() - start);
         }
         clock.rounds++;
         return checksum;

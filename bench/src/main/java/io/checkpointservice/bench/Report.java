@@ -290,11 +290,11 @@ public final class Report {
         out.append("| R (owners) | raw numOwners | baseline | baseline MiB/s | product, batch awaited with | product MiB/s | ratio | target | result |\n");
         out.append("|---|---|---|---|---|---|---|---|---|\n");
         Map<String, String> products = new LinkedHashMap<>();
-        products.put("awaitEachNanos", "awaitReplicated per segment");
-        products.put("awaitAllNanos", "one awaitAllReplicated");
+        products.put("awaitEachNanos", BatchKind.AWAIT_EACH.label);
+        products.put("awaitAllNanos", BatchKind.AWAIT_ALL.label);
         Map<String, String> baselines = new LinkedHashMap<>();
-        baselines.put("putNanos", "raw put, 1 thread");
-        baselines.put("putTwoThreadsNanos", "raw put, 2 threads");
+        baselines.put("putNanos", BatchKind.PUT.label);
+        baselines.put("putTwoThreadsNanos", BatchKind.PUT_TWO_THREADS.label);
         for (Row count : rounds) {
             Map<String, String> params = count.params();
             double mib = count.score() * Integer.parseInt(count.param("segments"))

@@ -8,7 +8,7 @@
 #
 # JMH options come from BENCH_JMH_OPTS (default: a short run, -f 1 -wi 2 -i 3; P3 and P2 warm up
 # longer: BENCH_P3_OPTS and BENCH_P2_OPTS, default -f 1 -wi 4 -i 3, with 10 s iterations; P2's
-# paired verdict runs three forks of each pair, BENCH_P2_PAIRED_OPTS, default -f 3 -wi 4 -i 3); BENCH_P4_STORED
+# paired verdict runs three forks of each pair, BENCH_P2_PAIRED_OPTS, default -f 3 -wi 12 -i 3); BENCH_P4_STORED
 # narrows P4's segmentsStored values (default 1,10000,100000). Results: one JMH
 # CSV and log per suite in RESULTS_DIR (default bench/target/results), the tables in report.md.
 set -euo pipefail
@@ -80,10 +80,12 @@ for suite in "${SUITES[@]}"; do
     # P2's verdict: product and raw batches taking turns in one fork on one cluster, three forks of
     # each pair (separate forks of one method differed by up to 2x, see docs/PERFORMANCE.md). R = 2
     # against both baselines' owners, R = 1 against the numOwners-2 baseline's same two copies.
+    # 12 warm-up iterations: JMH's -prof comp showed the JIT compiling 4.6 s in the first 10 s
+    # iteration and over 200 ms an iteration until the eleventh (three JVMs warming on 2 cores).
     p2paired)
-      SUITE_OPTS="${BENCH_P2_PAIRED_OPTS:--f 3 -wi 4 -i 3}" jmh p2paired-r2 PairedThroughputBenchmark \
+      SUITE_OPTS="${BENCH_P2_PAIRED_OPTS:--f 3 -wi 12 -i 3}" jmh p2paired-r2 PairedThroughputBenchmark \
         -p replicaCount=2 -p numOwners=2,3 -w 10s -r 10s
-      SUITE_OPTS="${BENCH_P2_PAIRED_OPTS:--f 3 -wi 4 -i 3}" jmh p2paired-r1 PairedThroughputBenchmark \
+      SUITE_OPTS="${BENCH_P2_PAIRED_OPTS:--f 3 -wi 12 -i 3}" jmh p2paired-r1 PairedThroughputBenchmark \
         -p replicaCount=1 -p numOwners=2 -w 10s -r 10s
       ;;
     p5)

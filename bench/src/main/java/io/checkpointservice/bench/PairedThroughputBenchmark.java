@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 4, time = 10)
+@Warmup(iterations = 12, time = 10)
 @Measurement(iterations = 3, time = 10)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx3g", "-Djava.net.preferIPv4Stack=true"})
 public class PairedThroughputBenchmark {

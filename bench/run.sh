@@ -80,8 +80,9 @@ for suite in "${SUITES[@]}"; do
     # P2's verdict: product and raw batches taking turns in one fork on one cluster, three forks of
     # each pair (separate forks of one method differed by up to 2x, see docs/PERFORMANCE.md). R = 2
     # against both baselines' owners, R = 1 against the numOwners-2 baseline's same two copies.
-    # 12 warm-up iterations: JMH's -prof comp showed the JIT compiling 4.6 s in the first 10 s
-    # iteration and over 200 ms an iteration until the eleventh (three JVMs warming on 2 cores).
+    # 12 warm-up iterations: JMH's -prof comp showed the JIT compiling seconds per 10 s iteration
+    # at first and 220 to 940 ms up to the tenth, under 100 ms only from the eleventh (three JVMs
+    # warming on 2 cores; docs/PERFORMANCE.md, run P2).
     p2paired)
       SUITE_OPTS="${BENCH_P2_PAIRED_OPTS:--f 3 -wi 12 -i 3}" jmh p2paired-r2 PairedThroughputBenchmark \
         -p replicaCount=2 -p numOwners=2,3 -w 10s -r 10s

@@ -314,9 +314,14 @@ public final class PublishBreakdown {
         }
 
         @Override
-        public int copiesOutside(String key, String writer) {
+        public int placementFor(String segmentKey) {
+            return delegate.placementFor(segmentKey);
+        }
+
+        @Override
+        public int copiesOutside(ChunkKey chunk, String writer) {
             long start = System.nanoTime();
-            int copies = delegate.copiesOutside(key, writer);
+            int copies = delegate.copiesOutside(chunk, writer);
             record("awaitReplicated: copiesOutside", System.nanoTime() - start);
             return copies;
         }

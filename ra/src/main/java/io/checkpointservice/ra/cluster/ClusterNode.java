@@ -43,6 +43,7 @@ import org.infinispan.remoting.transport.Address;
 import org.infinispan.remoting.transport.Transport;
 import org.infinispan.remoting.transport.impl.MapResponseCollector;
 import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
+import org.infinispan.topology.CacheTopology;
 import org.jgroups.JChannel;
 
 /**
@@ -67,6 +68,12 @@ public final class ClusterNode implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ClusterNode.class.getName());
     /** Questions of {@code confirmCopiesOutside} of a batch out at once; each is a few hundred bytes. */
     static final int QUESTIONS_IN_FLIGHT = 1_024;
+    /**
+     * Placements {@link Replicas#placementFor} tries before it gives up and places by the segment
+     * key (correct, only slower): a try hits with odds of about 1 / N on N equal members, so all
+     * 1,024 miss with odds of about 1 in 10^9 on 50 members.
+     */
+    static final int MAX_PLACEMENT_TRIES = 1_024;
 
     private final DefaultCacheManager cacheManager;
     private final Cache<String, String> records;
@@ -168,6 +175,23 @@ public final class ClusterNode implements AutoCloseable {
      */
     Optional<SegmentRecord> recordHeldHere(String key) {
         return Optional.ofNullable(SegmentRecord.decode(records.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).get(key)));
+    }
+
+    /** @return the name of the primary owner of a chunk in the current topology (for tests: placement) */
+    String primaryOwner(ChunkKey chunk) {
+        AdvancedCache<String, byte[]> cache = chunks.getAdvancedCache();
+        return cache.getDistributionManager().getCacheTopology()
+                .getDistribution(cache.getKeyDataConversion().toStorage(chunk.cacheKey())).primary().toString();
+    }
+
+    /**
+     * @return true when the chunk cache's topology holds every member of the view and no
+     *     rebalance is under way (for tests: owners are final only then)
+     */
+    boolean chunksBalanced() {
+        LocalizedCacheTopology topology = chunks.getAdvancedCache().getDistributionManager().getCacheTopology();
+        return topology.getPhase() == CacheTopology.Phase.NO_REBALANCE
+                && Set.copyOf(topology.getMembers()).equals(Set.copyOf(cacheManager.getMembers()));
     }
 
     /** @return true when the settings name members other than this node */
@@ -325,7 +349,7 @@ public final class ClusterNode implements AutoCloseable {
 
         @Override
         public byte[] getChunk(ChunkKey chunk) {
-            if (liveOwners(chunk.segmentKey()) == 0) {
+            if (liveReadOwners(chunk).isEmpty()) {
                 // Asking would wait for a topology that has no owner to offer (about 15 s):
                 // answer "unreachable" at once instead.
                 throw new ClusterUnavailableException("no live node holds the chunks of '" + chunk.segmentKey()
@@ -348,8 +372,30 @@ public final class ClusterNode implements AutoCloseable {
         }
 
         @Override
-        public int copiesOutside(String key, String writer) {
-            return (int) liveReadOwners(key).stream().filter(owner -> !owner.equals(writer)).count();
+        public int copiesOutside(ChunkKey chunk, String writer) {
+            return (int) liveReadOwners(chunk).stream().filter(owner -> !owner.equals(writer)).count();
+        }
+
+        /**
+         * Tries placements 1, 2, ... until one's group hashes to a segment of which this node is
+         * the primary owner: with N members about N tries, each a hash of a short string. A
+         * node that is primary owner of no segment (capacity factor 0, or not yet in the
+         * topology) gets 0 at once.
+         */
+        @Override
+        public int placementFor(String segmentKey) {
+            AdvancedCache<String, byte[]> cache = chunks.getAdvancedCache();
+            LocalizedCacheTopology topology = cache.getDistributionManager().getCacheTopology();
+            if (topology.getLocalPrimarySegments().isEmpty()) {
+                return 0;
+            }
+            for (int placement = 1; placement <= MAX_PLACEMENT_TRIES; placement++) {
+                Object probe = cache.getKeyDataConversion().toStorage(new ChunkKey(segmentKey, 0, "", 0, 0, placement).cacheKey());
+                if (topology.getDistribution(probe).isPrimary()) {
+                    return placement;
+                }
+            }
+            return 0;
         }
 
         /**
@@ -475,18 +521,15 @@ public final class ClusterNode implements AutoCloseable {
             return transport.getViewId();
         }
 
-        private int liveOwners(String key) {
-            return liveReadOwners(key).size();
-        }
-
         /**
          * The cache topology catches up with a view change only once the coordinator has
          * recomputed it; until then a member that just died is still listed as an owner. Only
          * owners in the current view hold a copy.
          */
-        private List<String> liveReadOwners(String key) {
-            DistributionInfo distribution = chunks.getAdvancedCache().getDistributionManager()
-                    .getCacheTopology().getDistribution(new ChunkKey(key, 0, "", 0, 0).cacheKey());
+        private List<String> liveReadOwners(ChunkKey chunk) {
+            AdvancedCache<String, byte[]> cache = chunks.getAdvancedCache();
+            DistributionInfo distribution = cache.getDistributionManager().getCacheTopology()
+                    .getDistribution(cache.getKeyDataConversion().toStorage(chunk.cacheKey()));
             Set<Address> members = Set.copyOf(cacheManager.getMembers());
             return distribution.readOwners().stream()
                     .filter(members::contains)
@@ -495,7 +538,10 @@ public final class ClusterNode implements AutoCloseable {
         }
     }
 
-    /** Puts every chunk of a segment into the segment's group, so they share their owners. */
+    /**
+     * Puts every chunk of a version into one group ({@link ChunkKey#group()}), so they share their
+     * owners.
+     */
     static final class SegmentGrouper implements Grouper<String> {
 
         @Override

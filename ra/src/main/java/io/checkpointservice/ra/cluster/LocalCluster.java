@@ -64,7 +64,7 @@ public final class LocalCluster {
             }
 
             @Override
-            public int copiesOutside(String key, String writer) {
+            public int copiesOutside(ChunkKey chunk, String writer) {
                 Objects.requireNonNull(writer);
                 return replicaCount;
             }

@@ -55,10 +55,21 @@ public interface ReplicaStore {
     }
 
     /**
-     * @return how many nodes other than {@code writer} hold the data of segment {@code key}
-     *     now (owners that have finished receiving it)
+     * @param chunk any chunk of the version: all of them share their owners
+     * @return how many nodes other than {@code writer} hold the data of that version now (owners
+     *     that have finished receiving it)
      */
-    int copiesOutside(String key, String writer);
+    int copiesOutside(ChunkKey chunk, String writer);
+
+    /**
+     * @return the placement under which this node is the primary owner of a new version's chunks
+     *     of segment {@code segmentKey} ({@link ChunkKey#placement()}), so that each chunk goes
+     *     from here straight to its backups; 0 (placed by the segment key) when this node can be
+     *     no chunk's primary owner. This default always answers 0.
+     */
+    default int placementFor(String segmentKey) {
+        return 0;
+    }
 
     /**
      * Asks every owner of the segment's chunks other than {@code writer}, now, whether it holds

@@ -24,10 +24,13 @@ import java.util.Objects;
  * @param dataWriter the node that published the version's chunks (under {@code dataEpoch}); part
  *     of their keys, because after a network split two nodes may have published the same version
  *     number under the same epoch (see {@link RecordMergePolicy})
+ * @param placement the placement group of the version's chunks ({@link ChunkKey#placement()}):
+ *     0 for the segment key alone, otherwise the number under which the data writer was their
+ *     primary owner when it published them
  */
 public record SegmentRecord(long version, long dataEpoch, long epoch, String writer, long size,
                             int checksum, Instant writtenAt, String origin, int chunkSize, boolean deleted,
-                            String dataWriter) {
+                            String dataWriter, int placement) {
 
     /**
      * Format 4 is as short as it can be while staying readable in a log line, because every node
@@ -35,12 +38,12 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
      * node; P5). Numbers are written in base 36 (a millisecond timestamp in 8 characters instead of
      * 13, a checksum, as unsigned, in at most 7 instead of 11). It leaves out what the record can
      * tell by itself: the chunk size when it is {@link #USUAL_CHUNK_SIZE}, the deletion mark of a
-     * live record, and the origin and data writer when they are the writer (almost always;
-     * trailing empty fields are dropped). Encoding is deterministic, as the conditional replace on
+     * live record, a placement of 0, and the origin and data writer when they are the writer
+     * (almost always; trailing empty fields are dropped). Format 5 added the placement. Encoding is deterministic, as the conditional replace on
      * the encoded string needs. Records live in memory only, so no earlier format is ever read:
      * nodes of releases with different formats cannot share a cluster.
      */
-    private static final String FORMAT = "4";
+    private static final String FORMAT = "5";
     private static final int RADIX = Character.MAX_RADIX;
     private static final String DELETED = "D";
     /** The chunk size the replicator uses; a record of another one spells it out. */
@@ -51,6 +54,16 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
         Objects.requireNonNull(writtenAt);
         Objects.requireNonNull(origin);
         Objects.requireNonNull(dataWriter);
+        if (placement < 0) {
+            throw new IllegalArgumentException("placement must be 0 or more: " + placement);
+        }
+    }
+
+    /** A record whose chunks are placed by the segment key alone (placement 0). */
+    public SegmentRecord(long version, long dataEpoch, long epoch, String writer, long size,
+                         int checksum, Instant writtenAt, String origin, int chunkSize, boolean deleted,
+                         String dataWriter) {
+        this(version, dataEpoch, epoch, writer, size, checksum, writtenAt, origin, chunkSize, deleted, dataWriter, 0);
     }
 
     /** A record as its writer publishes it: the writer is the one who stored the chunks. */
@@ -66,11 +79,11 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
 
     /**
      * @return true when both records point at the same chunks: the same version published by the
-     *     same node under the same epoch (those three name the chunks, see {@link ChunkKey})
+     *     same node under the same epoch and placement (those four name the chunks, see {@link ChunkKey})
      */
     public boolean sameDataAs(SegmentRecord other) {
         return hasData() && other.hasData() && version == other.version && dataEpoch == other.dataEpoch
-                && dataWriter.equals(other.dataWriter);
+                && dataWriter.equals(other.dataWriter) && placement == other.placement;
     }
 
     /** @return true when a version with data is published, neither deleted nor only claimed */
@@ -89,7 +102,7 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
     /** @return the same record owned by {@code newWriter} under {@code newEpoch} */
     public SegmentRecord takenOverBy(String newWriter, long newEpoch) {
         return new SegmentRecord(version, dataEpoch, newEpoch, newWriter, size, checksum, writtenAt,
-                origin, chunkSize, deleted, dataWriter);
+                origin, chunkSize, deleted, dataWriter, placement);
     }
 
     /**
@@ -120,6 +133,7 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
                 .append('|').append(Long.toString(writtenAt.toEpochMilli(), RADIX))
                 .append('|').append(chunkSize == USUAL_CHUNK_SIZE ? "" : Integer.toString(chunkSize, RADIX))
                 .append('|').append(deleted ? DELETED : "")
+                .append('|').append(placement == 0 ? "" : Integer.toString(placement, RADIX))
                 .append('|').append(writer);
         boolean ownData = dataWriter.equals(writer);
         if (!origin.equals(writer) || !ownData) {
@@ -136,16 +150,17 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
             return null;
         }
         String[] f = encoded.split("\\|", -1);
-        if (f.length < 10 || f.length > 12 || !FORMAT.equals(f[0])) {
+        if (f.length < 11 || f.length > 13 || !FORMAT.equals(f[0])) {
             throw new IllegalStateException("unknown segment record format (a node of another release in the "
                     + "cluster?): " + encoded);
         }
-        String writer = f[9];
-        String origin = f.length > 10 && !f[10].isEmpty() ? f[10] : writer;
-        String dataWriter = f.length > 11 ? f[11] : writer;
+        String writer = f[10];
+        String origin = f.length > 11 && !f[11].isEmpty() ? f[11] : writer;
+        String dataWriter = f.length > 12 ? f[12] : writer;
         return new SegmentRecord(Long.parseLong(f[1], RADIX), Long.parseLong(f[2], RADIX), Long.parseLong(f[3], RADIX),
                 writer, Long.parseLong(f[4], RADIX), Integer.parseUnsignedInt(f[5], RADIX),
                 Instant.ofEpochMilli(Long.parseLong(f[6], RADIX)), origin,
-                f[7].isEmpty() ? USUAL_CHUNK_SIZE : Integer.parseInt(f[7], RADIX), DELETED.equals(f[8]), dataWriter);
+                f[7].isEmpty() ? USUAL_CHUNK_SIZE : Integer.parseInt(f[7], RADIX), DELETED.equals(f[8]), dataWriter,
+                f[9].isEmpty() ? 0 : Integer.parseInt(f[9], RADIX));
     }
 }

@@ -258,9 +258,12 @@ public final class Replicator {
         }
         SegmentMetadata version = segment.metadata();
         long membership = replicas.membershipId(); // before the put: a change during it voids the proof
-        putChunks(key, epoch.get(), nodeName, segment, false);
+        // This node as the chunks' primary owner: each chunk travels once to each backup.
+        int placement = replicas.placementFor(key);
+        putChunks(key, epoch.get(), nodeName, placement, segment, false);
         SegmentRecord next = new SegmentRecord(version.version(), epoch.get(), epoch.get(), nodeName,
-                version.size(), version.checksum(), version.writtenAt(), version.originNode(), Chunks.SIZE, false);
+                version.size(), version.checksum(), version.writtenAt(), version.originNode(), Chunks.SIZE, false,
+                nodeName, placement);
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
             long casSentAt = System.nanoTime();
             if (directory.compareAndSet(key, record, next)) {
@@ -386,7 +389,7 @@ public final class Replicator {
         // Chunk 0 is what readers probe first, so it goes last: a put-back that fails half way
         // must not leave it behind to vouch for chunks that are missing.
         long putSentAt = System.nanoTime();
-        putChunks(key, record.dataEpoch(), record.dataWriter(), local.get(), true);
+        putChunks(key, record.dataEpoch(), record.dataWriter(), record.placement(), local.get(), true);
         Optional<SegmentRecord> now = directory.get(key);
         if (now.isEmpty() || !now.get().sameDataAs(record)) {
             removeChunks(replicas, key, record); // published over meanwhile: ours are garbage
@@ -444,19 +447,21 @@ public final class Replicator {
      *
      * @param firstChunkLast put chunk 0 alone after all the others have been stored
      */
-    private void putChunks(String key, long epoch, String writer, StoredSegment segment, boolean firstChunkLast) {
+    private void putChunks(String key, long epoch, String writer, int placement, StoredSegment segment,
+                           boolean firstChunkLast) {
         int count = Chunks.count(segment.data().length);
         int firstInBatches = firstChunkLast && count > 1 ? 1 : 0;
         for (int first = firstInBatches; first < count; first += CHUNKS_IN_FLIGHT) {
-            putChunkRange(key, epoch, writer, segment, first, Math.min(count, first + CHUNKS_IN_FLIGHT));
+            putChunkRange(key, epoch, writer, placement, segment, first, Math.min(count, first + CHUNKS_IN_FLIGHT));
         }
         if (firstInBatches == 1) {
-            putChunkRange(key, epoch, writer, segment, 0, 1);
+            putChunkRange(key, epoch, writer, placement, segment, 0, 1);
         }
     }
 
     /** Puts chunks {@code first} (inclusive) to {@code last} (exclusive), all in flight at once. */
-    private void putChunkRange(String key, long epoch, String writer, StoredSegment segment, int first, int last) {
+    private void putChunkRange(String key, long epoch, String writer, int placement, StoredSegment segment,
+                               int first, int last) {
         byte[] data = segment.data();
         int count = Chunks.count(data.length);
         List<ChunkKey> keys = new ArrayList<>(last - first);
@@ -464,7 +469,7 @@ public final class Replicator {
         for (int i = first; i < last; i++) {
             int from = i * Chunks.SIZE;
             int to = Math.min(data.length, from + Chunks.SIZE);
-            keys.add(new ChunkKey(key, epoch, writer, segment.metadata().version(), i));
+            keys.add(new ChunkKey(key, epoch, writer, segment.metadata().version(), i, placement));
             // A single chunk is the segment's array itself: nobody changes it (StoredSegment).
             chunks.add(count == 1 ? data : Arrays.copyOfRange(data, from, to));
         }

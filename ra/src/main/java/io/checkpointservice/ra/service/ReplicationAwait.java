@@ -1,5 +1,6 @@
 package io.checkpointservice.ra.service;
 
+import io.checkpointservice.ra.cluster.ChunkKey;
 import io.checkpointservice.ra.cluster.ClusterUnavailableException;
 import io.checkpointservice.ra.cluster.ReplicaStore;
 import io.checkpointservice.ra.cluster.SegmentDirectory;
@@ -107,7 +108,7 @@ final class ReplicationAwait {
                 return; // not known to be replicated: the wait goes on, and says false at its end
             }
             if (record.isPresent() && record.get().hasData() && holdsVersion(record.get(), key, version)
-                    && replicas.copiesOutside(key, record.get().writer()) >= replicaCount) {
+                    && replicas.copiesOutside(ChunkKey.of(key, record.get(), 0), record.get().writer()) >= replicaCount) {
                 published.put(key, record.get());
             }
         });

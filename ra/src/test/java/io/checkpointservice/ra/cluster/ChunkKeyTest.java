@@ -28,6 +28,27 @@ class ChunkKeyTest {
     }
 
     @Test
+    void aPlacementJoinsTheGroupAndParsesBack() {
+        ChunkKey placed = new ChunkKey(KEY, 4, "node#1", 17, 2, 40);
+        assertEquals("ns/state#40#4:17:2:node#1", placed.cacheKey());
+        assertEquals("ns/state#40", placed.group());
+        assertEquals(placed.group(), ChunkKey.groupOf(placed.cacheKey()));
+        assertEquals(placed, ChunkKey.parse(placed.cacheKey()));
+        ChunkKey unplaced = new ChunkKey(KEY, 4, "node#1", 17, 2);
+        assertEquals(KEY, ChunkKey.groupOf(unplaced.cacheKey()), "placement 0: the segment key alone");
+        assertEquals(unplaced, ChunkKey.parse(unplaced.cacheKey()));
+    }
+
+    @Test
+    void theRecordsVersionUnderAnotherPlacementIsAbandoned() {
+        SegmentRecord record = new SegmentRecord(9, 3, 3, "B", 3_000_000, 7, T, "B", 1 << 20, false, "B", 5);
+        assertFalse(ChunkKey.of(KEY, record, 1).isAbandonedUnder(record));
+        assertTrue(new ChunkKey(KEY, 3, "B", 9, 1, 2).isAbandonedUnder(record),
+                "a failed publication of this version, retried under placement 5");
+        assertFalse(new ChunkKey(KEY, 3, "B", 10, 0, 2).isAbandonedUnder(record), "the next version, being published");
+    }
+
+    @Test
     void theRecordsOwnDataIsNeverAbandoned() {
         SegmentRecord record = published(3, "B", 9);
         for (int i = 0; i < record.chunkCount(); i++) {

@@ -19,9 +19,9 @@ class SegmentRecordEncodingTest {
                 SegmentRecord.USUAL_CHUNK_SIZE, false);
         String encoded = record.encode();
 
-        assertEquals("4|7|2|2|1ekg|" + Integer.toUnsignedString(-42, 36) + "|" + Long.toString(AT.toEpochMilli(), 36)
-                + "|||" + HOST, encoded);
-        assertEquals("4|7|2|2|1ekg|1z141xy|miboimpn|||" + HOST, encoded, "spelled out once, to be read in a log");
+        assertEquals("5|7|2|2|1ekg|" + Integer.toUnsignedString(-42, 36) + "|" + Long.toString(AT.toEpochMilli(), 36)
+                + "||||" + HOST, encoded);
+        assertEquals("5|7|2|2|1ekg|1z141xy|miboimpn||||" + HOST, encoded, "spelled out once, to be read in a log");
         assertEquals(record, SegmentRecord.decode(encoded));
         assertEquals(encoded, SegmentRecord.decode(encoded).encode(), "encoding is deterministic (compare-and-set)");
     }
@@ -31,7 +31,7 @@ class SegmentRecordEncodingTest {
         SegmentRecord takenOver = new SegmentRecord(7, 2, 3, "node-b", 10, 5, AT, "node-a", 4_096, false, "node-c");
         String encoded = takenOver.encode();
 
-        assertTrue(encoded.endsWith("|" + Integer.toString(4_096, 36) + "||node-b|node-a|node-c"), encoded);
+        assertTrue(encoded.endsWith("|" + Integer.toString(4_096, 36) + "|||node-b|node-a|node-c"), encoded);
         assertEquals(takenOver, SegmentRecord.decode(encoded));
     }
 
@@ -47,9 +47,21 @@ class SegmentRecordEncodingTest {
     }
 
     @Test
+    void aPlacementIsSpelledOutBeforeTheWriterAndKeptByATakeOver() {
+        SegmentRecord placed = new SegmentRecord(7, 2, 2, "node-a", 10, 5, AT, "node-a", 4_096, false, "node-a", 40);
+        String encoded = placed.encode();
+
+        assertTrue(encoded.endsWith("|" + Integer.toString(40, 36) + "|node-a"), encoded);
+        assertEquals(placed, SegmentRecord.decode(encoded));
+        assertEquals(40, placed.takenOverBy("node-b", 3).placement(), "the chunks keep their keys when the segment changes hands");
+        assertThrows(IllegalArgumentException.class,
+                () -> new SegmentRecord(7, 2, 2, "a", 10, 5, AT, "a", 4_096, false, "a", -1));
+    }
+
+    @Test
     void extremeValuesRoundTrip() {
         SegmentRecord extreme = new SegmentRecord(Long.MAX_VALUE, Long.MAX_VALUE - 1, Long.MAX_VALUE, "w",
-                Long.MAX_VALUE, Integer.MIN_VALUE, Instant.ofEpochMilli(-1), "w", 1, true);
+                Long.MAX_VALUE, Integer.MIN_VALUE, Instant.ofEpochMilli(-1), "w", 1, true, "w", Integer.MAX_VALUE);
         assertEquals(extreme, SegmentRecord.decode(extreme.encode()));
         assertEquals(extreme.encode(), SegmentRecord.decode(extreme.encode()).encode());
     }
@@ -63,9 +75,10 @@ class SegmentRecordEncodingTest {
 
     @Test
     void anUnknownFormatIsRefused() {
-        assertThrows(IllegalStateException.class, () -> SegmentRecord.decode("9|7|2|2|1|1|1|||a"));
-        assertThrows(IllegalStateException.class, // the previous release's format: records are never persisted
+        assertThrows(IllegalStateException.class, () -> SegmentRecord.decode("9|7|2|2|1|1|1||||a"));
+        assertThrows(IllegalStateException.class, // earlier releases' formats: records are never persisted
                 () -> SegmentRecord.decode("3|7|2|2|65536|-42|1763900000123||L|node-a||"));
-        assertThrows(IllegalStateException.class, () -> SegmentRecord.decode("4|7|2"));
+        assertThrows(IllegalStateException.class, () -> SegmentRecord.decode("4|7|2|2|1ekg|1z141xy|miboimpn|||a"));
+        assertThrows(IllegalStateException.class, () -> SegmentRecord.decode("5|7|2"));
     }
 }

@@ -103,7 +103,7 @@ class WriteStaysLocalTest {
         }
 
         @Override
-        public int copiesOutside(String key, String writer) {
+        public int copiesOutside(ChunkKey chunk, String writer) {
             remoteCalls.add("copiesOutside");
             throw new AssertionError("not a write's business");
         }

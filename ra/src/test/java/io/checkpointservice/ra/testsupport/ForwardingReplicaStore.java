@@ -43,8 +43,13 @@ public class ForwardingReplicaStore implements ReplicaStore {
     }
 
     @Override
-    public int copiesOutside(String key, String writer) {
-        return delegate.copiesOutside(key, writer);
+    public int copiesOutside(ChunkKey chunk, String writer) {
+        return delegate.copiesOutside(chunk, writer);
+    }
+
+    @Override
+    public int placementFor(String segmentKey) {
+        return delegate.placementFor(segmentKey);
     }
 
     @Override

@@ -1,0 +1,104 @@
+package io.checkpointservice.ra.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.checkpointservice.ra.config.AdapterSettings;
+import io.checkpointservice.ra.config.StorageMode;
+import io.checkpointservice.ra.service.CheckpointService;
+import io.checkpointservice.ra.service.SegmentKey;
+import io.checkpointservice.ra.store.MemoryStore;
+import io.checkpointservice.ra.store.SyncPolicy;
+import io.checkpointservice.ra.testsupport.LoopbackMembers;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The writer is the primary owner of the chunks it publishes, on real cluster members (three
+ * Infinispan members on 127.0.0.1, R = 1, so two of the three own each chunk and, placed by the
+ * segment key alone, the writer would be the primary of about a third of them). A chunk whose
+ * primary is elsewhere travels twice: to the primary, then from it to the backup.
+ */
+class WriterPlacementTest {
+
+    private final LoopbackMembers members = new LoopbackMembers("writer-placement", 3);
+    private CheckpointService service;
+    private Thread worker;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (service != null) {
+            service.close();
+            worker.join(5_000);
+        }
+        members.close();
+    }
+
+    @Test
+    @Timeout(60)
+    void theChosenPlacementMakesTheAskingNodeThePrimaryOwner() {
+        ClusterNode[] abc = startThree();
+        int placedByKeyOnA = 0;
+        for (int i = 0; i < 30; i++) {
+            String key = "app/segment-" + i;
+            for (ClusterNode node : abc) {
+                int placement = node.replicas().placementFor(key);
+                assertTrue(placement > 0, node.nodeName() + " found no placement for " + key);
+                ChunkKey chunk = new ChunkKey(key, 1, node.nodeName(), 1, 0, placement);
+                assertEquals(node.nodeName(), node.primaryOwner(chunk), "placement " + placement + " of " + key);
+                assertEquals(node.nodeName(), abc[(i + 1) % 3].primaryOwner(chunk), "every member agrees on the owner");
+            }
+            if (abc[0].primaryOwner(new ChunkKey(key, 1, "a", 1, 0)).equals("a")) {
+                placedByKeyOnA++;
+            }
+        }
+        assertTrue(placedByKeyOnA < 30, "precondition: by the key alone a is not the primary of every segment");
+    }
+
+    @Test
+    @Timeout(60)
+    void aPublishedVersionIsPlacedWithItsWriterAsPrimaryAndReadFromAnotherNode() {
+        ClusterNode[] abc = startThree();
+        ClusterNode a = abc[0];
+        service = new CheckpointService(new AdapterSettings("a", StorageMode.MEMORY, Path.of("unused"),
+                SyncPolicy.NONE, 8 << 20, 1), new MemoryStore(), a.directory(), a.replicas(), Clock.systemUTC());
+        worker = new Thread(service.replicator()::runWorker, "test-replication-worker");
+        worker.start();
+        byte[] state = new byte[3 * (1 << 20) + 17]; // four chunks, all in one group
+        new Random(5).nextBytes(state);
+        long version = service.write("app", "job", state);
+        assertTrue(service.awaitReplicated("app", "job", version, Duration.ofSeconds(30)), "one node besides a holds it");
+
+        String key = new SegmentKey("app", "job").key();
+        SegmentRecord record = abc[2].directory().get(key).orElseThrow();
+        assertTrue(record.placement() > 0, "the record names the placement: " + record);
+        byte[] fetched = new byte[state.length];
+        for (int i = 0; i < record.chunkCount(); i++) {
+            ChunkKey chunk = ChunkKey.of(key, record, i);
+            assertEquals("a", abc[1].primaryOwner(chunk), "chunk " + i + "'s primary owner is its writer");
+            byte[] data = abc[2].replicas().getChunk(chunk);
+            System.arraycopy(data, 0, fetched, i * (1 << 20), data.length);
+        }
+        assertArrayEquals(state, fetched, "c reads the chunks under the record's placement");
+        assertEquals(1, a.replicas().copiesOutside(ChunkKey.of(key, record, 0), "a"), "R = 1 other owner");
+    }
+
+    /** Members a, b and c, R = 1, once the chunks' owners are final on all three. */
+    private ClusterNode[] startThree() {
+        ClusterNode[] abc = {members.start(0, "a", 1), members.start(1, "b", 1), members.start(2, "c", 1)};
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!Arrays.stream(abc).allMatch(ClusterNode::chunksBalanced)) {
+            assertTrue(System.nanoTime() < deadline, "the chunk cache did not settle on three members");
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
+        return abc;
+    }
+}

@@ -10,8 +10,8 @@ package io.checkpointservice.ra.cluster;
  * <p>The chunks of a version share one placement group, so they are held or lost together: the
  * segment key, and with a {@code placement} above 0 that number too. The writer picks the
  * placement under which it is the primary owner ({@link ReplicaStore#placementFor}), so each
- * chunk goes from the writer straight to its backups instead of first to a primary elsewhere that
- * sends it on (to the writer too, when it is an owner): about half the bytes on the network.
+ * chunk crosses the network once per backup, never once more to reach a primary elsewhere that
+ * sends it on (back to the writer too, when the writer is a backup).
  *
  * @param writer the node that published the chunks ({@link SegmentRecord#dataWriter()})
  * @param placement the placement the writer chose ({@link SegmentRecord#placement()}); 0 places
@@ -78,8 +78,9 @@ public record ChunkKey(String segmentKey, long epoch, String writer, long versio
      * @param record the segment's current record
      * @return true when no record can ever point at this chunk again: it is not the record's data
      *     (the same version, epoch, writer and placement; a publication that failed after its
-     *     puts leaves the same version under another placement when it is retried), and it was stored under an epoch the record has moved past, or under the record's epoch by
-     *     another node (the loser of a take-over made on both sides of a network split), or it is a
+     *     puts leaves the same version under another placement when it is retried), and it was
+     *     stored under an epoch the record has moved past, or under the record's epoch by another
+     *     node (the loser of a take-over made on both sides of a network split), or it is a
      *     version of the current writer that the record has already passed. A chunk of a version
      *     still being published by the record's writer is never abandoned: above the record's
      *     version, or the same number when the record's data is an older lineage's (see

@@ -385,7 +385,12 @@ public final class ClusterNode implements AutoCloseable {
         @Override
         public int placementFor(String segmentKey) {
             AdvancedCache<String, byte[]> cache = chunks.getAdvancedCache();
-            LocalizedCacheTopology topology = cache.getDistributionManager().getCacheTopology();
+            LocalizedCacheTopology topology;
+            try {
+                topology = cache.getDistributionManager().getCacheTopology();
+            } catch (CacheException e) { // the member is stopping
+                throw new ClusterUnavailableException("cannot place the chunks of '" + segmentKey + "': " + e.getMessage(), e);
+            }
             if (topology.getLocalPrimarySegments().isEmpty()) {
                 return 0;
             }

@@ -139,14 +139,17 @@ public final class SegmentLoader {
                 store.remove(key);
             }
             segment = Optional.empty();
-        } else if (local.isPresent() && sameVersion(local.get(), record)) {
-            segment = readLocal(key).or(() -> Optional.of(fetch(key, name, record)));
         } else {
-            if (local.isPresent()) {
+            boolean sameHere = local.isPresent() && sameVersion(local.get(), record);
+            if (local.isPresent() && !sameHere) {
                 LOG.info(() -> "local copy of '" + key + "' v" + local.get().version()
                         + " is stale; fetching v" + record.version() + " from a replica");
             }
-            segment = Optional.of(fetch(key, name, record));
+            Optional<StoredSegment> here = sameHere ? readLocal(key) : Optional.empty();
+            segment = here.isPresent() ? here : fetch(key, name, record);
+            if (segment.isEmpty()) {
+                return Optional.empty(); // the record moved on while fetching: decide again
+            }
         }
         if (!owner) {
             // Taking over under the epoch a write here already claimed keeps that write (and its
@@ -210,8 +213,14 @@ public final class SegmentLoader {
         }
     }
 
-    /** Fetches the record's version from the replicas, checks it and stores it locally. */
-    private StoredSegment fetch(String key, String name, SegmentRecord record) {
+    /**
+     * Fetches the record's version from the replicas, checks it and stores it locally.
+     *
+     * @return empty when a chunk is missing because the record has moved on meanwhile: the
+     *     writer published a newer version and removed this one's chunks, which is no reason to
+     *     call the segment unavailable
+     */
+    private Optional<StoredSegment> fetch(String key, String name, SegmentRecord record) {
         int count = record.chunkCount();
         // Segments of one chunk are the chunk itself: nothing changes a fetched array.
         byte[] data = count == 1 ? null : new byte[Math.toIntExact(record.size())];
@@ -220,6 +229,9 @@ public final class SegmentLoader {
             for (int i = 0; i < count; i++) {
                 byte[] chunk = replicas.getChunk(ChunkKey.of(key, record, i));
                 if (chunk == null) {
+                    if (movedOn(key, name, record)) {
+                        return Optional.empty();
+                    }
                     throw new SegmentUnavailableException("segment '" + name + "' v" + record.version()
                             + " exists, but no replica holding it is reachable now (chunk " + i + " of "
                             + count + " missing); retry when its replica nodes are back");
@@ -251,7 +263,12 @@ public final class SegmentLoader {
         } catch (LocalStoreException e) {
             LOG.warning(() -> "restored '" + key + "' but cannot keep it locally: " + e.getMessage());
         }
-        return segment;
+        return Optional.of(segment);
+    }
+
+    /** @return true when the cluster's record no longer points at {@code record}'s chunks */
+    private boolean movedOn(String key, String name, SegmentRecord record) {
+        return readRecord(key, name).map(now -> !now.sameDataAs(record)).orElse(true);
     }
 
     private Optional<SegmentRecord> readRecord(String key, String name) {

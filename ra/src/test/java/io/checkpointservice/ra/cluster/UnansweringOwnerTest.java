@@ -5,15 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.checkpointservice.ra.config.AdapterSettings;
-import io.checkpointservice.ra.config.StorageMode;
 import io.checkpointservice.ra.service.CheckpointService;
 import io.checkpointservice.ra.service.SegmentKey;
-import io.checkpointservice.ra.store.MemoryStore;
-import io.checkpointservice.ra.store.SyncPolicy;
 import io.checkpointservice.ra.testsupport.LoopbackMembers;
-import java.nio.file.Path;
-import java.time.Clock;
+import io.checkpointservice.ra.testsupport.ServiceOnMember;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,14 +40,13 @@ class UnansweringOwnerTest {
     private static final ChunkKey CHUNK = new ChunkKey("app/job", 1, "a", 1, 0);
 
     private final LoopbackMembers members = new LoopbackMembers("unanswering-owner", 3);
+    private ServiceOnMember onA;
     private CheckpointService service;
-    private Thread worker;
 
     @AfterEach
     void stop() throws InterruptedException {
-        if (service != null) {
-            service.close();
-            worker.join(5_000);
+        if (onA != null) {
+            onA.close();
         }
         members.close();
     }
@@ -235,10 +229,8 @@ class UnansweringOwnerTest {
 
     /** Writes 64 KiB on {@code a} through a service with one replication worker and awaits it. */
     private long writeAndAwaitOn(ClusterNode a) {
-        service = new CheckpointService(new AdapterSettings("a", StorageMode.MEMORY, Path.of("unused"),
-                SyncPolicy.NONE, 1 << 20, 2), new MemoryStore(), a.directory(), a.replicas(), Clock.systemUTC());
-        worker = new Thread(service.replicator()::runWorker, "test-replication-worker");
-        worker.start();
+        onA = new ServiceOnMember(a, 1 << 20, 2);
+        service = onA.service();
         byte[] state = new byte[64 * 1024];
         Arrays.fill(state, (byte) 7);
         long version = service.write(NS, "job", state);

@@ -4,15 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.checkpointservice.ra.config.AdapterSettings;
-import io.checkpointservice.ra.config.StorageMode;
 import io.checkpointservice.ra.service.CheckpointService;
 import io.checkpointservice.ra.service.SegmentKey;
-import io.checkpointservice.ra.store.MemoryStore;
-import io.checkpointservice.ra.store.SyncPolicy;
 import io.checkpointservice.ra.testsupport.LoopbackMembers;
-import java.nio.file.Path;
-import java.time.Clock;
+import io.checkpointservice.ra.testsupport.ServiceOnMember;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
@@ -30,14 +25,12 @@ import org.junit.jupiter.api.Timeout;
 class WriterPlacementTest {
 
     private final LoopbackMembers members = new LoopbackMembers("writer-placement", 3);
-    private CheckpointService service;
-    private Thread worker;
+    private ServiceOnMember onA;
 
     @AfterEach
     void stop() throws InterruptedException {
-        if (service != null) {
-            service.close();
-            worker.join(5_000);
+        if (onA != null) {
+            onA.close();
         }
         members.close();
     }
@@ -68,10 +61,8 @@ class WriterPlacementTest {
     void aPublishedVersionIsPlacedWithItsWriterAsPrimaryAndReadFromAnotherNode() {
         ClusterNode[] abc = startThree();
         ClusterNode a = abc[0];
-        service = new CheckpointService(new AdapterSettings("a", StorageMode.MEMORY, Path.of("unused"),
-                SyncPolicy.NONE, 8 << 20, 1), new MemoryStore(), a.directory(), a.replicas(), Clock.systemUTC());
-        worker = new Thread(service.replicator()::runWorker, "test-replication-worker");
-        worker.start();
+        onA = new ServiceOnMember(a, 8 << 20, 1);
+        CheckpointService service = onA.service();
         byte[] state = new byte[3 * (1 << 20) + 17]; // four chunks, all in one group
         new Random(5).nextBytes(state);
         long version = service.write("app", "job", state);

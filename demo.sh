@@ -8,8 +8,8 @@
 #   ./demo.sh [options of demo/CheckpointDemo.java, e.g. --watch-seconds 8]
 #
 # Ports (127.0.0.1): port offsets 1000, 1100, 1200 (http 9080, 9180, 9280; management 10990,
-# 11090, 11190); WildFly JGroups 8600, 8700, 8800 (failure detection 58600, 58700, 58800);
-# checkpoint cluster 56200, 56210, 56220 (failure detection 56250, 56260, 56270).
+# 11090, 11190); WildFly JGroups 8600, 8700, 8800 (failure detection 8650, 8750, 8850);
+# checkpoint cluster 27200, 27210, 27220 (failure detection 27250, 27260, 27270).
 set -euo pipefail
 cd "$(dirname "$0")"
 

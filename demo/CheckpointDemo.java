@@ -66,9 +66,9 @@ public class CheckpointDemo {
             for (int i = 0; i < NODE_COUNT; i++) {
                 String name = "node-" + (i + 1);
                 // The checkpoint cluster's ports are set explicitly (the adapter's default would be
-                // 55200 + port offset) so that they read plainly in initialHosts; each node's failure
+                // 26200 + port offset) so that they read plainly in initialHosts; each node's failure
                 // detection listens on a port a little above its own (see the README).
-                NODES.add(new Node(name, options.portOffset + 100 * i, 55200 + options.portOffset + 10 * i, home,
+                NODES.add(new Node(name, options.portOffset + 100 * i, 26200 + options.portOffset + 10 * i, home,
                         options.work.resolve(name)));
             }
             run(options);
@@ -431,7 +431,7 @@ final class HaConfig {
         config = replaceOnce(config,
                 "<socket-binding name=\"jgroups-tcp\" interface=\"private\" port=\"7600\"/>",
                 "<socket-binding name=\"jgroups-tcp\" interface=\"private\" port=\"7600\"/>\n"
-                        + "        <socket-binding name=\"jgroups-tcp-fd\" interface=\"private\" port=\"57600\"/>");
+                        + "        <socket-binding name=\"jgroups-tcp-fd\" interface=\"private\" port=\"7650\"/>");
         StringBuilder outbound = new StringBuilder();
         for (Node node : nodes) {
             outbound.append("        <outbound-socket-binding name=\"demo-jgroups-").append(node.name)

@@ -14,9 +14,10 @@
     - stack "tcp": MPING -> TCPPING over three outbound socket bindings (127.0.0.1 and each
       node's jgroups-tcp port, i.e. 7600 + its port offset; outbound bindings are not shifted by
       the port offset), and FD_SOCK2 after MERGE3 on a socket binding of its own;
-    - socket bindings: "jgroups-tcp-fd" (57600 + offset), next to "jgroups-tcp". Not FD_SOCK2's
+    - socket bindings: "jgroups-tcp-fd" (7650 + offset), next to "jgroups-tcp". Not FD_SOCK2's
       default (its transport port + 100): with nodes 100 port offsets apart that is the next
-      node's jgroups-tcp port.
+      node's jgroups-tcp port. Not WildFly's 57600 either: that lies in Linux's ephemeral range
+      (32768-60999), where an outgoing connection may hold it when the node starts.
   Every element it edits must be there exactly once, otherwise the build stops and says which.
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
@@ -25,7 +26,7 @@
   <xsl:param name="port1"/>
   <xsl:param name="port2"/>
   <xsl:param name="port3"/>
-  <xsl:param name="fd.port" select="'57600'"/>
+  <xsl:param name="fd.port" select="'7650'"/>
 
   <xsl:variable name="binding.prefix" select="'ha-it-jgroups-'"/>
 

@@ -1,6 +1,7 @@
 package io.checkpointservice.ra.cluster;
 
 import io.checkpointservice.ra.config.ClusterSettings;
+import io.checkpointservice.ra.config.EphemeralPortRange;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -115,6 +116,9 @@ public final class ClusterNode implements AutoCloseable {
         String keyHandle = settings.secret() == null ? null
                 : GcmSymEncrypt.register(settings.secret().deriveKey(settings.clusterName()));
         global.transport().addProperty(JGroupsTransport.CONFIGURATION_STRING, JGroupsStack.xml(settings, keyHandle));
+        // Said before the start, not only on failure: a port in the range works until the start
+        // when some outgoing connection happens to hold it.
+        Optional<String> portWarning = EphemeralPortRange.ofThisHost().flatMap(r -> r.warningFor(settings.bindPort()));
         DefaultCacheManager manager = new DefaultCacheManager(global.build(), false);
         try {
             // Network splits (docs/RELIABILITY.md): both sides stay writable, so a node that lost
@@ -135,6 +139,7 @@ public final class ClusterNode implements AutoCloseable {
                     .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES)
                     .mergePolicy(MergePolicy.PREFERRED_NON_NULL)
                     .build());
+            portWarning.ifPresent(LOG::warning);
             manager.start();
             ClusterNode node = new ClusterNode(manager, nodeName, settings.chunkSweepPeriod());
             node.informed = !expectsPeers(settings);
@@ -149,7 +154,8 @@ public final class ClusterNode implements AutoCloseable {
             manager.stop();
             throw new ClusterUnavailableException("cannot join checkpoint cluster '" + settings.clusterName()
                     + "' on " + settings.bindAddress() + ":" + settings.bindPort() + ": " + e.getMessage()
-                    + "; check bindAddress, bindPort (is the port free?) and initialHosts", e);
+                    + "; check bindAddress, bindPort (is the port free?) and initialHosts"
+                    + portWarning.map(warning -> "; " + warning).orElse(""), e);
         } finally {
             if (keyHandle != null) {
                 GcmSymEncrypt.forget(keyHandle);

@@ -16,7 +16,7 @@ import java.util.Objects;
  *
  * @param clusterName the JGroups cluster every node of one checkpoint service uses
  * @param bindAddress the address the channel binds to; 127.0.0.1 unless set
- * @param bindPort the TCP port; default 55200 plus WildFly's port offset, so nodes started with
+ * @param bindPort the TCP port; default 26200 plus WildFly's port offset, so nodes started with
  *     port offsets on one host do not clash
  * @param discovery how members find each other
  * @param initialHosts for static discovery: {@code host[port]} of the members to contact
@@ -33,8 +33,13 @@ public record ClusterSettings(String clusterName, String bindAddress, int bindPo
                               List<String> initialHosts, String siteId, String rackId, String machineId,
                               float capacityFactor, ClusterSecret secret, Duration chunkSweepPeriod) {
 
-    /** The first port of the checkpoint cluster, before WildFly's port offset. */
-    public static final int DEFAULT_BASE_PORT = 55200;
+    /**
+     * The first port of the checkpoint cluster, before WildFly's port offset. Below Linux's
+     * ephemeral range (from 32768) with room for offsets up to 6,000, so that no outgoing
+     * connection can hold it when the node starts (see {@link EphemeralPortRange}). It used to
+     * be 55200, inside that range (README, "Upgrading").
+     */
+    public static final int DEFAULT_BASE_PORT = 26200;
 
     /**
      * Failure detection (FD_SOCK2) listens on bindPort + this. Not 100: WildFly nodes on one
@@ -135,7 +140,7 @@ public record ClusterSettings(String clusterName, String bindAddress, int bindPo
                     continue;
                 }
                 if (!h.matches("[A-Za-z0-9.:_-]+\\[\\d{1,5}]")) {
-                    problems.add("initialHosts entry '" + h + "' is not host[port], e.g. 127.0.0.1[55200]");
+                    problems.add("initialHosts entry '" + h + "' is not host[port], e.g. 127.0.0.1[26200]");
                 } else {
                     hosts.add(h);
                 }

@@ -78,7 +78,7 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
     @ConfigProperty(defaultValue = "127.0.0.1", description = "Address the checkpoint cluster binds to.")
     private String bindAddress = "127.0.0.1";
 
-    @ConfigProperty(description = "TCP port of the checkpoint cluster. Default: 55200 plus "
+    @ConfigProperty(description = "TCP port of the checkpoint cluster. Default: 26200 plus "
             + "jboss.socket.binding.port-offset.")
     private String bindPort;
 
@@ -87,7 +87,7 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
     private String discovery = "static";
 
     @ConfigProperty(description = "Static discovery: comma-separated host[port] of members, e.g. "
-            + "'10.0.0.1[55200],10.0.0.2[55200]'. Default: this node only.")
+            + "'10.0.0.1[26200],10.0.0.2[26200]'. Default: this node only.")
     private String initialHosts;
 
     @ConfigProperty(description = "Topology: site id; replicas are spread over sites, racks, machines.")

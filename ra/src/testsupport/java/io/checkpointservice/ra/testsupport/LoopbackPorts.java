@@ -1,13 +1,11 @@
 package io.checkpointservice.ra.testsupport;
 
 import io.checkpointservice.ra.config.ClusterSettings;
+import io.checkpointservice.ra.config.EphemeralPortRange;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -62,16 +60,11 @@ public final class LoopbackPorts {
                 + " found between " + LOWEST + " and " + end);
     }
 
-    /** @return the first port of the kernel's ephemeral range (Linux: net.ipv4.ip_local_port_range) */
+    /** @return the first port of the kernel's ephemeral range, or where it starts by default */
     private static int ephemeralStart() {
-        try {
-            List<String> range = List.of(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim()
-                    .split("\\s+"));
-            int start = Integer.parseInt(range.get(0));
-            return start > LOWEST + 1_000 ? start : EPHEMERAL_DEFAULT_START;
-        } catch (IOException | RuntimeException e) {
-            return EPHEMERAL_DEFAULT_START; // not Linux: the IANA dynamic range starts higher still
-        }
+        return EphemeralPortRange.ofThisHost().map(EphemeralPortRange::first)
+                .filter(start -> start > LOWEST + 1_000)
+                .orElse(EPHEMERAL_DEFAULT_START); // not Linux: the IANA dynamic range starts higher still
     }
 
     private static boolean clashes(int port) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A throw-away PostgreSQL for the benchmarks' shared-storage baseline (P1, PostgresBaseline):
 # its own data directory under a temp dir, listening on 127.0.0.1 only, on a port of its own
-# (55432, so it never meets a system PostgreSQL on 5432), database and user "bench" (password
+# (25432: never a system PostgreSQL's 5432, and below Linux's ephemeral port range, so no outgoing
+# connection can hold it when the server starts), database and user "bench" (password
 # "bench"), PostgreSQL's default durability (fsync on, synchronous_commit on).
 #
 #   bench/setup-postgres.sh start    initdb (first time) and start; waits until it accepts connections
@@ -9,12 +10,12 @@
 #   bench/setup-postgres.sh status
 #   bench/setup-postgres.sh clean    stop and delete the data directory
 #
-# Environment: BENCH_PG_PORT (55432), BENCH_PG_DIR (${TMPDIR:-/tmp}/checkpoint-bench-pg).
+# Environment: BENCH_PG_PORT (25432), BENCH_PG_DIR (${TMPDIR:-/tmp}/checkpoint-bench-pg).
 # Needs the Debian packages: apt-get update && apt-get install -y postgresql
 # Run as root, the server runs as the 'postgres' user the package creates (PostgreSQL refuses root).
 set -euo pipefail
 
-PORT="${BENCH_PG_PORT:-55432}"
+PORT="${BENCH_PG_PORT:-25432}"
 DIR="${BENCH_PG_DIR:-${TMPDIR:-/tmp}/checkpoint-bench-pg}"
 DATA="$DIR/data"
 LOG="$DIR/server.log"

@@ -12,13 +12,13 @@ import java.util.Properties;
  * on every write with autocommit (the server's default {@code synchronous_commit = on}: the commit
  * returns once the WAL is flushed), as an application that checkpoints to a database would.
  *
- * <p>The server is the one {@code bench/setup-postgres.sh} starts (127.0.0.1, port 55432,
+ * <p>The server is the one {@code bench/setup-postgres.sh} starts (127.0.0.1, port 25432,
  * database and user {@code bench}); {@code -Dbench.pg.url}, {@code -Dbench.pg.user} and
  * {@code -Dbench.pg.password} point elsewhere.
  */
 public final class PostgresBaseline implements AutoCloseable {
 
-    public static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:55432/bench";
+    public static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:25432/bench";
     private static final String UPSERT = "INSERT INTO checkpoint (name, version, state, written_at) "
             + "VALUES (?, ?, ?, now()) ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version, "
             + "state = EXCLUDED.state, written_at = EXCLUDED.written_at";

@@ -19,13 +19,15 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The writer is the primary owner of the chunks it publishes, on real cluster members (three
  * Infinispan members on 127.0.0.1, R = 1, so two of the three own each chunk and, placed by the
- * segment key alone, the writer would be the primary of about a third of them). A chunk whose
+ * segment key alone, the writer would be the primary of about a third of them; one test lets a
+ * member leave and a fourth join). A chunk whose
  * primary is elsewhere travels twice: to the primary, then from it to the backup.
  */
 class WriterPlacementTest {
 
-    private final LoopbackMembers members = new LoopbackMembers("writer-placement", 3);
+    private final LoopbackMembers members = new LoopbackMembers("writer-placement", 4);
     private ServiceOnMember onA;
+    private int published;
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -82,14 +84,64 @@ class WriterPlacementTest {
         assertEquals(1, a.replicas().copiesOutside(ChunkKey.of(key, record, 0), "a"), "R = 1 other owner");
     }
 
+    /**
+     * A membership change moves the owners of every chunk group; the writer's chunks already
+     * published may then have another primary, but each version published afterwards is placed
+     * against the new topology, again with the writer as primary: after a member leaves and after
+     * one joins.
+     */
+    @Test
+    @Timeout(90)
+    void afterAMemberLeavesOrJoinsTheNextVersionIsPlacedWithItsWriterAsPrimaryAgain() {
+        ClusterNode[] abc = startThree();
+        ClusterNode a = abc[0];
+        onA = new ServiceOnMember(a, 8 << 20, 1);
+        String key = new SegmentKey("app", "job").key();
+        publishAndCheckPlacement(key, abc[1], abc[2]);
+
+        abc[2].close(); // c leaves
+        awaitBalanced(a, abc[1]);
+        publishAndCheckPlacement(key, abc[1]);
+
+        ClusterNode d = members.start(3, "d", 1); // d joins
+        awaitBalanced(a, abc[1], d);
+        publishAndCheckPlacement(key, abc[1], d);
+    }
+
+    /** Writes a new version on a, awaits it, and checks on the other members where its chunks went. */
+    private void publishAndCheckPlacement(String key, ClusterNode... others) {
+        CheckpointService service = onA.service();
+        byte[] state = new byte[2 * (1 << 20) + 5];
+        new Random(++published).nextBytes(state); // every version's bytes differ
+        long version = service.write("app", "job", state);
+        assertTrue(service.awaitReplicated("app", "job", version, Duration.ofSeconds(30)), "v" + version + " replicated");
+        for (ClusterNode other : others) {
+            SegmentRecord record = other.directory().get(key).orElseThrow();
+            assertEquals(version, record.version(), other.nodeName() + " knows the new version");
+            byte[] fetched = new byte[state.length];
+            for (int i = 0; i < record.chunkCount(); i++) {
+                ChunkKey chunk = ChunkKey.of(key, record, i);
+                assertEquals("a", other.primaryOwner(chunk), "v" + version + " chunk " + i + " seen from "
+                        + other.nodeName() + ", placement " + record.placement());
+                byte[] data = other.replicas().getChunk(chunk);
+                System.arraycopy(data, 0, fetched, i * (1 << 20), data.length);
+            }
+            assertArrayEquals(state, fetched, other.nodeName() + " reads v" + version);
+        }
+    }
+
     /** Members a, b and c, R = 1, once the chunks' owners are final on all three. */
     private ClusterNode[] startThree() {
         ClusterNode[] abc = {members.start(0, "a", 1), members.start(1, "b", 1), members.start(2, "c", 1)};
+        awaitBalanced(abc);
+        return abc;
+    }
+
+    private static void awaitBalanced(ClusterNode... nodes) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!Arrays.stream(abc).allMatch(ClusterNode::chunksBalanced)) {
-            assertTrue(System.nanoTime() < deadline, "the chunk cache did not settle on three members");
+        while (!Arrays.stream(nodes).allMatch(ClusterNode::chunksBalanced)) {
+            assertTrue(System.nanoTime() < deadline, "the chunk cache did not settle on " + nodes.length + " members");
             LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
         }
-        return abc;
     }
 }

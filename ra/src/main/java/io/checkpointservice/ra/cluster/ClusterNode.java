@@ -185,9 +185,20 @@ public final class ClusterNode implements AutoCloseable {
 
     /** @return the name of the primary owner of a chunk in the current topology (for tests: placement) */
     String primaryOwner(ChunkKey chunk) {
-        AdvancedCache<String, byte[]> cache = chunks.getAdvancedCache();
-        return cache.getDistributionManager().getCacheTopology()
-                .getDistribution(cache.getKeyDataConversion().toStorage(chunk.cacheKey())).primary().toString();
+        return distributionIn(chunkTopology(), chunk.cacheKey()).primary().toString();
+    }
+
+    /** @return the chunk cache's current topology: who owns which segment, as this node knows it now */
+    private LocalizedCacheTopology chunkTopology() {
+        return chunks.getAdvancedCache().getDistributionManager().getCacheTopology();
+    }
+
+    /**
+     * @return the owners of a chunk key in the given topology; one topology for several keys
+     *     keeps their answers consistent with each other while a rebalance goes on
+     */
+    private DistributionInfo distributionIn(LocalizedCacheTopology topology, String cacheKey) {
+        return topology.getDistribution(chunks.getAdvancedCache().getKeyDataConversion().toStorage(cacheKey));
     }
 
     /**
@@ -195,7 +206,7 @@ public final class ClusterNode implements AutoCloseable {
      *     rebalance is under way (for tests: owners are final only then)
      */
     boolean chunksBalanced() {
-        LocalizedCacheTopology topology = chunks.getAdvancedCache().getDistributionManager().getCacheTopology();
+        LocalizedCacheTopology topology = chunkTopology();
         return topology.getPhase() == CacheTopology.Phase.NO_REBALANCE
                 && Set.copyOf(topology.getMembers()).equals(Set.copyOf(cacheManager.getMembers()));
     }
@@ -390,10 +401,9 @@ public final class ClusterNode implements AutoCloseable {
          */
         @Override
         public int placementFor(String segmentKey) {
-            AdvancedCache<String, byte[]> cache = chunks.getAdvancedCache();
             LocalizedCacheTopology topology;
             try {
-                topology = cache.getDistributionManager().getCacheTopology();
+                topology = chunkTopology();
             } catch (CacheException e) { // the member is stopping
                 throw new ClusterUnavailableException("cannot place the chunks of '" + segmentKey + "': " + e.getMessage(), e);
             }
@@ -401,8 +411,7 @@ public final class ClusterNode implements AutoCloseable {
                 return 0;
             }
             for (int placement = 1; placement <= MAX_PLACEMENT_TRIES; placement++) {
-                Object probe = cache.getKeyDataConversion().toStorage(new ChunkKey(segmentKey, 0, "", 0, 0, placement).cacheKey());
-                if (topology.getDistribution(probe).isPrimary()) {
+                if (distributionIn(topology, new ChunkKey(segmentKey, 0, "", 0, 0, placement).cacheKey()).isPrimary()) {
                     return placement;
                 }
             }
@@ -448,8 +457,9 @@ public final class ClusterNode implements AutoCloseable {
         /** Checks this node's own copy, if it is an owner, and sends the question to the other owners. */
         private Confirmation ask(ChunkKey chunk, String writer, Duration timeout) {
             AdvancedCache<String, byte[]> cache = chunks.getAdvancedCache();
+            // The storage key and topology go into the question as well, not only into the owners.
             Object storageKey = cache.getKeyDataConversion().toStorage(chunk.cacheKey());
-            LocalizedCacheTopology topology = cache.getDistributionManager().getCacheTopology();
+            LocalizedCacheTopology topology = chunkTopology();
             DistributionInfo distribution = topology.getDistribution(storageKey);
             Set<Address> members = Set.copyOf(cacheManager.getMembers());
             Address self = cacheManager.getAddress();
@@ -538,9 +548,7 @@ public final class ClusterNode implements AutoCloseable {
          * owners in the current view hold a copy.
          */
         private List<String> liveReadOwners(ChunkKey chunk) {
-            AdvancedCache<String, byte[]> cache = chunks.getAdvancedCache();
-            DistributionInfo distribution = cache.getDistributionManager().getCacheTopology()
-                    .getDistribution(cache.getKeyDataConversion().toStorage(chunk.cacheKey()));
+            DistributionInfo distribution = distributionIn(chunkTopology(), chunk.cacheKey());
             Set<Address> members = Set.copyOf(cacheManager.getMembers());
             return distribution.readOwners().stream()
                     .filter(members::contains)

@@ -457,7 +457,7 @@ public final class ClusterNode implements AutoCloseable {
         /** Checks this node's own copy, if it is an owner, and sends the question to the other owners. */
         private Confirmation ask(ChunkKey chunk, String writer, Duration timeout) {
             AdvancedCache<String, byte[]> cache = chunks.getAdvancedCache();
-            // The storage key and topology go into the question as well, not only into the owners.
+            // Kept as locals: the question sent below carries the storage key and the topology id too.
             Object storageKey = cache.getKeyDataConversion().toStorage(chunk.cacheKey());
             LocalizedCacheTopology topology = chunkTopology();
             DistributionInfo distribution = topology.getDistribution(storageKey);

@@ -1,6 +1,7 @@
 package io.checkpointservice.ra.testsupport;
 
 import io.checkpointservice.ra.cluster.ClusterNode;
+import io.checkpointservice.ra.cluster.ReplicaStore;
 import io.checkpointservice.ra.config.AdapterSettings;
 import io.checkpointservice.ra.config.StorageMode;
 import io.checkpointservice.ra.service.CheckpointService;
@@ -25,11 +26,22 @@ public final class ServiceOnMember implements AutoCloseable {
      * @param replicaCount R, as the member was started with
      */
     public ServiceOnMember(ClusterNode member, int maxSegmentBytes, int replicaCount) {
-        service = new CheckpointService(new AdapterSettings(member.nodeName(), StorageMode.MEMORY, Path.of("unused"),
-                SyncPolicy.NONE, maxSegmentBytes, replicaCount), new MemoryStore(), member.directory(),
-                member.replicas(), Clock.systemUTC());
+        service = memoryService(member, member.replicas(), maxSegmentBytes, replicaCount);
         worker = new Thread(service.replicator()::runWorker, "test-replication-worker");
         worker.start();
+    }
+
+    /**
+     * A service with a memory store on {@code member}, no worker: the caller publishes with
+     * {@code replicator().drain}, at the moment it chooses.
+     *
+     * @param replicas the member's replica store, or a wrapper around it that interposes
+     */
+    public static CheckpointService memoryService(ClusterNode member, ReplicaStore replicas, int maxSegmentBytes,
+                                                  int replicaCount) {
+        return new CheckpointService(new AdapterSettings(member.nodeName(), StorageMode.MEMORY, Path.of("unused"),
+                SyncPolicy.NONE, maxSegmentBytes, replicaCount), new MemoryStore(), member.directory(), replicas,
+                Clock.systemUTC());
     }
 
     public CheckpointService service() {

@@ -2,6 +2,7 @@ package io.checkpointservice.ra.cluster;
 
 import io.checkpointservice.ra.config.ClusterSettings;
 import io.checkpointservice.ra.config.EphemeralPortRange;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -103,6 +104,18 @@ public final class ClusterNode implements AutoCloseable {
      * @throws ClusterUnavailableException when the channel cannot start, e.g. the port is taken
      */
     public static ClusterNode start(String nodeName, int replicaCount, ClusterSettings settings) {
+        return start(nodeName, replicaCount, settings, null);
+    }
+
+    /**
+     * Starts the cache manager and joins (or forms) the cluster; with a journal directory the
+     * cluster's records are also kept on this node's disk, and the ones kept there before are
+     * brought back into the cluster before this returns ({@link RecordJournal}).
+     *
+     * @param recordJournal where to keep the records on disk; null to keep them in memory only
+     * @throws ClusterUnavailableException when the channel cannot start, e.g. the port is taken
+     */
+    public static ClusterNode start(String nodeName, int replicaCount, ClusterSettings settings, Path recordJournal) {
         GlobalConfigurationBuilder global = GlobalConfigurationBuilder.defaultClusteredBuilder();
         global.classLoader(ClusterNode.class.getClassLoader());
         global.cacheManagerName("checkpoint-" + nodeName);
@@ -139,12 +152,18 @@ public final class ClusterNode implements AutoCloseable {
                     .partitionHandling().whenSplit(PartitionHandling.ALLOW_READ_WRITES)
                     .mergePolicy(MergePolicy.PREFERRED_NON_NULL)
                     .build());
+            if (recordJournal != null) {
+                RecordJournal.define(manager, recordJournal);
+            }
             portWarning.ifPresent(LOG::warning);
             manager.start();
             ClusterNode node = new ClusterNode(manager, nodeName, settings.chunkSweepPeriod());
             node.informed = !expectsPeers(settings);
             node.checkBoundWhereConfigured(settings.bindAddress());
             node.checkSealed(keyHandle != null);
+            if (recordJournal != null) {
+                RecordJournal.open(manager, node.records);
+            }
             LOG.info(() -> "node '" + nodeName + "' joined checkpoint cluster '" + settings.clusterName()
                     + "' at " + node.physicalAddresses() + (keyHandle != null
                     ? " (traffic encrypted and authenticated, " + GcmSymEncrypt.ALGORITHM + ")"

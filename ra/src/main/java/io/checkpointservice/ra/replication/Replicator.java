@@ -13,6 +13,7 @@ import io.checkpointservice.ra.store.StoredSegment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -81,6 +82,12 @@ public final class Replicator {
     private volatile boolean stopped;
     private final AtomicInteger runningWorkers = new AtomicInteger();
     private final OverrunLane<DirtyKey> overrunLane = new OverrunLane<>();
+    /** Local copies whose replicas a worker checks, and puts back when none holds them (see {@link #checkReplicasOf}). */
+    private final DelayQueue<CopyCheck> copiesToCheck = new DelayQueue<>();
+    /** Segments the start-up check asks about at once: one round trip for all of them. */
+    static final int COPIES_CHECKED_AT_ONCE = 1_024;
+    private static final int COPY_CHECK_ATTEMPTS = 10;
+    private static final Duration COPY_CHECK_PATIENCE = Duration.ofSeconds(5);
 
     public Replicator(LocalStore store, SegmentDirectory directory, ReplicaStore replicas,
                       Ownership ownership, ReplicationProgress progress) {
@@ -108,6 +115,18 @@ public final class Replicator {
         return true;
     }
 
+    /**
+     * Has the workers make sure that the cluster holds the chunks of these local copies, and put
+     * them back from here where no replica does: after the whole cluster was restarted, the
+     * replicas' memory is empty while the records (from the nodes' journals) and the writers'
+     * disk copies are not. Only a copy that is exactly the record's version is put back, under the
+     * record's own chunk keys, so nothing about the record changes. Never blocks.
+     */
+    public void checkReplicasOf(Collection<String> keys) {
+        long now = System.nanoTime();
+        keys.forEach(key -> copiesToCheck.add(new CopyCheck(key, 0, now)));
+    }
+
     /** @return true when {@code key} is published in the overrun lane now; for tests */
     boolean isOverrun(String key) {
         return overrunLane.isOverrun(key);
@@ -133,6 +152,7 @@ public final class Replicator {
 
     private void work() {
         while (!stopped) {
+            checkDueCopies();
             DirtyKey next;
             try {
                 next = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -172,6 +192,45 @@ public final class Replicator {
                 overrunLane.purgeIfGrown();
             }
         }
+    }
+
+    /**
+     * Checks a batch of the local copies {@link #checkReplicasOf} asked about, if any are due. A
+     * copy whose record is not its version (or that has no record) is left to the usual rules:
+     * its application's next load or write decides. One that the owners could not confirm now
+     * (too few members yet, or an owner did not answer) is checked again later, a few times.
+     */
+    private void checkDueCopies() {
+        List<CopyCheck> due = new ArrayList<>();
+        for (CopyCheck check; due.size() < COPIES_CHECKED_AT_ONCE && (check = copiesToCheck.poll()) != null; ) {
+            due.add(check);
+        }
+        if (due.isEmpty()) {
+            return;
+        }
+        Map<String, SegmentRecord> records = new HashMap<>();
+        Map<String, Integer> attempts = new HashMap<>();
+        try {
+            for (CopyCheck check : due) {
+                Optional<SegmentRecord> record = directory.get(check.key());
+                Optional<SegmentMetadata> local = store.metadata(check.key());
+                if (record.isPresent() && record.get().hasData() && local.isPresent() && isCopyOf(local.get(), record.get())) {
+                    records.put(check.key(), record.get());
+                    attempts.put(check.key(), check.attempt());
+                }
+            }
+            Set<String> held = ensureChunksHeld(records, 1, System.nanoTime(), COPY_CHECK_PATIENCE);
+            records.keySet().removeAll(held);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "cannot check the replicas of local copies now", e);
+        }
+        long later = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        records.keySet().forEach(key -> {
+            int attempt = attempts.get(key) + 1;
+            if (attempt < COPY_CHECK_ATTEMPTS) {
+                copiesToCheck.add(new CopyCheck(key, attempt, later));
+            }
+        });
     }
 
     /** Queues an entry whose key is still pending (it waited for the overrun lane) to be taken now. */
@@ -502,6 +561,20 @@ public final class Replicator {
     static void removeChunksLater(ReplicaStore replicas, String key, SegmentRecord record) {
         for (int i = 0; i < record.chunkCount(); i++) {
             replicas.removeChunkLater(ChunkKey.of(key, record, i));
+        }
+    }
+
+    /** A local copy whose replicas are to be checked, from {@code dueNanos} on. */
+    private record CopyCheck(String key, int attempt, long dueNanos) implements Delayed {
+
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return unit.convert(dueNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public int compareTo(Delayed other) {
+            return Long.compare(dueNanos, ((CopyCheck) other).dueNanos);
         }
     }
 

@@ -8,6 +8,7 @@ import io.checkpointservice.ra.replication.Replicator;
 import io.checkpointservice.ra.store.DiskStore;
 import io.checkpointservice.ra.store.LocalStore;
 import io.checkpointservice.ra.store.MemoryStore;
+import io.checkpointservice.ra.store.SegmentMetadata;
 import java.time.Clock;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -22,6 +23,8 @@ public final class CheckpointNode implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CheckpointNode.class.getName());
     /** How long a graceful stop spends publishing what is still pending. */
     private static final long DRAIN_MILLIS = 5_000;
+    /** In disk mode, the subdirectory of the storage directory that keeps the cluster's records. */
+    static final String RECORD_JOURNAL_DIRECTORY = "cluster-records";
 
     private final LocalStore store;
     private final ClusterNode cluster;
@@ -43,15 +46,22 @@ public final class CheckpointNode implements AutoCloseable {
         LocalStore store = settings.storageMode() == StorageMode.DISK
                 ? DiskStore.open(settings.storageDirectory(), settings.syncPolicy())
                 : new MemoryStore();
+        boolean disk = settings.storageMode() == StorageMode.DISK;
         ClusterNode cluster;
         try {
-            cluster = ClusterNode.start(settings.nodeName(), settings.replicaCount(), clusterSettings);
+            cluster = ClusterNode.start(settings.nodeName(), settings.replicaCount(), clusterSettings,
+                    disk ? settings.storageDirectory().resolve(RECORD_JOURNAL_DIRECTORY) : null);
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
         CheckpointService service = new CheckpointService(settings, store, cluster.directory(),
                 cluster.replicas(), Clock.systemUTC());
+        if (disk) {
+            // After a restart of the whole cluster the records are back (journal) but the replicas'
+            // memory is empty: this node's disk copies put the chunks back where none are held.
+            service.replicator().checkReplicasOf(store.list().stream().map(SegmentMetadata::key).toList());
+        }
         for (int i = 0; i < settings.replicationWorkers(); i++) {
             startWorker.accept(service.replicator());
         }

@@ -2,6 +2,7 @@ package io.checkpointservice.ra.testsupport;
 
 import io.checkpointservice.ra.cluster.ClusterNode;
 import io.checkpointservice.ra.config.ClusterSettings;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +31,19 @@ public final class LoopbackMembers implements AutoCloseable {
 
     /** Starts member {@code index} (0-based) as node {@code name}, keeping {@code replicaCount} copies. */
     public ClusterNode start(int index, String name, int replicaCount) {
+        return start(index, name, replicaCount, null);
+    }
+
+    /**
+     * Starts member {@code index} (0-based) as node {@code name}, keeping {@code replicaCount}
+     * copies and, unless {@code recordJournal} is null, the cluster's records on disk there.
+     */
+    public ClusterNode start(int index, String name, int replicaCount, Path recordJournal) {
         ClusterNode node = ClusterNode.start(name, replicaCount, ClusterSettings.parse(Map.of(
                 "clusterName", cluster,
                 "bindAddress", "127.0.0.1",
                 "bindPort", String.valueOf(ports[index]),
-                "initialHosts", hosts)));
+                "initialHosts", hosts)), recordJournal);
         started.add(node);
         return node;
     }

@@ -1,0 +1,171 @@
+package io.checkpointservice.ra.cluster;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.logging.Logger;
+import org.infinispan.Cache;
+import org.infinispan.configuration.cache.CacheMode;
+import org.infinispan.configuration.cache.ConfigurationBuilder;
+import org.infinispan.context.Flag;
+import org.infinispan.manager.DefaultCacheManager;
+import org.infinispan.notifications.Listener;
+import org.infinispan.notifications.cachelistener.annotation.CacheEntryCreated;
+import org.infinispan.notifications.cachelistener.annotation.CacheEntryModified;
+import org.infinispan.notifications.cachelistener.event.CacheEntryEvent;
+
+/**
+ * This node's copy of the cluster's segment records on its own disk (disk mode), so that a
+ * cluster whose nodes all stopped at once still knows every segment when it comes back: without
+ * it a node that was not the writer would answer "absent" for a segment the cluster had.
+ *
+ * <p>A local cache with Infinispan's soft-index file store, written by a listener on the
+ * replicated records cache: every record change this node applies, its own or another node's,
+ * is on its disk before the change is acknowledged (the listener is synchronous), so an awaited
+ * version's record is on every member's disk. Not the records cache's own store: on a join
+ * Infinispan installs the joined cluster's entries over a non-shared store's, so a node that
+ * stopped last (holding the newest records) would lose them to a node that stopped first. Here
+ * the join keeps both and {@link #restoreInto} keeps the newer of each pair by
+ * {@link RecordMergePolicy#PRECEDENCE}, the order in which a segment's record only ever moves
+ * (take-overs raise the epoch, publications the version, a delete leaves a tombstone of the
+ * last version). Records never leave the records cache, so nothing a node restores can be a
+ * record the cluster removed.
+ *
+ * <p>The file store writes to the page cache: the journal survives a process kill; a power loss
+ * of a host may cost its last changes, which the other nodes' journals still hold.
+ */
+@Listener(observation = Listener.Observation.POST)
+final class RecordJournal {
+
+    static final String CACHE = "checkpoint-records-journal";
+    private static final Logger LOG = Logger.getLogger(RecordJournal.class.getName());
+    /** Records the journal keeps in memory as well; the rest are read from its files when needed. */
+    private static final int IN_MEMORY = 1_024;
+
+    private final Cache<String, String> journal;
+
+    private RecordJournal(Cache<String, String> journal) {
+        this.journal = journal;
+    }
+
+    /** Defines the journal's cache, with its files under {@code directory}. */
+    static void define(DefaultCacheManager manager, Path directory) {
+        manager.defineConfiguration(CACHE, new ConfigurationBuilder()
+                .clustering().cacheMode(CacheMode.LOCAL)
+                .memory().maxCount(IN_MEMORY)
+                .persistence().passivation(false)
+                .addSoftIndexFileStore()
+                .dataLocation(directory.resolve("data").toAbsolutePath().toString())
+                .indexLocation(directory.resolve("index").toAbsolutePath().toString())
+                .build());
+    }
+
+    /**
+     * Brings what this node's disk remembers into the cluster's records, then journals every
+     * change from here on.
+     *
+     * @param records the joined cluster's records; this node holds every one of them
+     * @return the journal, listening to {@code records}
+     */
+    static RecordJournal open(DefaultCacheManager manager, Cache<String, String> records) {
+        RecordJournal journal = new RecordJournal(manager.getCache(CACHE));
+        records.addListener(journal); // first, so no change made while restoring is missed
+        int restored = journal.restoreInto(records);
+        int journaled = journal.catchUpWith(records);
+        LOG.info(() -> "record journal: " + journal.journal.size() + " records on disk; " + restored
+                + " brought back into the cluster, " + journaled + " learnt from it");
+        return journal;
+    }
+
+    /** @return how many of the journal's records were newer than the cluster's (or unknown to it) */
+    private int restoreInto(Cache<String, String> records) {
+        int restored = 0;
+        for (Map.Entry<String, String> entry : journal.entrySet()) {
+            SegmentRecord remembered = decodeOrNull(entry.getKey(), entry.getValue());
+            if (remembered != null && offer(records, entry.getKey(), entry.getValue(), remembered)) {
+                restored++;
+            }
+        }
+        return restored;
+    }
+
+    /**
+     * Sets the cluster's record to the remembered one unless the cluster's is at least as new.
+     * A compare-and-set: a node changing the record meanwhile makes it decide again.
+     */
+    private static boolean offer(Cache<String, String> records, String key, String encoded, SegmentRecord remembered) {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            String current = records.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).get(key);
+            if (current == null) {
+                if (records.putIfAbsent(key, encoded) == null) {
+                    return true;
+                }
+                continue;
+            }
+            SegmentRecord held = decodeOrNull(key, current);
+            if (held == null || RecordMergePolicy.PRECEDENCE.compare(remembered, held) >= 0) {
+                return false; // the cluster's is as new or newer
+            }
+            if (records.replace(key, current, encoded)) {
+                return true;
+            }
+        }
+        LOG.warning(() -> "record of '" + key + "' kept changing while this node restored its journal; the cluster's is kept");
+        return false;
+    }
+
+    /**
+     * Journals the records this node received on joining: the listener sees changes, and a
+     * joiner's initial copy of the records is not one.
+     *
+     * @return how many records were new or newer than the journal's
+     */
+    private int catchUpWith(Cache<String, String> records) {
+        int journaled = 0;
+        for (Map.Entry<String, String> entry : records.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).entrySet()) {
+            String key = entry.getKey();
+            SegmentRecord candidate = decodeOrNull(key, entry.getValue());
+            if (candidate == null) {
+                continue;
+            }
+            String before = journal.get(key);
+            String after = journal.merge(key, entry.getValue(), (old, offered) -> newer(key, old, offered));
+            if (!entry.getValue().equals(before) && entry.getValue().equals(after)) {
+                journaled++;
+            }
+        }
+        return journaled;
+    }
+
+    private static String newer(String key, String a, String b) {
+        SegmentRecord ra = decodeOrNull(key, a);
+        SegmentRecord rb = decodeOrNull(key, b);
+        if (ra == null) {
+            return b;
+        }
+        return rb == null || RecordMergePolicy.PRECEDENCE.compare(ra, rb) <= 0 ? a : b;
+    }
+
+    /**
+     * The cluster's record changed on this node: on disk before the change is acknowledged.
+     * Changes of one key reach this node one after the other (the records cache locks the key
+     * until every member applied it), so the last one written is the newest.
+     */
+    @CacheEntryCreated
+    @CacheEntryModified
+    public CompletionStage<?> recordChanged(CacheEntryEvent<String, String> event) {
+        if (event.getValue() == null) {
+            return null;
+        }
+        return journal.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).putAsync(event.getKey(), event.getValue());
+    }
+
+    private static SegmentRecord decodeOrNull(String key, String encoded) {
+        try {
+            return SegmentRecord.decode(encoded);
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "record of '" + key + "' cannot be read and is left out: " + e.getMessage());
+            return null;
+        }
+    }
+}

@@ -67,22 +67,21 @@ for suite in "${SUITES[@]}"; do
   case "$suite" in
     p1) jmh p1 WriteLatencyBenchmark -p storage=memory,disk-none,disk-fsync -w 3s -r 3s ;;
     # P3 needs a longer warm-up than the default: three JVMs share 2 cores, and with 2 x 5 s the
-    # product's first measured iteration was still settling (p99 21 ms, then 6.9, then 3.5 ms).
+    # product's first measured iteration is still settling.
     p3) SUITE_OPTS="${BENCH_P3_OPTS:--f 1 -wi 4 -i 3}" jmh p3 ReplicationLagBenchmark -w 10s -r 10s ;;
-    # 2 GiB replicas: the raw-gets baseline of 64 MiB with 100,000 segments stored ran a 1 GiB replica out of heap.
+    # 2 GiB replicas: the raw-gets baseline of 64 MiB with 100,000 segments stored runs a 1 GiB replica out of heap.
     p4) jmh p4 RestoreBenchmark -p segmentsStored="${BENCH_P4_STORED:-1,10000,100000}" -w 5s -r 5s \
           -jvmArgsAppend "-Xmx3g -Djava.net.preferIPv4Stack=true -Dbench.replicaHeap=2g" ;;
     # R = 2 (the default) has the numOwners-3 baseline's copies, R = 1 the numOwners-2 baseline's.
-    # A longer warm-up than the default: with 2 x 5 s the product's batches were still getting
-    # faster through the measured iterations (224, 155, 137 ms), three JVMs warming on 2 cores.
+    # A longer warm-up than the default: with 2 x 5 s the product's batches still get faster
+    # through the measured iterations, three JVMs warming on 2 cores.
     # The separate forks of each method, on clusters of their own: absolute MiB/s of every method.
     p2) SUITE_OPTS="${BENCH_P2_OPTS:--f 1 -wi 4 -i 3}" jmh p2 '\.ThroughputBenchmark\.' -p replicaCount=1,2 -w 10s -r 10s ;;
     # P2's verdict: product and raw batches taking turns in one fork on one cluster, three forks of
-    # each pair (separate forks of one method differed by up to 2x, see docs/PERFORMANCE.md). R = 2
+    # each pair (separate forks of one method differ by up to 2x, see docs/PERFORMANCE.md). R = 2
     # against both baselines' owners, R = 1 against the numOwners-2 baseline's same two copies.
-    # 12 warm-up iterations: JMH's -prof comp showed the JIT compiling seconds per 10 s iteration
-    # at first and 220 to 940 ms up to the tenth, under 100 ms only from the eleventh (three JVMs
-    # warming on 2 cores; docs/PERFORMANCE.md, run P2).
+    # 12 warm-up iterations: JMH's -prof comp shows the JIT compiling the product's paths for about
+    # ten 10 s iterations, three JVMs warming on 2 cores (docs/PERFORMANCE.md, Method).
     p2paired)
       SUITE_OPTS="${BENCH_P2_PAIRED_OPTS:--f 3 -wi 12 -i 3}" jmh p2paired-r2 PairedThroughputBenchmark \
         -p replicaCount=2 -p numOwners=2,3 -w 10s -r 10s

@@ -24,11 +24,11 @@ import java.util.Locale;
  * differ in one step each:
  *
  * <ul>
- *   <li>{@code temp + rename over the old file}: what an earlier DiskStore did (minus headers and hashing);</li>
+ *   <li>{@code temp + rename over the old file}: the usual atomic replace (minus headers and hashing);</li>
  *   <li>{@code temp + rename to a new name + unlink the old}: the same crash safety (a reader
  *       or a crash sees one whole version), but no rename replaces an existing file;</li>
  *   <li>{@code new file + unlink the previous}: create, write and close a new file, no rename
- *       (what the DiskStore before the A/B slots did);</li>
+ *       (one file per version);</li>
  *   <li>{@code A/B slots, overwrite the other slot in place}: two files written alternately,
  *       each opened without truncation, overwritten from position 0 and cut to the exact length
  *       when it was longer; the file holding the previous version is never touched, so a crash

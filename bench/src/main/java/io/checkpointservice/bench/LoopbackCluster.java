@@ -317,8 +317,7 @@ public final class LoopbackCluster implements AutoCloseable {
     /**
      * The probe is deleted so that the benchmarks start from an empty cluster. Right after the
      * cluster formed, {@code delete} has been seen to give up ("being changed by other nodes too
-     * often") although no other node touches the probe (reported in docs/PERFORMANCE.md), so it is
-     * retried with a pause; a probe that stays does not change any measurement.
+     * often") although no other node touches the probe, so it is retried with a pause; a probe that stays does not change any measurement.
      */
     private void deleteProbe() {
         for (int attempt = 1; ; attempt++) {
@@ -410,7 +409,7 @@ public final class LoopbackCluster implements AutoCloseable {
                 throw new IllegalStateException(inFlight.get() + " chunk removals still in flight after " + START_TIMEOUT);
             }
             // A short sleep, not a spin: on two cores a spinning thread takes the CPU that the
-            // removals it waits for need (a spin cost the product's batches about 5% of the time).
+            // removals it waits for need.
             LockSupport.parkNanos(POLL_NANOS);
         }
     }

@@ -24,9 +24,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * fork, so that every ratio compares the two under the same conditions.
  *
  * <p>{@link ThroughputBenchmark} measures each method in forks of its own, each on a cluster of its
- * own, one method after the other. Its forks of one method differed by up to 2x (ninth and tenth
- * sessions): where the keys' primary copies lie is new in every fork, and this shared two-core
- * machine is faster or slower for minutes at a time. A ratio of two such forks carries both. Here
+ * own, one method after the other. Its forks of one method differ by up to 2x: where the keys'
+ * primary copies lie is new in every fork, and a shared two-core machine is faster or slower
+ * for minutes at a time. A ratio of two such forks carries both. Here
  * one operation is a round: one batch of each kind, the same 32 x 1 MiB each, in an order that
  * rotates from round to round so that no kind always follows the same other one. The product
  * writes its segments and the raw cache its keys on the same JGroups channel and the same member

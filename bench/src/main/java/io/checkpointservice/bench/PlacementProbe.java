@@ -18,8 +18,9 @@ import org.infinispan.distribution.LocalizedCacheTopology;
  * node, and 32 whose primary owner is another node. Prints milliseconds per batch and MiB/s of
  * each, and each against the usual names.
  *
- * <p>The product places a segment's chunks by the segment's name, so its chunks land as the usual
- * names do; this shows what placing them with the writer as primary owner could gain.
+ * <p>The usual names land as an application's own keys do, and as the raw baselines' keys do;
+ * the product places each version's chunks with the writer as primary owner. This shows what
+ * that placement gains on raw puts alone.
  *
  * <pre>java -Xmx3g -cp bench/target/benchmarks.jar io.checkpointservice.bench.PlacementProbe [numOwners] [warmupRounds] [rounds]</pre>
  */

@@ -39,7 +39,7 @@ import org.openjdk.jmh.infra.ThreadParams;
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Threads(ReplicationLagBenchmark.THREADS)
-// 40 s of warm-up: with 10 s, three JVMs on 2 cores were still settling in the first measured iteration.
+// 40 s of warm-up: three JVMs on 2 cores need it to settle before the first measured iteration.
 @Warmup(iterations = 4, time = 10)
 @Measurement(iterations = 3, time = 10)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-Djava.net.preferIPv4Stack=true"})

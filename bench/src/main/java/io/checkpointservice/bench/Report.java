@@ -258,7 +258,7 @@ public final class Report {
         out.append("| baseline | baseline MiB/s | product, batch awaited with | product MiB/s | ratio | target | result |\n");
         out.append("|---|---|---|---|---|---|---|\n");
         for (Row product : measured) {
-            // Runs before the ninth session have no replicaCount parameter: they ran the default R = 2.
+            // A result without a replicaCount parameter ran the default R = 2.
             String replicaCount = product.param("replicaCount").isEmpty() ? "2" : product.param("replicaCount");
             double productRate = mibPerSecond(product);
             rows.stream().filter(r -> r.benchmark().startsWith("ThroughputBenchmark.infinispanPut") && r.label().isEmpty())

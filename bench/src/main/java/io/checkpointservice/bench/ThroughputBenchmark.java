@@ -43,7 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Each method runs in forks of its own, on a cluster of its own: the absolute MiB/s of each.
  * P2's verdict comes from {@link PairedThroughputBenchmark}, which runs the same batches taking
- * turns on one cluster, because forks of one method here differed by up to 2x.
+ * turns on one cluster, because forks of one method here differ by up to 2x.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

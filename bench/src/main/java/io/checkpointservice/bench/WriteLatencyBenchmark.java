@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #floorCopy}, {@link #floorCopyFresh} and {@link #floorCopyAndChecksum}: no
  *       baselines but references, without any cluster: the copy a memory-store write needs, made
  *       over the previous version's array as the store does; the same copy into a new array; and
- *       that plus a checksum, what the write did before.</li>
+ *       that plus a checksum on the writer's thread, which the memory store avoids.</li>
  * </ul>
  *
  * <p>Each benchmark runs in its own fork with its own cluster; all write to 16 keys in turn, so
@@ -159,15 +159,15 @@ public class WriteLatencyBenchmark {
         return target;
     }
 
-    /** Reference: the same copy into a newly allocated array, as the write made it before fix 5. */
+    /** Reference: the same copy into a newly allocated array, which the memory store avoids. */
     @Benchmark
     public byte[] floorCopyFresh(Sized sized) {
         return sized.payload.clone();
     }
 
     /**
-     * Reference: a fresh copy plus its CRC32C, what the write did on the writer's thread before
-     * fix 5 (docs/PERFORMANCE.md).
+     * Reference: a fresh copy plus its CRC32C on the writer's thread; the memory store leaves the
+     * checksum to the first reader (docs/PERFORMANCE.md, P1).
      */
     @Benchmark
     public int floorCopyAndChecksum(Sized sized) {

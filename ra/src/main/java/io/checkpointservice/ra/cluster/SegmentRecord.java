@@ -33,15 +33,15 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
                             String dataWriter, int placement) {
 
     /**
-     * Format 4 is as short as it can be while staying readable in a log line, because every node
+     * Format 5 is as short as it can be while staying readable in a log line, because every node
      * holds one record per segment (with 100,000 segments every byte of it is 100 kB on every
      * node; P5). Numbers are written in base 36 (a millisecond timestamp in 8 characters instead of
      * 13, a checksum, as unsigned, in at most 7 instead of 11). It leaves out what the record can
      * tell by itself: the chunk size when it is {@link #USUAL_CHUNK_SIZE}, the deletion mark of a
      * live record, a placement of 0, and the origin and data writer when they are the writer
-     * (almost always; trailing empty fields are dropped). Format 5 added the placement. Encoding is deterministic, as the conditional replace on
-     * the encoded string needs. Records live in memory only, so no earlier format is ever read:
-     * nodes of releases with different formats cannot share a cluster.
+     * (almost always; trailing empty fields are dropped). Encoding is deterministic, as the
+     * conditional replace on the encoded string needs. Records live in memory only, so no other
+     * format is ever read: nodes of releases with different formats cannot share a cluster.
      */
     private static final String FORMAT = "5";
     private static final int RADIX = Character.MAX_RADIX;

@@ -36,8 +36,7 @@ public record ClusterSettings(String clusterName, String bindAddress, int bindPo
     /**
      * The first port of the checkpoint cluster, before WildFly's port offset. Below Linux's
      * ephemeral range (from 32768) with room for offsets up to 6,000, so that no outgoing
-     * connection can hold it when the node starts (see {@link EphemeralPortRange}). It used to
-     * be 55200, inside that range (README, "Upgrading").
+     * connection can hold it when the node starts (see {@link EphemeralPortRange}).
      */
     public static final int DEFAULT_BASE_PORT = 26200;
 

@@ -20,12 +20,11 @@ import java.util.function.Consumer;
  *
  * <p>An overrun segment needs only its newest version replicated in the end (G2: latest wins), and
  * publishing several overrun segments on all workers at once buys them little and takes the CPU
- * of the application that overran them. On a host with few cores that is what made the writer's
- * own tail slow (docs/PERFORMANCE.md, "Who takes the writer's core"): with four workers publishing
- * back to back, a 64 KiB disk write's p99 was six times that with one. So overrun segments are
- * published by at most a quarter of the running workers (at least one) at a time; every other
- * segment, which is every segment whose application awaits its replication or writes it slower
- * than it replicates, keeps all of them.
+ * of the application that overran them: on a host with few cores, workers publishing back to back
+ * preempt the writer and make its own latency tail slow (docs/PERFORMANCE.md, Known limits). So
+ * overrun segments are published by at most a quarter of the running workers (at least one) at a
+ * time; every other segment, which is every segment whose application awaits its replication or
+ * writes it slower than it replicates, keeps all of them.
  *
  * <p>The cost falls on overrun segments alone: with many of them at once, each one's replica
  * falls further behind its writer (up to the ratio of all workers to the lane's width) until the

@@ -47,13 +47,11 @@ import java.util.regex.Pattern;
  * the version; a file whose header key hashes to another name is never trusted.
  *
  * <h2>Why</h2>
- * On ext4 (docs/PERFORMANCE.md, P1 "Fix 1" and the DiskWriteProbe tables), for a 64 KiB write:
- * renaming a temporary file over the previous one (what an earlier release did) costs 4x the
- * whole write, because ext4's {@code auto_da_alloc} forces the new data out on the writer's
- * thread when a rename replaces a file; creating a new file per version and unlinking the
- * previous one (the release before this one) costs 36 us, 5x the 7 us of an in-place overwrite
- * of an existing file, because allocating and freeing an inode and its blocks and updating the
- * directory is most of the work. A slot that already exists costs none of that. The file is
+ * On ext4 (docs/PERFORMANCE.md, P1; {@code DiskWriteProbe} compares the patterns): renaming a
+ * temporary file over the previous one makes ext4's {@code auto_da_alloc} force the new data out
+ * on the writer's thread; creating a new file per version and unlinking the previous one spends
+ * most of the write allocating and freeing an inode and its blocks and updating the directory.
+ * A slot that already exists costs none of that. The file is
  * never truncated to zero (no {@code TRUNCATE_EXISTING}), which would also trigger
  * {@code auto_da_alloc}.
  *
@@ -328,8 +326,8 @@ public final class DiskStore implements LocalStore {
      * Checksums and writes a snapshot of the caller's array: checksumming the array itself and
      * then writing it would let an application that changes its array during the call (against
      * the API's contract) leave a file that fails its own checksum, which the next read would
-     * quarantine together with the previous version. The snapshot costs one copy into a new array
-     * (~4.5 us for 64 KiB, docs/PERFORMANCE.md) on a write of ~12 us.
+     * quarantine together with the previous version. The snapshot costs one copy into a new array,
+     * a fraction of the file write.
      */
     @Override
     public void write(SegmentWrite write) {

@@ -16,9 +16,9 @@ import java.util.concurrent.ConcurrentMap;
  * <ul>
  *   <li><b>The store's array is reused.</b> Each segment's bytes live in an array only this store
  *       references; a new version of the same length is copied over the previous one in place.
- *       Copying 64 KiB into a freshly allocated array costs about 4x copying it into one in the
- *       cache (the new array's cache lines come from main memory), and leaves 64 KiB of garbage
- *       per write. Readers therefore never see the store's array: {@link #get} hands out a copy,
+ *       Copying into a freshly allocated array is several times slower than copying into one in
+ *       the cache (the new array's cache lines come from main memory), and leaves the array's size
+ *       in garbage per write. Readers therefore never see the store's array: {@link #get} hands out a copy,
  *       and every access to a segment's array happens under that segment's lock.</li>
  *   <li><b>The checksum is computed by the first reader</b>, normally the replicator on its own
  *       thread within a millisecond, and in any case before a byte of the version leaves the

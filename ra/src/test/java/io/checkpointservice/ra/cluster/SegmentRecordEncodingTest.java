@@ -76,7 +76,7 @@ class SegmentRecordEncodingTest {
     @Test
     void anUnknownFormatIsRefused() {
         assertThrows(IllegalStateException.class, () -> SegmentRecord.decode("9|7|2|2|1|1|1||||a"));
-        assertThrows(IllegalStateException.class, // earlier releases' formats: records are never persisted
+        assertThrows(IllegalStateException.class, // other formats: records are never persisted
                 () -> SegmentRecord.decode("3|7|2|2|65536|-42|1763900000123||L|node-a||"));
         assertThrows(IllegalStateException.class, () -> SegmentRecord.decode("4|7|2|2|1ekg|1z141xy|miboimpn|||a"));
         assertThrows(IllegalStateException.class, () -> SegmentRecord.decode("5|7|2"));

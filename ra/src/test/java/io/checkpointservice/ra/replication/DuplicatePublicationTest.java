@@ -22,9 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Two workers publishing the same local version (a write re-queues the key while a worker is
  * publishing it): the one that loses the compare-and-set must not remove the chunks, which are the
- * very ones the winner's record points at. Found by the randomized fault trials (replica-node
- * FaultTrialIT, seed 1587568225637619388): the holder's newest published version had no copy left,
- * and every load elsewhere was unavailable although the holder was alive.
+ * very ones the winner's record points at. Otherwise the holder's newest published version has no
+ * copy left, and every load elsewhere is unavailable although the holder is alive.
  */
 class DuplicatePublicationTest {
 

@@ -22,10 +22,9 @@ import org.junit.jupiter.api.Test;
  * nodes that replaced the lost ones), but they hold nothing. {@code awaitReplicated} must not
  * count them as copies; the node that holds the record's version locally puts it back.
  *
- * <p>Found by the randomized fault trials (replica-node FaultTrialIT, seed 4062378955182732116):
- * a writer and its replicas killed in two quick crashes, the writer restarted on its disk, its
- * load returned its local copy, awaitReplicated said true, and the next load elsewhere was
- * unavailable.
+ * <p>The sequence: a writer and its replicas killed in two quick crashes, the writer restarted on
+ * its disk and its load returning its local copy. An await that counted the new owners would say
+ * true, and the next load elsewhere would be unavailable.
  */
 class AwaitAfterLostReplicasTest {
 

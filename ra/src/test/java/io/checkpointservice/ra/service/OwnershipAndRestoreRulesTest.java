@@ -146,8 +146,8 @@ class OwnershipAndRestoreRulesTest {
     /**
      * A write on a node that never held the segment takes it over at once, in this node's memory;
      * the record follows only when the write is published. A load in between must return that
-     * write: before the fix, it returned the other node's older version (and stored it over the
-     * write), so a write that had returned was lost.
+     * write, not the other node's older version (stored over the write, that would lose a write
+     * that had returned).
      */
     @Test
     void loadRightAfterAWriteThatTookTheSegmentOverReturnsThatWrite() {
@@ -189,9 +189,8 @@ class OwnershipAndRestoreRulesTest {
      * The previous writer, not yet fenced (the new writer's take-over is only in its own memory
      * until it publishes), publishes a version with the very number the new writer's write got.
      * The number is the same, the lineage is not: the take-over's epoch is the newer one, so its
-     * write must still be published, and the previous writer is fenced from then on. Before the
-     * fix, the new writer took the equal number for "already published" and its write never left
-     * the node.
+     * write must still be published, and the previous writer is fenced from then on. Taking the
+     * equal number for "already published" would keep the write on this node for good.
      */
     @Test
     void writeThatTookTheSegmentOverIsPublishedOverTheOldWritersVersionOfTheSameNumber() {

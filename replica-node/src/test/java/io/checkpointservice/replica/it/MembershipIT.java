@@ -36,8 +36,8 @@ class MembershipIT extends ClusterTestBase {
         c.kill();
         cluster.awaitView(Set.of("A", "B"), a, b);
         // Once A's view no longer has C, C must not count as a holder any more: the chunk cache's
-        // topology lags the view by some milliseconds, and copiesOutside once counted the dead C
-        // from it (fixed by counting only owners in the current view).
+        // topology lags the view by some milliseconds, so copiesOutside counts only owners in the
+        // current view.
         assertFalse(a.awaitReplicated("moving", version, Duration.ofSeconds(1)), "awaitReplicated with only one "
                 + "node besides the writer and R = 2: expected false (at most 1 copy off the writer) but was true");
 

@@ -57,8 +57,7 @@ class ReplicationSurvivalIT extends ClusterTestBase {
      * after it acknowledged a version stays in the view until failure detection removes it
      * (FD_ALL3: 10 s), just like a SIGKILLed one until FD_SOCK2 and VERIFY_SUSPECT2 act. An
      * await of that version in the window must not say true on the strength of the view and of
-     * the old acknowledgement (found by the fault trials, seed -5163545173022923858); once the
-     * replica runs again it answers, and the await says true.
+     * the old acknowledgement; once the replica runs again it answers, and the await says true.
      */
     @Test
     @Timeout(240)

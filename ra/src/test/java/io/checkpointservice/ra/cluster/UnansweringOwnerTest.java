@@ -151,12 +151,12 @@ class UnansweringOwnerTest {
         assertEquals(expected, a.replicas().confirmCopiesOutside(writerOf, Duration.ofSeconds(10)), "c answers again");
     }
 
-    /** Questions go out in waves of {@link ClusterNode#QUESTIONS_IN_FLIGHT}: every chunk of every wave is answered. */
+    /** Questions go out in waves of {@link InfinispanReplicaStore.QUESTIONS_IN_FLIGHT}: every chunk of every wave is answered. */
     @Test
     @Timeout(90)
     void aBatchOfMoreThanOneWaveIsAnsweredWhole() {
         ClusterNode a = startThree()[0];
-        int count = 2 * ClusterNode.QUESTIONS_IN_FLIGHT + 7;
+        int count = 2 * InfinispanReplicaStore.QUESTIONS_IN_FLIGHT + 7;
         List<ChunkKey> chunks = new ArrayList<>();
         List<byte[]> data = new ArrayList<>();
         Map<ChunkKey, String> writerOf = new HashMap<>();
@@ -167,12 +167,12 @@ class UnansweringOwnerTest {
             writerOf.put(chunk, "a");
         }
         a.replicas().putChunks(chunks, data);
-        a.replicas().removeChunk(chunks.get(ClusterNode.QUESTIONS_IN_FLIGHT)); // one chunk nobody holds any more
+        a.replicas().removeChunk(chunks.get(InfinispanReplicaStore.QUESTIONS_IN_FLIGHT)); // one chunk nobody holds any more
 
         Map<ChunkKey, Integer> answered = a.replicas().confirmCopiesOutside(writerOf, Duration.ofSeconds(20));
 
         assertEquals(count, answered.size(), "an answer for every chunk of all three waves");
-        assertEquals(0, answered.get(chunks.get(ClusterNode.QUESTIONS_IN_FLIGHT)), "the removed chunk is held by nobody");
+        assertEquals(0, answered.get(chunks.get(InfinispanReplicaStore.QUESTIONS_IN_FLIGHT)), "the removed chunk is held by nobody");
         assertEquals(count - 1, answered.values().stream().filter(owners -> owners == 2).count(),
                 "b and c hold every other chunk");
     }

@@ -1,6 +1,9 @@
 package io.checkpointservice.replica;
 
 import io.checkpointservice.ra.cluster.ClusterNode;
+import io.checkpointservice.ra.config.StorageMode;
+import io.checkpointservice.ra.service.CheckpointNode;
+import java.nio.file.Path;
 import io.checkpointservice.ra.config.AdapterSettings;
 import io.checkpointservice.ra.config.ClusterSettings;
 import io.checkpointservice.ra.config.InvalidSettingsException;
@@ -43,8 +46,12 @@ public final class ReplicaNode {
 
     /** Reads the settings from system properties and joins the cluster. */
     static ClusterNode start() {
-        // A replica node holds replica chunks only; its own store setting does not matter.
+        // A replica node holds replica chunks only; in disk mode it keeps them (and the cluster's
+        // records) on its disk too, so that they outlive a restart of the whole cluster.
         AdapterSettings settings = AdapterSettings.fromSystemProperties("memory");
-        return ClusterNode.start(settings.nodeName(), settings.replicaCount(), ClusterSettings.fromSystemProperties());
+        Path persistence = settings.storageMode() == StorageMode.DISK
+                ? settings.storageDirectory().resolve(CheckpointNode.CLUSTER_DIRECTORY) : null;
+        return ClusterNode.start(settings.nodeName(), settings.replicaCount(), ClusterSettings.fromSystemProperties(),
+                persistence);
     }
 }

@@ -30,6 +30,7 @@ public final class ClusterNode implements AutoCloseable {
 
     private final DefaultCacheManager cacheManager;
     private final Cache<String, String> records;
+    private final Cache<String, byte[]> chunks;
     private final String nodeName;
     private final ChunkOwners chunkOwners;
     private final InfinispanSegmentDirectory directory;
@@ -40,7 +41,7 @@ public final class ClusterNode implements AutoCloseable {
         this.cacheManager = cacheManager;
         this.nodeName = nodeName;
         this.records = cacheManager.getCache(CacheDefinitions.RECORDS);
-        Cache<String, byte[]> chunks = cacheManager.getCache(CacheDefinitions.CHUNKS);
+        this.chunks = cacheManager.getCache(CacheDefinitions.CHUNKS);
         ViewChanges views = new ViewChanges();
         cacheManager.addListener(views);
         this.chunkOwners = new ChunkOwners(chunks, cacheManager);
@@ -62,14 +63,15 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /**
-     * Starts the cache manager and joins (or forms) the cluster; with a journal directory the
-     * cluster's records are also kept on this node's disk, and the ones kept there before are
-     * brought back into the cluster before this returns ({@link RecordJournal}).
+     * Starts the cache manager and joins (or forms) the cluster. With a persistence directory,
+     * the cluster's records ({@link RecordJournal}) and the chunks this node owns
+     * ({@link ChunkJournal}) are also kept on this node's disk, and what was kept there before is
+     * brought back into the cluster before this returns.
      *
-     * @param recordJournal where to keep the records on disk; null to keep them in memory only
+     * @param persistence where to keep records and chunks on disk; null to keep them in memory only
      * @throws ClusterUnavailableException when the channel cannot start, e.g. the port is taken
      */
-    public static ClusterNode start(String nodeName, int replicaCount, ClusterSettings settings, Path recordJournal) {
+    public static ClusterNode start(String nodeName, int replicaCount, ClusterSettings settings, Path persistence) {
         GlobalConfigurationBuilder global = GlobalConfigurationBuilder.defaultClusteredBuilder();
         global.classLoader(ClusterNode.class.getClassLoader());
         global.cacheManagerName("checkpoint-" + nodeName);
@@ -89,16 +91,18 @@ public final class ClusterNode implements AutoCloseable {
         DefaultCacheManager manager = new DefaultCacheManager(global.build(), false);
         try {
             CacheDefinitions.define(manager, replicaCount, settings.capacityFactor());
-            if (recordJournal != null) {
-                RecordJournal.define(manager, recordJournal);
+            if (persistence != null) {
+                RecordJournal.define(manager, persistence.resolve("records"));
+                ChunkJournal.define(manager, persistence.resolve("chunks"));
             }
             portWarning.ifPresent(LOG::warning);
             manager.start();
             ClusterNode node = new ClusterNode(manager, nodeName, settings);
             StartupChecks.boundWhereConfigured(node.physicalAddresses(), settings.bindAddress());
             StartupChecks.sealed(manager, keyHandle != null);
-            if (recordJournal != null) {
+            if (persistence != null) {
                 RecordJournal.open(manager, node.records);
+                ChunkJournal.open(manager, node.chunks, node.chunkOwners, node.directory, node.replicas);
             }
             LOG.info(() -> "node '" + nodeName + "' joined checkpoint cluster '" + settings.clusterName()
                     + "' at " + node.physicalAddresses() + (keyHandle != null

@@ -23,8 +23,8 @@ public final class CheckpointNode implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CheckpointNode.class.getName());
     /** How long a graceful stop spends publishing what is still pending. */
     private static final long DRAIN_MILLIS = 5_000;
-    /** In disk mode, the subdirectory of the storage directory that keeps the cluster's records. */
-    static final String RECORD_JOURNAL_DIRECTORY = "cluster-records";
+    /** In disk mode, the subdirectory of the storage directory that keeps the cluster's records and this node's replica chunks. */
+    public static final String CLUSTER_DIRECTORY = "cluster";
 
     private final LocalStore store;
     private final ClusterNode cluster;
@@ -50,7 +50,7 @@ public final class CheckpointNode implements AutoCloseable {
         ClusterNode cluster;
         try {
             cluster = ClusterNode.start(settings.nodeName(), settings.replicaCount(), clusterSettings,
-                    disk ? settings.storageDirectory().resolve(RECORD_JOURNAL_DIRECTORY) : null);
+                    disk ? settings.storageDirectory().resolve(CLUSTER_DIRECTORY) : null);
         } catch (RuntimeException e) {
             store.close();
             throw e;

@@ -229,7 +229,7 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path directory) {
+    static void deleteRecursively(Path directory) {
         if (!Files.exists(directory)) {
             return;
         }

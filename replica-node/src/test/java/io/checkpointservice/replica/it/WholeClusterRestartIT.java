@@ -48,6 +48,28 @@ class WholeClusterRestartIT extends ClusterTestBase {
         restartInAnotherOrderAndCheck(written);
     }
 
+    /**
+     * Every node killed, and the writer's host never comes back (its disk lost): B and C hold
+     * every awaited version on their disks (R = 1: each version's two owners include B or C) and
+     * put the chunks back when they start.
+     */
+    @Test
+    @Timeout(420)
+    void everyNodeKilledAndTheWritersDiskLostLosesNoAwaitedSegment() {
+        List<NodeProcess> nodes = cluster.startApps(DISK, "A", "B", "C");
+        cluster.awaitView(nodes.toArray(NodeProcess[]::new));
+        Map<String, Written> written = writeAndAwait(nodes.get(0));
+
+        cluster.killTogether(nodes.toArray(NodeProcess[]::new));
+        TestCluster.deleteRecursively(cluster.dataDirectory("A"));
+        NodeProcess c = cluster.restartApp("C", DISK);
+        NodeProcess b = cluster.restartApp("B", DISK);
+        cluster.awaitView(b, c);
+
+        written.forEach((segment, w) -> loadWhenAvailable(b, segment, w));
+        written.forEach((segment, w) -> loadWhenAvailable(c, segment, w));
+    }
+
     /** A writes segments of one and of two chunks and awaits every one (G3). */
     private static Map<String, Written> writeAndAwait(NodeProcess a) {
         Map<String, Written> written = new LinkedHashMap<>();

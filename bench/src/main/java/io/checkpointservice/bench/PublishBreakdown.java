@@ -243,8 +243,8 @@ public final class PublishBreakdown {
         }
 
         // No @Override: compiles whether or not the product's interface has this method yet.
-        public boolean isInformed() {
-            return delegate.isInformed();
+        public boolean knowsEveryRecord() {
+            return delegate.knowsEveryRecord();
         }
 
         @Override

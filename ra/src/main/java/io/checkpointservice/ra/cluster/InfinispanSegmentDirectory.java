@@ -10,7 +10,7 @@ final class InfinispanSegmentDirectory implements SegmentDirectory {
 
     private final Cache<String, String> records;
     private final EmbeddedCacheManager manager;
-    /** See {@link SegmentDirectory#isInformed()}; starts true when no other host is configured. */
+    /** See {@link SegmentDirectory#knowsEveryRecord()}; starts true when no other host is configured. */
     private volatile boolean informed;
 
     InfinispanSegmentDirectory(Cache<String, String> records, EmbeddedCacheManager manager, boolean alone) {
@@ -20,7 +20,7 @@ final class InfinispanSegmentDirectory implements SegmentDirectory {
     }
 
     @Override
-    public boolean isInformed() {
+    public boolean knowsEveryRecord() {
         if (!informed && manager.getMembers().size() > 1) {
             informed = true; // Sticky: once joined, the records were transferred to us.
         }

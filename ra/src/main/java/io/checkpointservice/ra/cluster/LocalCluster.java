@@ -22,7 +22,7 @@ public final class LocalCluster {
     public SegmentDirectory directory() {
         return new SegmentDirectory() {
             @Override
-            public boolean isInformed() {
+            public boolean knowsEveryRecord() {
                 return true;
             }
 

@@ -10,7 +10,7 @@ import java.util.Map;
  * on the same owners, so a segment's chunks are held or lost together. Counting its owners in the
  * view ({@link #copiesOutside}) counts its copies only while every owner is running and none was
  * replaced after losing them all; {@link #confirmCopiesOutside} asks them (see
- * {@code Replicator.ensureChunksHeld}).
+ * {@code Replicator.confirmOrPutBack}).
  */
 public interface ReplicaStore {
 

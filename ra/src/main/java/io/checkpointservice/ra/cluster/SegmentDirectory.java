@@ -13,7 +13,7 @@ public interface SegmentDirectory {
      *     cluster: it has been connected to another member at least once, or it is meant to run
      *     alone. A node that has so far met nobody cannot tell "absent" from "not heard of yet".
      */
-    boolean isInformed();
+    boolean knowsEveryRecord();
 
     /**
      * @return this node's view of the record, without a network round trip

@@ -37,14 +37,14 @@ import java.util.logging.Logger;
  *
  * <p>A worker ({@link #runWorker}, run as a JCA Work or a plain thread) publishes a version in
  * two steps: put its chunks on their owners (under this node's epoch, so they can never
- * overwrite another writer's; up to {@link #CHUNKS_IN_FLIGHT} puts in flight at once), then
+ * overwrite another writer's; up to {@link Chunks#IN_FLIGHT} puts in flight at once), then
  * compare-and-set the segment record to point at them. Waiters in {@code awaitReplicated} are
  * woken right then; the previous version's chunks are removed in the background (nothing
  * points at them any more, so nobody waits for that). Several workers publish different
  * segments in parallel ({@code replicationWorkers}). A failure leaves the key to be retried with
  * back-off; a record that has moved to another owner means this node is fenced and stops
  * publishing that segment. Segments the application rewrites faster than they replicate are
- * published by fewer workers at once ({@link OverrunLane}), so that replication they cannot use
+ * published by fewer workers at once ({@link OverrunThrottle}), so that replication they cannot use
  * does not take the application's cores.
  */
 public final class Replicator {
@@ -53,35 +53,20 @@ public final class Replicator {
     private static final long FIRST_RETRY_MILLIS = 100;
     private static final long MAX_RETRY_MILLIS = 5_000;
     private static final int CAS_ATTEMPTS = 10;
-    /**
-     * Chunk puts one worker keeps in flight: enough to overlap the round trips of a large
-     * segment; 4 MiB of chunk copies (and as much again in marshalled form) per worker at most,
-     * so that all workers together stay well inside the heap budget (P5).
-     */
-    static final int CHUNKS_IN_FLIGHT = 4;
 
     private final LocalStore store;
     private final SegmentDirectory directory;
     private final ReplicaStore replicas;
     private final Ownership ownership;
-    private final ReplicationProgress progress;
+    private final PublicationSignal progress;
+    private final ReplicaConfirmation confirmation;
     private final String nodeName;
 
-    /**
-     * Chunks whose put every owner acknowledged to this node, with the membership id and a
-     * moment before the owners last answered: {@link #ensureChunksHeld} trusts them without a
-     * round trip for a question asked before that moment, while the id is unchanged. Applications await a version
-     * right after writing it, so the publication that answers them usually lands here after they
-     * asked. A cache, not a registry: cleared when it grows past {@link #MAX_HELD_PROOFS} (the
-     * check then asks the owners once more); bounded to a few hundred KB (P5's heap budget).
-     */
-    private final ConcurrentHashMap<String, HeldProof> heldProofs = new ConcurrentHashMap<>();
-    static final int MAX_HELD_PROOFS = 1_024;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final DelayQueue<DirtyKey> queue = new DelayQueue<>();
     private volatile boolean stopped;
     private final AtomicInteger runningWorkers = new AtomicInteger();
-    private final OverrunLane<DirtyKey> overrunLane = new OverrunLane<>();
+    private final OverrunThrottle<DirtyKey> overrunThrottle = new OverrunThrottle<>();
     /** Local copies whose replicas a worker checks, and puts back when none holds them (see {@link #checkReplicasOf}). */
     private final DelayQueue<CopyCheck> copiesToCheck = new DelayQueue<>();
     /** Segments the start-up check asks about at once: one round trip for all of them. */
@@ -89,20 +74,36 @@ public final class Replicator {
     private static final int COPY_CHECK_ATTEMPTS = 10;
     private static final Duration COPY_CHECK_PATIENCE = Duration.ofSeconds(5);
 
+    /**
+     * @param confirmation told of every publication's acknowledgement by all members, which
+     *     proves the copies to {@code awaitReplicated} without a further round trip
+     */
     public Replicator(LocalStore store, SegmentDirectory directory, ReplicaStore replicas,
-                      Ownership ownership, ReplicationProgress progress) {
+                      Ownership ownership, PublicationSignal progress, ReplicaConfirmation confirmation) {
         this.store = store;
         this.directory = directory;
         this.replicas = replicas;
         this.ownership = ownership;
         this.progress = progress;
+        this.confirmation = confirmation;
         this.nodeName = ownership.nodeName();
+    }
+
+    /** A replicator whose acknowledgements nobody else reads (tests, tools). */
+    public Replicator(LocalStore store, SegmentDirectory directory, ReplicaStore replicas,
+                      Ownership ownership, PublicationSignal progress) {
+        this(store, directory, replicas, ownership, progress, new ReplicaConfirmation(store, directory, replicas));
+    }
+
+    /** @return the proof of copies this replicator feeds; for tests */
+    ReplicaConfirmation confirmation() {
+        return confirmation;
     }
 
     /** Notes that {@code key} has a new local version to publish. Never blocks. */
     public void markDirty(String key) {
         if (!schedule(key, 0, 0)) {
-            overrunLane.overrun(key); // written again before its last version was published
+            overrunThrottle.overrun(key); // written again before its last version was published
         }
     }
 
@@ -129,7 +130,7 @@ public final class Replicator {
 
     /** @return true when {@code key} is published in the overrun lane now; for tests */
     boolean isOverrun(String key) {
-        return overrunLane.isOverrun(key);
+        return overrunThrottle.isOverrun(key);
     }
 
     /** @return how many segments wait to be published; for monitoring and tests */
@@ -166,9 +167,9 @@ public final class Replicator {
                 continue;
             }
             String key = next.key();
-            boolean laned = overrunLane.isOverrun(key);
-            if (laned && !overrunLane.tryEnter(runningWorkers.get())) {
-                overrunLane.await(next, runningWorkers.get(), this::requeueNow); // still pending
+            boolean laned = overrunThrottle.isOverrun(key);
+            if (laned && !overrunThrottle.tryEnter(runningWorkers.get())) {
+                overrunThrottle.await(next, runningWorkers.get(), this::requeueNow); // still pending
                 continue;
             }
             // Removed before publishing: a write that lands meanwhile queues the key again.
@@ -187,9 +188,9 @@ public final class Replicator {
                 schedule(key, delay, next.attempt() + 1);
             } finally {
                 if (laned) {
-                    overrunLane.leave(this::requeueNow);
+                    overrunThrottle.leave(this::requeueNow);
                 }
-                overrunLane.purgeIfGrown();
+                overrunThrottle.purgeIfGrown();
             }
         }
     }
@@ -214,12 +215,12 @@ public final class Replicator {
             for (CopyCheck check : due) {
                 Optional<SegmentRecord> record = directory.get(check.key());
                 Optional<SegmentMetadata> local = store.metadata(check.key());
-                if (record.isPresent() && record.get().hasData() && local.isPresent() && isCopyOf(local.get(), record.get())) {
+                if (record.isPresent() && record.get().hasData() && local.isPresent() && ReplicaConfirmation.isCopyOf(local.get(), record.get())) {
                     records.put(check.key(), record.get());
                     attempts.put(check.key(), check.attempt());
                 }
             }
-            Set<String> held = ensureChunksHeld(records, 1, System.nanoTime(), COPY_CHECK_PATIENCE);
+            Set<String> held = confirmation.confirmOrPutBack(records, 1, System.nanoTime(), COPY_CHECK_PATIENCE);
             records.keySet().removeAll(held);
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "cannot check the replicas of local copies now", e);
@@ -319,7 +320,7 @@ public final class Replicator {
         long membership = replicas.membershipId(); // before the put: a change during it voids the proof
         // This node as the chunks' primary owner: each chunk travels once to each backup.
         int placement = replicas.placementFor(key);
-        putChunks(key, epoch.get(), nodeName, placement, segment, false);
+        Chunks.put(replicas, key, epoch.get(), nodeName, placement, segment, false);
         SegmentRecord next = new SegmentRecord(version.version(), epoch.get(), epoch.get(), nodeName,
                 version.size(), version.checksum(), version.writtenAt(), version.originNode(), Chunks.SIZE, false,
                 nodeName, placement);
@@ -328,11 +329,11 @@ public final class Replicator {
             if (directory.compareAndSet(key, record, next)) {
                 // Every member, so every chunk owner, acknowledged the record after casSentAt
                 // (REPL_SYNC): all were alive then, after the chunks they hold were put.
-                rememberHeld(key, next, membership, casSentAt);
+                confirmation.acknowledged(key, next, membership, casSentAt);
                 // The new version is in place: wake awaitReplicated now. The previous version's
                 // chunks are unreachable from here on; removing them is nobody's wait.
                 progress.published(key);
-                record.filter(SegmentRecord::hasData).ifPresent(old -> removeChunksLater(replicas, key, old));
+                record.filter(SegmentRecord::hasData).ifPresent(old -> Chunks.removeLater(replicas, key, old));
                 return;
             }
             record = directory.get(key);
@@ -368,127 +369,6 @@ public final class Replicator {
         return true;
     }
 
-    /**
-     * Makes sure {@code needed} nodes other than each record's writer hold the data the record
-     * points at, as known after {@code askedAt}, for {@code awaitReplicated} (G3).
-     *
-     * <p>Counting a segment's owners in the cluster view is not counting its copies:
-     * <ul>
-     *   <li>A node that crashed or froze stays in the view until failure detection removes it
-     *       (seconds). Chunks it acknowledged before the question was asked may be gone with it.
-     *       So the answer rests only on acknowledgements received after {@code askedAt}: this
-     *       node's own publication when it completed after that moment, otherwise the owners are
-     *       asked now (one round trip). Found by the randomized fault trials (seed
-     *       -5163545173022923858): an await right after two owners were SIGKILLed said true.</li>
-     *   <li>After every owner was lost at once, the nodes that replace them own the chunks but
-     *       hold nothing. When no owner holds them and this node's local copy is exactly the
-     *       record's version (say a restarted writer's disk copy, which load returns), that copy
-     *       is put back under the record's own chunk keys, so nothing about the record changes.</li>
-     * </ul>
-     *
-     * <p>The owners of all segments that need asking are asked together: one round trip for the
-     * whole batch (per 1,024 segments) instead of one per segment.
-     *
-     * @param records the segments' records, by segment key
-     * @param askedAt {@link System#nanoTime} when the caller began to ask
-     * @param patience how long the owners may take to answer
-     * @return the keys whose chunks {@code needed} owners other than the writer hold
-     */
-    public Set<String> ensureChunksHeld(Map<String, SegmentRecord> records, int needed, long askedAt, Duration patience) {
-        Set<String> held = new HashSet<>();
-        try {
-            long membership = replicas.membershipId();
-            Map<ChunkKey, String> toAsk = new HashMap<>();
-            records.forEach((key, record) -> {
-                HeldProof proof = heldProofs.get(key);
-                if (proof != null && proof.proves(record, membership, askedAt)) {
-                    held.add(key); // every owner acknowledged these chunks since the question and none has left
-                } else if (record.hasData()) {
-                    toAsk.put(ChunkKey.of(key, record, 0), record.writer());
-                }
-            });
-            if (toAsk.isEmpty()) {
-                return held;
-            }
-            long questionSentAt = System.nanoTime();
-            Map<ChunkKey, Integer> answers = replicas.confirmCopiesOutside(toAsk, patience);
-            answers.forEach((chunk, owners) -> {
-                String key = chunk.segmentKey();
-                SegmentRecord record = records.get(key);
-                if (owners >= needed) {
-                    rememberHeld(key, record, membership, questionSentAt);
-                    held.add(key);
-                } else if (owners == 0 && putBackIfPossible(key, record, membership)) {
-                    held.add(key);
-                }
-                // Some owners hold them but fewer than needed: state transfer is giving the others their copy.
-            });
-        } catch (ClusterUnavailableException e) {
-            LOG.fine(() -> "cannot check the replicas of " + records.keySet() + " now: " + e.getMessage());
-        }
-        return held;
-    }
-
-    /** @return false also when the put-back cannot be done now; the caller's next check tries again */
-    private boolean putBackIfPossible(String key, SegmentRecord record, long membership) {
-        try {
-            return putBack(key, record, membership);
-        } catch (ClusterUnavailableException | LocalStoreException e) {
-            LOG.fine(() -> "cannot restore the replicas of '" + key + "' now: " + e.getMessage());
-            return false;
-        }
-    }
-
-    /** Puts this node's local copy back under the record's chunk keys, when it is that version. */
-    private boolean putBack(String key, SegmentRecord record, long membership) {
-        Optional<StoredSegment> local = store.get(key);
-        if (local.isEmpty() || !isCopyOf(local.get().metadata(), record)) {
-            return false;
-        }
-        // Chunk 0 is what readers probe first, so it goes last: a put-back that fails half way
-        // must not leave it behind to vouch for chunks that are missing.
-        long putSentAt = System.nanoTime();
-        putChunks(key, record.dataEpoch(), record.dataWriter(), record.placement(), local.get(), true);
-        Optional<SegmentRecord> now = directory.get(key);
-        if (now.isEmpty() || !now.get().sameDataAs(record)) {
-            removeChunks(replicas, key, record); // published over meanwhile: ours are garbage
-            return false;
-        }
-        LOG.warning(() -> "no owner of '" + key + "' v" + record.version() + " answered that it holds it (all lost "
-                + "at once?); put back from this node's local copy");
-        rememberHeld(key, record, membership, putSentAt);
-        return true;
-    }
-
-    /** @param answeredAfter a moment before every owner's acknowledgement was sent ({@link System#nanoTime}) */
-    private void rememberHeld(String key, SegmentRecord record, long membership, long answeredAfter) {
-        if (heldProofs.size() >= MAX_HELD_PROOFS) {
-            heldProofs.clear();
-        }
-        heldProofs.put(key, new HeldProof(record, membership, answeredAfter));
-    }
-
-    /**
-     * The record whose chunks every owner acknowledged, under which membership, and a moment
-     * before all of them answered ({@link System#nanoTime}: when the put, the record's update or
-     * the question that they answered was sent).
-     */
-    private record HeldProof(SegmentRecord held, long membership, long answeredAfter) {
-
-        /**
-         * @return true for the same data, no member gone since, and answered after the question
-         *     was asked: an owner that answered earlier may have crashed since, unnoticed by the
-         *     view until failure detection
-         */
-        boolean proves(SegmentRecord record, long membershipNow, long askedAt) {
-            return membership == membershipNow && held.sameDataAs(record) && answeredAfter - askedAt >= 0;
-        }
-    }
-
-    private static boolean isCopyOf(SegmentMetadata local, SegmentRecord record) {
-        return local.version() == record.version() && local.size() == record.size()
-                && local.checksum() == record.checksum();
-    }
 
     /**
      * @return true when the cluster's record holds this local version or something newer. A
@@ -499,41 +379,6 @@ public final class Replicator {
         return record.isPresent() && !record.get().isOlderThan(local.version(), local.epoch());
     }
 
-    /**
-     * Puts the chunks of one version, up to {@link #CHUNKS_IN_FLIGHT} at a time: their round trips
-     * overlap, and the chunk copies in flight stay bounded (4 MiB per worker) whatever the size
-     * of the segment.
-     *
-     * @param firstChunkLast put chunk 0 alone after all the others have been stored
-     */
-    private void putChunks(String key, long epoch, String writer, int placement, StoredSegment segment,
-                           boolean firstChunkLast) {
-        int count = Chunks.count(segment.data().length);
-        int firstInBatches = firstChunkLast && count > 1 ? 1 : 0;
-        for (int first = firstInBatches; first < count; first += CHUNKS_IN_FLIGHT) {
-            putChunkRange(key, epoch, writer, placement, segment, first, Math.min(count, first + CHUNKS_IN_FLIGHT));
-        }
-        if (firstInBatches == 1) {
-            putChunkRange(key, epoch, writer, placement, segment, 0, 1);
-        }
-    }
-
-    /** Puts chunks {@code first} (inclusive) to {@code last} (exclusive), all in flight at once. */
-    private void putChunkRange(String key, long epoch, String writer, int placement, StoredSegment segment,
-                               int first, int last) {
-        byte[] data = segment.data();
-        int count = Chunks.count(data.length);
-        List<ChunkKey> keys = new ArrayList<>(last - first);
-        List<byte[]> chunks = new ArrayList<>(last - first);
-        for (int i = first; i < last; i++) {
-            int from = i * Chunks.SIZE;
-            int to = Math.min(data.length, from + Chunks.SIZE);
-            keys.add(new ChunkKey(key, epoch, writer, segment.metadata().version(), i, placement));
-            // A single chunk is the segment's array itself: nobody changes it (StoredSegment).
-            chunks.add(count == 1 ? data : Arrays.copyOfRange(data, from, to));
-        }
-        replicas.putChunks(keys, chunks);
-    }
 
     /**
      * Removes the chunks of a publication that lost its compare-and-set, unless the cluster's
@@ -547,21 +392,7 @@ public final class Replicator {
         if (now.isPresent() && now.get().sameDataAs(attempt)) { // another publish of this very version won
             return;
         }
-        removeChunksLater(replicas, key, attempt);
-    }
-
-    /** Removes the chunks a record points at and waits for it; a chunk already gone is fine. */
-    public static void removeChunks(ReplicaStore replicas, String key, SegmentRecord record) {
-        for (int i = 0; i < record.chunkCount(); i++) {
-            replicas.removeChunk(ChunkKey.of(key, record, i));
-        }
-    }
-
-    /** Starts removing the chunks a record points at, without waiting: no record points at them any more. */
-    static void removeChunksLater(ReplicaStore replicas, String key, SegmentRecord record) {
-        for (int i = 0; i < record.chunkCount(); i++) {
-            replicas.removeChunkLater(ChunkKey.of(key, record, i));
-        }
+        Chunks.removeLater(replicas, key, attempt);
     }
 
     /** A local copy whose replicas are to be checked, from {@code dueNanos} on. */

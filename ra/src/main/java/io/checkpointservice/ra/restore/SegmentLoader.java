@@ -83,7 +83,7 @@ public final class SegmentLoader {
             // application start over from defaults (G8).
             throw lostCopy(name);
         }
-        if (local.isEmpty() && !directory.isInformed()) {
+        if (local.isEmpty() && !directory.knowsEveryRecord()) {
             // Saying "absent" here would make the application start from defaults while the
             // segment may well exist: this node has not met any other member yet.
             throw new SegmentUnavailableException("segment '" + name + "' is not known to this node, which "

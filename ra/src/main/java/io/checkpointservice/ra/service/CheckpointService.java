@@ -11,7 +11,10 @@ import io.checkpointservice.ra.cluster.ReplicaStore;
 import io.checkpointservice.ra.cluster.SegmentDirectory;
 import io.checkpointservice.ra.cluster.SegmentRecord;
 import io.checkpointservice.ra.config.AdapterSettings;
-import io.checkpointservice.ra.replication.ReplicationProgress;
+import io.checkpointservice.ra.replication.Chunks;
+import io.checkpointservice.ra.replication.ReplicaConfirmation;
+import io.checkpointservice.ra.replication.ReplicationAwait;
+import io.checkpointservice.ra.replication.PublicationSignal;
 import io.checkpointservice.ra.replication.Replicator;
 import io.checkpointservice.ra.restore.SegmentLoader;
 import io.checkpointservice.ra.store.KeyLocks;
@@ -46,7 +49,7 @@ public final class CheckpointService implements AutoCloseable {
     private final ReplicaStore replicas;
     private final Clock clock;
     private final Ownership ownership;
-    private final ReplicationProgress progress = new ReplicationProgress();
+    private final PublicationSignal progress = new PublicationSignal();
     private final Replicator replicator;
     private final SegmentLoader loader;
     private final ReplicationAwait barrier;
@@ -67,9 +70,10 @@ public final class CheckpointService implements AutoCloseable {
         this.replicas = Objects.requireNonNull(replicas);
         this.clock = Objects.requireNonNull(clock);
         this.ownership = new Ownership(settings.nodeName());
-        this.replicator = new Replicator(store, directory, replicas, ownership, progress);
+        ReplicaConfirmation confirmation = new ReplicaConfirmation(store, directory, replicas);
+        this.replicator = new Replicator(store, directory, replicas, ownership, progress, confirmation);
         this.loader = new SegmentLoader(store, directory, replicas, ownership, replicator, clock);
-        this.barrier = new ReplicationAwait(settings.replicaCount(), store, directory, replicas, replicator, progress);
+        this.barrier = new ReplicationAwait(settings.replicaCount(), store, directory, replicas, confirmation, progress);
     }
 
     /** A node alone, without network: no replica ever holds a copy. */
@@ -202,7 +206,7 @@ public final class CheckpointService implements AutoCloseable {
                 if (directory.compareAndSet(key, record, tombstone)) {
                     ownership.took(key, epoch);
                     store.remove(key);
-                    record.filter(SegmentRecord::hasData).ifPresent(old -> Replicator.removeChunks(replicas, key, old));
+                    record.filter(SegmentRecord::hasData).ifPresent(old -> Chunks.remove(replicas, key, old));
                     return true;
                 }
                 // The record changed under us (a publish or a rebalance while a node joins): let it

@@ -56,8 +56,8 @@ class DuplicatePublicationTest {
                 return shared.compareAndSet(key, expected, next);
             }
         };
-        Replicator first = new Replicator(store, racing, replicas, ownership, new ReplicationProgress());
-        other[0] = new Replicator(store, shared, replicas, ownership, new ReplicationProgress());
+        Replicator first = new Replicator(store, racing, replicas, ownership, new PublicationSignal());
+        other[0] = new Replicator(store, shared, replicas, ownership, new PublicationSignal());
 
         first.publish(KEY);
 

@@ -56,7 +56,7 @@ class OverrunSegmentsTest {
         List<String> overrun = List.of("app/hot-0", "app/hot-1", "app/hot-2", "app/hot-3");
         List<String> fresh = List.of("app/fresh-0", "app/fresh-1", "app/fresh-2");
         WatchedReplicas replicas = new WatchedReplicas(cluster.replicas(2), fresh.size());
-        replicator = new Replicator(store, cluster.directory(), replicas, ownership, new ReplicationProgress());
+        replicator = new Replicator(store, cluster.directory(), replicas, ownership, new PublicationSignal());
         for (String key : overrun) {
             write(key, 1);
             write(key, 2); // before any worker runs: coalesced with version 1, the writer is ahead
@@ -81,7 +81,7 @@ class OverrunSegmentsTest {
     @Test
     void aSegmentWrittenAgainWhileItWaitsToBePublishedIsOverrun() {
         replicator = new Replicator(store, cluster.directory(), cluster.replicas(2), ownership,
-                new ReplicationProgress());
+                new PublicationSignal());
         write("app/job", 1);
         assertFalse(replicator.isOverrun("app/job"), "one write waiting is no sign of anything");
         write("app/job", 2);
@@ -105,7 +105,7 @@ class OverrunSegmentsTest {
                 }
                 return set;
             }
-        }, cluster.replicas(2), ownership, new ReplicationProgress());
+        }, cluster.replicas(2), ownership, new PublicationSignal());
         write(key, 1);
         startWorkers();
 

@@ -44,7 +44,7 @@ class ReplicatorPublishTest {
     private final RecordingReplicas replicas = new RecordingReplicas(cluster.replicas(2));
     private final MemoryStore store = new MemoryStore();
     private final Ownership ownership = new Ownership("node-a");
-    private final ReplicationProgress progress = new ReplicationProgress();
+    private final PublicationSignal progress = new PublicationSignal();
     private final Replicator replicator = new Replicator(store, directory, replicas, ownership, progress);
 
     ReplicatorPublishTest() {
@@ -101,7 +101,7 @@ class ReplicatorPublishTest {
         replicator.publish(KEY);
 
         assertEquals(List.of(4, 4, 4, 4, 4, 1), replicas.batchSizes, "21 chunks go out in batches of at most "
-                + Replicator.CHUNKS_IN_FLIGHT + ", each batch in flight at once");
+                + Chunks.IN_FLIGHT + ", each batch in flight at once");
         SegmentRecord record = directory.get(KEY).orElseThrow();
         ByteArrayOutputStream fetched = new ByteArrayOutputStream();
         for (int i = 0; i < record.chunkCount(); i++) {
@@ -222,21 +222,21 @@ class ReplicatorPublishTest {
         Map<String, SegmentRecord> records = Map.of(KEY, directory.get(KEY).orElseThrow(),
                 "app/old-1", directory.get("app/old-1").orElseThrow(), "app/old-2", directory.get("app/old-2").orElseThrow());
 
-        assertEquals(records.keySet(), replicator.ensureChunksHeld(records, 2, askedAt, Duration.ofSeconds(1)));
+        assertEquals(records.keySet(), replicator.confirmation().confirmOrPutBack(records, 2, askedAt, Duration.ofSeconds(1)));
         assertEquals(List.of(Set.of("app/old-1", "app/old-2")), replicas.askedTogether,
                 "one batch of questions, about the two segments published before the question only");
 
         replicas.answering = 1;
-        assertEquals(Set.of(), replicator.ensureChunksHeld(records, 2, System.nanoTime(), Duration.ofSeconds(1)),
+        assertEquals(Set.of(), replicator.confirmation().confirmOrPutBack(records, 2, System.nanoTime(), Duration.ofSeconds(1)),
                 "one owner of two answers for each: none is replicated");
         replicas.answering = -1;
-        assertEquals(Set.of(), replicator.ensureChunksHeld(records, 2, System.nanoTime(), Duration.ofSeconds(1)),
+        assertEquals(Set.of(), replicator.confirmation().confirmOrPutBack(records, 2, System.nanoTime(), Duration.ofSeconds(1)),
                 "no answer in time: none is known to be replicated");
         assertEquals(3, replicas.askedTogether.size(), "one batch per check");
     }
 
     private boolean held(SegmentRecord record, long askedAt) {
-        return replicator.ensureChunksHeld(Map.of(KEY, record), 2, askedAt, Duration.ofSeconds(1)).contains(KEY);
+        return replicator.confirmation().confirmOrPutBack(Map.of(KEY, record), 2, askedAt, Duration.ofSeconds(1)).contains(KEY);
     }
 
     private static boolean awaitQuietly(CountDownLatch latch) {

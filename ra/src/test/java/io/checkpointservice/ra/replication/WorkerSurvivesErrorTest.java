@@ -38,7 +38,7 @@ class WorkerSurvivesErrorTest {
         store.put(new StoredSegment(new SegmentMetadata(KEY, 1, 1, Instant.now(), "node-a", data.length,
                 Checksums.crc32c(data)), data));
         Replicator replicator = new Replicator(store, cluster.directory(), cluster.replicas(2), ownership,
-                new ReplicationProgress());
+                new PublicationSignal());
         Thread worker = new Thread(replicator::runWorker, "test-replication-worker");
         worker.start();
         try {

@@ -270,7 +270,7 @@ class OwnershipAndRestoreRulesTest {
         SegmentDirectory shared = cluster.directory();
         SegmentDirectory notYetJoined = new SegmentDirectory() {
             @Override
-            public boolean isInformed() {
+            public boolean knowsEveryRecord() {
                 return false;
             }
 

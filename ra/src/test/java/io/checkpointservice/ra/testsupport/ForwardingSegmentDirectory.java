@@ -18,8 +18,8 @@ public class ForwardingSegmentDirectory implements SegmentDirectory {
     }
 
     @Override
-    public boolean isInformed() {
-        return delegate.isInformed();
+    public boolean knowsEveryRecord() {
+        return delegate.knowsEveryRecord();
     }
 
     @Override

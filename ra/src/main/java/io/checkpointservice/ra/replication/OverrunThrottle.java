@@ -38,7 +38,7 @@ import java.util.function.Consumer;
  * the replicator's queue, and a segment that started waiting just as the lane emptied is handed
  * back by its own worker (no segment waits with the lane free).
  */
-final class OverrunLane<T> {
+final class OverrunThrottle<T> {
 
     /** Workers per lane place: a quarter of them may publish overrun segments at once. */
     static final int WORKERS_PER_PLACE = 4;
@@ -55,12 +55,12 @@ final class OverrunLane<T> {
     private volatile int purgeAt = MIN_PURGE_AT;
     private final long holdNanos;
 
-    OverrunLane() {
+    OverrunThrottle() {
         this(HOLD_NANOS);
     }
 
     /** @param holdNanos how long a segment stays overrun; tests shorten it */
-    OverrunLane(long holdNanos) {
+    OverrunThrottle(long holdNanos) {
         this.holdNanos = holdNanos;
     }
 

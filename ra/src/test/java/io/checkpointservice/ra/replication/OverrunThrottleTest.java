@@ -10,13 +10,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The overrun lane's own rules: who is overrun, how many may publish them, who is handed on. */
-class OverrunLaneTest {
+class OverrunThrottleTest {
 
     private final List<String> requeued = new ArrayList<>();
 
     @Test
     void aSegmentIsOverrunOnlyOnceNotedAndOnlyForTheHoldPeriod() throws InterruptedException {
-        OverrunLane<String> lane = new OverrunLane<>(TimeUnit.MILLISECONDS.toNanos(50));
+        OverrunThrottle<String> lane = new OverrunThrottle<>(TimeUnit.MILLISECONDS.toNanos(50));
         assertFalse(lane.isOverrun("app/a"));
         lane.overrun("app/a");
         assertTrue(lane.isOverrun("app/a"));
@@ -36,7 +36,7 @@ class OverrunLaneTest {
     }
 
     private static int placesFor(int workers) {
-        OverrunLane<String> lane = new OverrunLane<>();
+        OverrunThrottle<String> lane = new OverrunThrottle<>();
         int places = 0;
         while (lane.tryEnter(workers)) {
             places++;
@@ -46,7 +46,7 @@ class OverrunLaneTest {
 
     @Test
     void aWorkerLeavingTheLaneHandsOnOneWaitingSegment() {
-        OverrunLane<String> lane = new OverrunLane<>();
+        OverrunThrottle<String> lane = new OverrunThrottle<>();
         assertTrue(lane.tryEnter(4));
         lane.await("app/a", 4, requeued::add);
         lane.await("app/b", 4, requeued::add);
@@ -62,7 +62,7 @@ class OverrunLaneTest {
     void aSegmentThatStartsWaitingWhenTheLaneIsFreeIsHandedOnAtOnce() {
         // The worker that held the lane left just before this segment was added to the waiting
         // queue, so nobody else would ever hand it on.
-        OverrunLane<String> lane = new OverrunLane<>();
+        OverrunThrottle<String> lane = new OverrunThrottle<>();
         lane.await("app/a", 4, requeued::add);
         assertEquals(List.of("app/a"), requeued);
         assertEquals(0, lane.waiting());
@@ -71,7 +71,7 @@ class OverrunLaneTest {
 
     @Test
     void entriesOfSegmentsOverrunNoMoreArePurgedAsTheirNumberGrows() {
-        OverrunLane<String> lane = new OverrunLane<>(0); // every entry is stale as soon as it is written
+        OverrunThrottle<String> lane = new OverrunThrottle<>(0); // every entry is stale as soon as it is written
         for (int i = 0; i < 5_000; i++) {
             lane.overrun("app/job-" + i);
             lane.purgeIfGrown(); // as a worker does after each publication

@@ -7,9 +7,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class ReplicationProgressTest {
+class PublicationSignalTest {
 
-    private final ReplicationProgress progress = new ReplicationProgress();
+    private final PublicationSignal progress = new PublicationSignal();
 
     @Test
     void aPublishBetweenTheCheckAndTheWaitEndsTheWaitAtOnce() throws Exception {

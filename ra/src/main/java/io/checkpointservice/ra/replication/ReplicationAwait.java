@@ -1,12 +1,10 @@
-package io.checkpointservice.ra.service;
+package io.checkpointservice.ra.replication;
 
 import io.checkpointservice.ra.cluster.ChunkKey;
 import io.checkpointservice.ra.cluster.ClusterUnavailableException;
 import io.checkpointservice.ra.cluster.ReplicaStore;
 import io.checkpointservice.ra.cluster.SegmentDirectory;
 import io.checkpointservice.ra.cluster.SegmentRecord;
-import io.checkpointservice.ra.replication.ReplicationProgress;
-import io.checkpointservice.ra.replication.Replicator;
 import io.checkpointservice.ra.store.LocalStore;
 import io.checkpointservice.ra.store.SegmentMetadata;
 import java.time.Duration;
@@ -22,12 +20,12 @@ import java.util.Set;
  * acknowledged after the wait began.
  *
  * <p>Each check reads the records (local: the records cache is replicated), then lets the
- * {@link Replicator} prove that the owners hold the chunks. The owners of every segment that
+ * {@link ReplicaConfirmation} prove that the owners hold the chunks. The owners of every segment that
  * needs asking are asked together, so awaiting many segments costs one round trip per check (per
  * 1,024 segments), not one per segment. Between checks the wait sleeps until a segment it waits for is published, or
  * {@link #POLL_MILLIS} at most (a view change, or another node's publication, wakes nobody).
  */
-final class ReplicationAwait {
+public final class ReplicationAwait {
 
     private static final long POLL_MILLIS = 50;
     /** The least time a check gives the owners to answer: a round trip on a healthy cluster takes about 1 ms. */
@@ -37,17 +35,17 @@ final class ReplicationAwait {
     private final LocalStore store;
     private final SegmentDirectory directory;
     private final ReplicaStore replicas;
-    private final Replicator replicator;
-    private final ReplicationProgress progress;
+    private final ReplicaConfirmation confirmation;
+    private final PublicationSignal published;
 
-    ReplicationAwait(int replicaCount, LocalStore store, SegmentDirectory directory, ReplicaStore replicas,
-                       Replicator replicator, ReplicationProgress progress) {
+    public ReplicationAwait(int replicaCount, LocalStore store, SegmentDirectory directory, ReplicaStore replicas,
+                            ReplicaConfirmation confirmation, PublicationSignal published) {
         this.replicaCount = replicaCount;
         this.store = store;
         this.directory = directory;
         this.replicas = replicas;
-        this.replicator = replicator;
-        this.progress = progress;
+        this.confirmation = confirmation;
+        this.published = published;
     }
 
     /**
@@ -56,7 +54,7 @@ final class ReplicationAwait {
      * @return true when every segment is replicated, false when the time is up first or the
      *     waiting thread is interrupted (its interrupt flag is then set again)
      */
-    boolean await(Map<String, Long> versions, Duration timeout) {
+    public boolean await(Map<String, Long> versions, Duration timeout) {
         if (replicaCount == 0) {
             return versions.entrySet().stream().allMatch(e -> heldHere(e.getKey(), e.getValue()));
         }
@@ -66,7 +64,7 @@ final class ReplicationAwait {
         while (true) {
             // Read before the check: a publish right after it still ends the wait below at once.
             Map<String, Long> seen = new HashMap<>();
-            waiting.keySet().forEach(key -> seen.put(key, progress.publications(key)));
+            waiting.keySet().forEach(key -> seen.put(key, published.publications(key)));
             waiting.keySet().removeAll(replicated(waiting, askedAt, deadline));
             if (waiting.isEmpty()) {
                 return true;
@@ -78,7 +76,7 @@ final class ReplicationAwait {
             // All of them are needed: waking for the first one left loses nothing.
             String next = waiting.keySet().iterator().next();
             try {
-                progress.awaitPublishAfter(next, seen.get(next), Math.min(left, POLL_MILLIS));
+                published.awaitPublishAfter(next, seen.get(next), Math.min(left, POLL_MILLIS));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
@@ -119,7 +117,7 @@ final class ReplicationAwait {
         // replaced owners that were all lost at once. Check that they hold the data now (and put
         // it back from here if nobody does and this node can).
         Duration patience = Duration.ofMillis(Math.max(CONFIRM_MIN_MILLIS, (deadline - System.nanoTime()) / 1_000_000));
-        return replicator.ensureChunksHeld(published, replicaCount, askedAt, patience);
+        return confirmation.confirmOrPutBack(published, replicaCount, askedAt, patience);
     }
 
     /**

@@ -12,12 +12,12 @@ package io.checkpointservice.ra.replication;
  * with that count: a publish that lands between the check and the wait then ends the wait at
  * once instead of being missed (which cost up to a whole poll interval of lag).
  */
-public final class ReplicationProgress {
+public final class PublicationSignal {
 
     private static final int STRIPES = 64;
     private final Stripe[] stripes = new Stripe[STRIPES];
 
-    public ReplicationProgress() {
+    public PublicationSignal() {
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Stripe();
         }

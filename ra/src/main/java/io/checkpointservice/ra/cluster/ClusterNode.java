@@ -84,6 +84,8 @@ public final class ClusterNode implements AutoCloseable {
     private final AtomicInteger removalsInFlight = new AtomicInteger();
     private final String nodeName;
     private final AbandonedChunkSweeper sweeper;
+    /** How long {@link #close()} waits for background chunk removals; see ClusterSettings. */
+    private volatile Duration stopRemovals;
     /** See {@link SegmentDirectory#isInformed()}; starts true when no other host is configured. */
     private volatile boolean informed;
 
@@ -159,6 +161,7 @@ public final class ClusterNode implements AutoCloseable {
             manager.start();
             ClusterNode node = new ClusterNode(manager, nodeName, settings.chunkSweepPeriod());
             node.informed = !expectsPeers(settings);
+            node.stopRemovals = settings.stopRemovals();
             node.checkBoundWhereConfigured(settings.bindAddress());
             node.checkSealed(keyHandle != null);
             if (recordJournal != null) {
@@ -279,7 +282,7 @@ public final class ClusterNode implements AutoCloseable {
     @Override
     public void close() {
         sweeper.close();
-        awaitRemovals(2_000);
+        awaitRemovals(stopRemovals.toMillis());
         cacheManager.stop();
     }
 

@@ -3,7 +3,9 @@ package io.checkpointservice.replica;
 import io.checkpointservice.ra.cluster.ClusterNode;
 import io.checkpointservice.ra.config.AdapterSettings;
 import io.checkpointservice.ra.config.ClusterSettings;
+import io.checkpointservice.ra.config.ConfigValues;
 import io.checkpointservice.ra.config.InvalidSettingsException;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
 
@@ -45,6 +47,10 @@ public final class ReplicaNode {
     static ClusterNode start() {
         // A replica node holds replica chunks only; its own store setting does not matter.
         AdapterSettings settings = AdapterSettings.fromSystemProperties("memory");
+        List<String> unknown = ConfigValues.unknownSystemProperties();
+        if (!unknown.isEmpty()) {
+            LOG.warning("system properties " + unknown + " name no setting and are ignored");
+        }
         return ClusterNode.start(settings.nodeName(), settings.replicaCount(), ClusterSettings.fromSystemProperties());
     }
 }

@@ -4,7 +4,7 @@ import io.checkpointservice.api.CheckpointException;
 import io.checkpointservice.ra.cluster.ClusterNode;
 import io.checkpointservice.ra.config.AdapterSettings;
 import io.checkpointservice.ra.config.ClusterSettings;
-import io.checkpointservice.ra.config.Defaults;
+import io.checkpointservice.ra.config.Settings;
 import io.checkpointservice.ra.config.StorageMode;
 import io.checkpointservice.ra.replication.Replicator;
 import io.checkpointservice.ra.service.CheckpointNode;
@@ -89,7 +89,7 @@ public final class LoopbackCluster implements AutoCloseable {
 
         /** The product's defaults: R = 2, two replica processes, memory store. */
         public static Spec defaults() {
-            return new Spec("memory", Defaults.REPLICA_COUNT, 2, 1.0f, System.getProperty("bench.replicaHeap", "1g"));
+            return new Spec("memory", Settings.REPLICA_COUNT.defaultValue(), 2, 1.0f, System.getProperty("bench.replicaHeap", "1g"));
         }
 
         public Spec storage(String value) {
@@ -165,9 +165,9 @@ public final class LoopbackCluster implements AutoCloseable {
         replicaPorts.forEach(p -> hosts.add("127.0.0.1[" + p + "]"));
 
         // -Dcheckpoint.replicationWorkers (e.g. -jvmArgsAppend) compares worker counts; else the product's default.
-        int workers = Integer.getInteger("checkpoint.replicationWorkers", Defaults.REPLICATION_WORKERS);
+        int workers = Integer.getInteger("checkpoint.replicationWorkers", Settings.REPLICATION_WORKERS.defaultValue());
         AdapterSettings settings = new AdapterSettings("bench-app", spec.storageMode(),
-                workDirectory.resolve("store"), spec.syncPolicy(), Defaults.MAX_SEGMENT_BYTES, spec.replicaCount(),
+                workDirectory.resolve("store"), spec.syncPolicy(), Settings.MAX_SEGMENT_BYTES.defaultValue(), spec.replicaCount(),
                 workers);
         ClusterSettings clusterSettings = new ClusterSettings(clusterName, "127.0.0.1", localPort,
                 ClusterSettings.Discovery.STATIC, hosts, null, null, null, spec.localCapacityFactor(), null,

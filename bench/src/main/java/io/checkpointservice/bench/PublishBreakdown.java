@@ -6,7 +6,7 @@ import io.checkpointservice.ra.cluster.ReplicaStore;
 import io.checkpointservice.ra.cluster.SegmentDirectory;
 import io.checkpointservice.ra.cluster.SegmentRecord;
 import io.checkpointservice.ra.config.AdapterSettings;
-import io.checkpointservice.ra.config.Defaults;
+import io.checkpointservice.ra.config.Settings;
 import io.checkpointservice.ra.config.StorageMode;
 import io.checkpointservice.ra.service.CheckpointService;
 import io.checkpointservice.ra.store.MemoryStore;
@@ -89,7 +89,7 @@ public final class PublishBreakdown {
     private CheckpointService timedService(LoopbackCluster cluster) {
         ClusterNode membership = cluster.node().cluster();
         AdapterSettings settings = new AdapterSettings("bench-app", StorageMode.MEMORY, Path.of("unused"),
-                SyncPolicy.NONE, Defaults.MAX_SEGMENT_BYTES, Defaults.REPLICA_COUNT);
+                SyncPolicy.NONE, Settings.MAX_SEGMENT_BYTES.defaultValue(), Settings.REPLICA_COUNT.defaultValue());
         CheckpointService service = new CheckpointService(settings, new MemoryStore(),
                 new TimedDirectory(membership.directory()), new TimedReplicas(membership.replicas()), Clock.systemUTC());
         for (int i = 0; i < settings.replicationWorkers(); i++) {

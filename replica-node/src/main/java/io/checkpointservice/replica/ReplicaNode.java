@@ -1,12 +1,14 @@
 package io.checkpointservice.replica;
 
 import io.checkpointservice.ra.cluster.ClusterNode;
+import io.checkpointservice.ra.config.AdapterSettings;
+import io.checkpointservice.ra.config.ClusterSettings;
+import io.checkpointservice.ra.config.ConfigValues;
+import io.checkpointservice.ra.config.InvalidSettingsException;
 import io.checkpointservice.ra.config.StorageMode;
 import io.checkpointservice.ra.service.CheckpointNode;
 import java.nio.file.Path;
-import io.checkpointservice.ra.config.AdapterSettings;
-import io.checkpointservice.ra.config.ClusterSettings;
-import io.checkpointservice.ra.config.InvalidSettingsException;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
 
@@ -49,6 +51,10 @@ public final class ReplicaNode {
         // A replica node holds replica chunks only; in disk mode it keeps them (and the cluster's
         // records) on its disk too, so that they outlive a restart of the whole cluster.
         AdapterSettings settings = AdapterSettings.fromSystemProperties("memory");
+        List<String> unknown = ConfigValues.unknownSystemProperties();
+        if (!unknown.isEmpty()) {
+            LOG.warning("system properties " + unknown + " name no setting and are ignored");
+        }
         Path persistence = settings.storageMode() == StorageMode.DISK
                 ? settings.storageDirectory().resolve(CheckpointNode.CLUSTER_DIRECTORY) : null;
         return ClusterNode.start(settings.nodeName(), settings.replicaCount(), ClusterSettings.fromSystemProperties(),

@@ -25,8 +25,6 @@ import org.jgroups.JChannel;
 public final class ClusterNode implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ClusterNode.class.getName());
-    /** How long a graceful leave waits for background chunk removals. */
-    private static final long REMOVALS_WAIT_MILLIS = 2_000;
 
     private final DefaultCacheManager cacheManager;
     private final Cache<String, String> records;
@@ -36,6 +34,8 @@ public final class ClusterNode implements AutoCloseable {
     private final InfinispanSegmentDirectory directory;
     private final InfinispanReplicaStore replicas;
     private final AbandonedChunkSweeper sweeper;
+    /** How long {@link #close()} waits for background chunk removals (setting {@code stopRemovalsMillis}). */
+    private final Duration stopRemovals;
 
     private ClusterNode(DefaultCacheManager cacheManager, String nodeName, ClusterSettings settings) {
         this.cacheManager = cacheManager;
@@ -49,6 +49,7 @@ public final class ClusterNode implements AutoCloseable {
         this.replicas = new InfinispanReplicaStore(chunks, cacheManager, chunkOwners, views, nodeName);
         this.sweeper = new AbandonedChunkSweeper(chunks, records, settings.chunkSweepPeriod());
         cacheManager.addListener(sweeper);
+        this.stopRemovals = settings.stopRemovals();
     }
 
     /**
@@ -177,7 +178,7 @@ public final class ClusterNode implements AutoCloseable {
     @Override
     public void close() {
         sweeper.close();
-        replicas.awaitRemovals(REMOVALS_WAIT_MILLIS);
+        replicas.awaitRemovals(stopRemovals.toMillis());
         cacheManager.stop();
     }
 }

@@ -25,6 +25,7 @@ final class JGroupsStack {
      */
     static String xml(ClusterSettings settings, String keyHandle) {
         String address = settings.bindAddress();
+        ClusterSettings.FailureDetection failureDetection = settings.failureDetection();
         return """
                 <config xmlns="urn:org:jgroups" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
                   <TCP bind_addr="%s" bind_port="%d" port_range="0"
@@ -37,8 +38,8 @@ final class JGroupsStack {
                   %s
                   <MERGE3 min_interval="2s" max_interval="5s"/>
                   <FD_SOCK2 bind_addr="%s" offset="%d" port_range="0"/>
-                  <FD_ALL3 timeout="10s" interval="2s"/>
-                  <VERIFY_SUSPECT2 timeout="1s"/>
+                  <FD_ALL3 timeout="%d" interval="%d"/>
+                  <VERIFY_SUSPECT2 timeout="%d"/>
                   <pbcast.NAKACK2 use_mcast_xmit="false" xmit_interval="200ms"/>
                   <UNICAST3 conn_close_timeout="5s" xmit_interval="200ms"/>
                   <pbcast.STABLE desired_avg_gossip="5s" max_bytes="1M"/>
@@ -48,7 +49,8 @@ final class JGroupsStack {
                   <FRAG4 frag_size="60k"/>
                 </config>
                 """.formatted(address, settings.bindPort(), sealing(keyHandle), discovery(settings), address,
-                FAILURE_DETECTION_PORT_OFFSET);
+                FAILURE_DETECTION_PORT_OFFSET, failureDetection.timeout().toMillis(),
+                failureDetection.heartbeatInterval().toMillis(), failureDetection.verifySuspect().toMillis());
     }
 
     /**
@@ -70,7 +72,7 @@ final class JGroupsStack {
             case STATIC -> "<TCPPING initial_hosts=\"" + settings.initialHosts().stream()
                     .collect(Collectors.joining(",")) + "\" port_range=\"0\"/>";
             case MULTICAST -> "<MPING bind_addr=\"" + settings.bindAddress()
-                    + "\" mcast_addr=\"239.6.7.9\" mcast_port=\"46656\" num_discovery_runs=\"3\" ip_ttl=\"2\"/>";
+                    + "\" mcast_addr=\"" + settings.multicastAddress() + "\" mcast_port=\"46656\" num_discovery_runs=\"3\" ip_ttl=\"2\"/>";
         };
     }
 }

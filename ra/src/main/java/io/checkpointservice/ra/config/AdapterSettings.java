@@ -1,14 +1,30 @@
 package io.checkpointservice.ra.config;
 
+import static io.checkpointservice.ra.config.Settings.MAX_REPLICA_COUNT;
+import static io.checkpointservice.ra.config.Settings.MAX_REPLICATION_WORKERS;
+import static io.checkpointservice.ra.config.Settings.MAX_SEGMENT_BYTES;
+import static io.checkpointservice.ra.config.Settings.NODE_NAME;
+import static io.checkpointservice.ra.config.Settings.REPLICATION_WORKERS;
+import static io.checkpointservice.ra.config.Settings.REPLICA_COUNT;
+import static io.checkpointservice.ra.config.Settings.STOP_DRAIN_MILLIS;
+import static io.checkpointservice.ra.config.Settings.STOP_WORKERS_MILLIS;
+import static io.checkpointservice.ra.config.Settings.STORAGE_DIRECTORY;
+import static io.checkpointservice.ra.config.Settings.STORAGE_MODE;
+import static io.checkpointservice.ra.config.Settings.SYNC_POLICY;
+
 import io.checkpointservice.ra.store.SyncPolicy;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * The node-wide settings, checked once when the adapter starts. Every value here is valid:
- * code that receives an AdapterSettings checks nothing again.
+ * The node-wide settings of the store, the service and its replication, checked once when the
+ * adapter starts (each is declared in {@link Settings}). Every value here is valid: code that
+ * receives an AdapterSettings checks nothing again.
  *
  * @param nodeName this node's name in the cluster and in {@code Checkpoint.originNode()}
  * @param storageMode memory or disk
@@ -17,80 +33,60 @@ import java.util.Objects;
  * @param maxSegmentBytes the largest state a write accepts
  * @param replicaCount R: copies held by nodes other than the writer
  * @param replicationWorkers how many segments this node publishes in parallel
+ * @param stopDrain how long a graceful stop keeps publishing pending versions
+ * @param stopWorkers how long a graceful stop then waits for the replication workers to end
  */
 public record AdapterSettings(String nodeName, StorageMode storageMode, Path storageDirectory,
                               SyncPolicy syncPolicy, int maxSegmentBytes, int replicaCount,
-                              int replicationWorkers) {
-
-    /** Largest accepted maxSegmentBytes: what one Java array holds, less headroom. */
-    public static final int MAX_SEGMENT_BYTES_LIMIT = Integer.MAX_VALUE - 64;
-    /** Sanity bound on replicaCount: more copies than this is a typo, not a plan. */
-    public static final int MAX_REPLICA_COUNT = 16;
-    /** Sanity bound on replicationWorkers: each one is a thread the server lends the adapter. */
-    public static final int MAX_REPLICATION_WORKERS = 64;
+                              int replicationWorkers, Duration stopDrain, Duration stopWorkers) {
 
     public AdapterSettings {
         Objects.requireNonNull(nodeName);
         Objects.requireNonNull(storageMode);
         Objects.requireNonNull(storageDirectory);
         Objects.requireNonNull(syncPolicy);
+        Objects.requireNonNull(stopDrain);
+        Objects.requireNonNull(stopWorkers);
         if (replicationWorkers < 1 || replicationWorkers > MAX_REPLICATION_WORKERS) {
             throw new IllegalArgumentException("replicationWorkers " + replicationWorkers + " is outside 1.."
                     + MAX_REPLICATION_WORKERS);
         }
     }
 
-    /** Settings with the default number of replication workers. */
+    /** Settings with the default stop timeouts. */
+    public AdapterSettings(String nodeName, StorageMode storageMode, Path storageDirectory,
+                           SyncPolicy syncPolicy, int maxSegmentBytes, int replicaCount, int replicationWorkers) {
+        this(nodeName, storageMode, storageDirectory, syncPolicy, maxSegmentBytes, replicaCount, replicationWorkers,
+                Duration.ofMillis(STOP_DRAIN_MILLIS.defaultValue()), Duration.ofMillis(STOP_WORKERS_MILLIS.defaultValue()));
+    }
+
+    /** Settings with the default number of replication workers and stop timeouts. */
     public AdapterSettings(String nodeName, StorageMode storageMode, Path storageDirectory,
                            SyncPolicy syncPolicy, int maxSegmentBytes, int replicaCount) {
         this(nodeName, storageMode, storageDirectory, syncPolicy, maxSegmentBytes, replicaCount,
-                Defaults.REPLICATION_WORKERS);
+                REPLICATION_WORKERS.defaultValue());
     }
 
     /**
-     * Turns raw property values (already resolved against system properties, null meaning
-     * "use the default") into settings, reporting every problem at once.
+     * Turns raw values into settings, reporting every problem at once.
+     *
+     * @param raw values by setting name, already resolved against system properties
+     *     ({@link ConfigValues#resolve(Setting.Scope, Map)}); absent or null means the default
      */
-    public static AdapterSettings parse(RawSettings raw) {
+    public static AdapterSettings parse(Map<String, String> raw) {
         List<String> problems = new ArrayList<>();
-        String nodeName = raw.nodeName() != null ? raw.nodeName() : Defaults.nodeName();
-        if (!nodeName.matches("[A-Za-z0-9._-]{1,64}")) {
-            problems.add("nodeName '" + nodeName + "' must be 1 to 64 characters of A-Z a-z 0-9 . _ - "
-                    + "and unique in the cluster; set -D" + ConfigValues.SYSTEM_PROPERTY_PREFIX + "nodeName");
-        }
-        StorageMode mode = StorageMode.DISK;
-        if (raw.storageMode() != null) {
-            try {
-                mode = StorageMode.parse(raw.storageMode());
-            } catch (IllegalArgumentException e) {
-                problems.add(e.getMessage());
-            }
-        }
-        SyncPolicy sync = SyncPolicy.FSYNC;
-        if (raw.syncPolicy() != null) {
-            try {
-                sync = SyncPolicy.parse(raw.syncPolicy());
-            } catch (IllegalArgumentException e) {
-                problems.add(e.getMessage());
-            }
-        }
-        Path directory = null;
-        try {
-            directory = raw.storageDirectory() != null
-                    ? Path.of(raw.storageDirectory()) : Defaults.storageDirectory(nodeName);
-        } catch (RuntimeException e) {
-            problems.add("storageDirectory '" + raw.storageDirectory() + "' is not a valid path: " + e.getMessage());
-        }
-        int maxBytes = ConfigValues.parseInt("maxSegmentBytes", raw.maxSegmentBytes(), Defaults.MAX_SEGMENT_BYTES,
-                0, MAX_SEGMENT_BYTES_LIMIT, problems);
-        int replicas = ConfigValues.parseInt("replicaCount", raw.replicaCount(), Defaults.REPLICA_COUNT,
-                0, MAX_REPLICA_COUNT, problems);
-        int workers = ConfigValues.parseInt("replicationWorkers", raw.replicationWorkers(), Defaults.REPLICATION_WORKERS,
-                1, MAX_REPLICATION_WORKERS, problems);
+        String nodeName = Objects.requireNonNullElseGet(NODE_NAME.from(raw, problems), Defaults::nodeName);
+        Path directory = Objects.requireNonNullElseGet(STORAGE_DIRECTORY.from(raw, problems),
+                () -> Defaults.storageDirectory(nodeName));
+        AdapterSettings settings = new AdapterSettings(nodeName, STORAGE_MODE.from(raw, problems), directory,
+                SYNC_POLICY.from(raw, problems), MAX_SEGMENT_BYTES.from(raw, problems),
+                REPLICA_COUNT.from(raw, problems), REPLICATION_WORKERS.from(raw, problems),
+                Duration.ofMillis(STOP_DRAIN_MILLIS.from(raw, problems)),
+                Duration.ofMillis(STOP_WORKERS_MILLIS.from(raw, problems)));
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }
-        return new AdapterSettings(nodeName, mode, directory, sync, maxBytes, replicas, workers);
+        return settings;
     }
 
     /**
@@ -100,27 +96,8 @@ public record AdapterSettings(String nodeName, StorageMode storageMode, Path sto
      * @param defaultStorageMode the storage mode when none is given
      */
     public static AdapterSettings fromSystemProperties(String defaultStorageMode) {
-        return parse(new RawSettings(
-                ConfigValues.resolve("nodeName", null),
-                ConfigValues.resolve("storageMode", defaultStorageMode),
-                ConfigValues.resolve("storageDirectory", null),
-                ConfigValues.resolve("syncPolicy", null),
-                ConfigValues.resolve("maxSegmentBytes", null),
-                ConfigValues.resolve("replicaCount", null),
-                ConfigValues.resolve("replicationWorkers", null)));
-    }
-
-    /**
-     * The values as configured, before defaults and checks; null means not set.
-     */
-    public record RawSettings(String nodeName, String storageMode, String storageDirectory,
-                              String syncPolicy, String maxSegmentBytes, String replicaCount,
-                              String replicationWorkers) {
-
-        /** Raw values without replicationWorkers (its default). */
-        public RawSettings(String nodeName, String storageMode, String storageDirectory,
-                           String syncPolicy, String maxSegmentBytes, String replicaCount) {
-            this(nodeName, storageMode, storageDirectory, syncPolicy, maxSegmentBytes, replicaCount, null);
-        }
+        Map<String, String> configured = new HashMap<>();
+        configured.put(STORAGE_MODE.name(), defaultStorageMode);
+        return parse(ConfigValues.resolve(Setting.Scope.ADAPTER, configured));
     }
 }

@@ -1,18 +1,35 @@
 package io.checkpointservice.ra.config;
 
+import static io.checkpointservice.ra.config.Settings.BIND_ADDRESS;
+import static io.checkpointservice.ra.config.Settings.BIND_PORT;
+import static io.checkpointservice.ra.config.Settings.CAPACITY_FACTOR;
+import static io.checkpointservice.ra.config.Settings.CHUNK_SWEEP_SECONDS;
+import static io.checkpointservice.ra.config.Settings.CLUSTER_NAME;
+import static io.checkpointservice.ra.config.Settings.CLUSTER_SECRET;
+import static io.checkpointservice.ra.config.Settings.CLUSTER_SECRET_FILE;
+import static io.checkpointservice.ra.config.Settings.DISCOVERY;
+import static io.checkpointservice.ra.config.Settings.FAILURE_DETECTION_TIMEOUT_MILLIS;
+import static io.checkpointservice.ra.config.Settings.HEARTBEAT_INTERVAL_MILLIS;
+import static io.checkpointservice.ra.config.Settings.INITIAL_HOSTS;
+import static io.checkpointservice.ra.config.Settings.MACHINE_ID;
+import static io.checkpointservice.ra.config.Settings.MULTICAST_ADDRESS;
+import static io.checkpointservice.ra.config.Settings.RACK_ID;
+import static io.checkpointservice.ra.config.Settings.SITE_ID;
+import static io.checkpointservice.ra.config.Settings.STOP_REMOVALS_MILLIS;
+import static io.checkpointservice.ra.config.Settings.SUSPECT_VERIFY_MILLIS;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * How this node joins the checkpoint cluster: the embedded Infinispan's own JGroups channel,
- * separate from the application server's clustering (own cluster name, own ports).
+ * separate from the application server's clustering (own cluster name, own ports). Each value is
+ * declared in {@link Settings}.
  *
  * @param clusterName the JGroups cluster every node of one checkpoint service uses
  * @param bindAddress the address the channel binds to; 127.0.0.1 unless set
@@ -24,14 +41,18 @@ import java.util.Objects;
  * @param rackId topology id: then racks
  * @param machineId topology id: then machines
  * @param capacityFactor this node's share of replicas relative to others; 0 holds none
- * @param chunkSweepPeriod how often this node removes chunks no record can point at again
- *     (leftovers of a writer's crash or of a failed removal), besides after every merge
  * @param secret when set, all cluster traffic is encrypted and authenticated with a key derived
  *     from it; null only on a loopback bind address
+ * @param chunkSweepPeriod how often this node removes chunks no record can point at again
+ *     (leftovers of a writer's crash or of a failed removal), besides after every merge
+ * @param multicastAddress the group multicast discovery sends to
+ * @param failureDetection when a member that stopped answering is removed
+ * @param stopRemovals how long a graceful stop waits for background chunk removals
  */
 public record ClusterSettings(String clusterName, String bindAddress, int bindPort, Discovery discovery,
                               List<String> initialHosts, String siteId, String rackId, String machineId,
-                              float capacityFactor, ClusterSecret secret, Duration chunkSweepPeriod) {
+                              float capacityFactor, ClusterSecret secret, Duration chunkSweepPeriod,
+                              String multicastAddress, FailureDetection failureDetection, Duration stopRemovals) {
 
     /**
      * The first port of the checkpoint cluster, before WildFly's port offset. Below Linux's
@@ -54,60 +75,78 @@ public record ClusterSettings(String clusterName, String bindAddress, int bindPo
         Objects.requireNonNull(discovery);
         initialHosts = List.copyOf(initialHosts);
         Objects.requireNonNull(chunkSweepPeriod);
+        Objects.requireNonNull(multicastAddress);
+        Objects.requireNonNull(failureDetection);
+        Objects.requireNonNull(stopRemovals);
+    }
+
+    /** Settings with the defaults of multicast address, failure detection and stop timeout. */
+    public ClusterSettings(String clusterName, String bindAddress, int bindPort, Discovery discovery,
+                           List<String> initialHosts, String siteId, String rackId, String machineId,
+                           float capacityFactor, ClusterSecret secret, Duration chunkSweepPeriod) {
+        this(clusterName, bindAddress, bindPort, discovery, initialHosts, siteId, rackId, machineId, capacityFactor,
+                secret, chunkSweepPeriod, MULTICAST_ADDRESS.defaultValue(), FailureDetection.DEFAULT,
+                Duration.ofMillis(STOP_REMOVALS_MILLIS.defaultValue()));
     }
 
     /** Default of {@code chunkSweepSeconds}. */
-    public static final int DEFAULT_CHUNK_SWEEP_SECONDS = 600;
+    public static final int DEFAULT_CHUNK_SWEEP_SECONDS = CHUNK_SWEEP_SECONDS.defaultValue();
 
     /** How members find each other. */
     public enum Discovery {
         /** TCPPING over the listed initialHosts: works everywhere, the default. */
         STATIC,
         /** MPING: IP multicast on the local network. */
-        MULTICAST;
-
-        static Discovery parse(String value) {
-            try {
-                return valueOf(value.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("discovery '" + value + "' is not one of: static, multicast");
-            }
-        }
+        MULTICAST
     }
 
-    /** Names of the config properties (and {@code checkpoint.<name>} system properties) read here. */
-    public static final List<String> PROPERTY_NAMES = List.of("clusterName", "bindAddress", "bindPort",
-            "discovery", "initialHosts", "siteId", "rackId", "machineId", "capacityFactor", "clusterSecret",
-            "clusterSecretFile", "chunkSweepSeconds");
+    /**
+     * When a member that stopped answering is removed from the cluster (JGroups FD_ALL3 and
+     * VERIFY_SUSPECT2): after {@code timeout} without a heartbeat it is suspected, after
+     * {@code verifySuspect} more without an answer it is gone. Until then the cluster's
+     * synchronous writes wait for it, so this is the failover time of a frozen or cut-off node.
+     *
+     * @param heartbeatInterval how often each member says it is alive; less than {@code timeout}
+     * @param timeout silence after which a member is suspected
+     * @param verifySuspect how long a suspect has to answer
+     */
+    public record FailureDetection(Duration heartbeatInterval, Duration timeout, Duration verifySuspect) {
+
+        public static final FailureDetection DEFAULT = new FailureDetection(
+                Duration.ofMillis(HEARTBEAT_INTERVAL_MILLIS.defaultValue()),
+                Duration.ofMillis(FAILURE_DETECTION_TIMEOUT_MILLIS.defaultValue()),
+                Duration.ofMillis(SUSPECT_VERIFY_MILLIS.defaultValue()));
+
+        public FailureDetection {
+            // JGroups refuses to start otherwise ("interval needs to be smaller than timeout").
+            if (heartbeatInterval.compareTo(timeout) >= 0) {
+                throw new IllegalArgumentException(HEARTBEAT_INTERVAL_MILLIS + " " + heartbeatInterval.toMillis()
+                        + " must be less than " + FAILURE_DETECTION_TIMEOUT_MILLIS + " " + timeout.toMillis());
+            }
+            Objects.requireNonNull(verifySuspect);
+        }
+    }
 
     /**
      * Cluster settings of a process outside an application server (a replica node): every
      * value from its {@code -Dcheckpoint.<name>} system property, else the default.
      */
     public static ClusterSettings fromSystemProperties() {
-        Map<String, String> raw = new HashMap<>();
-        for (String property : PROPERTY_NAMES) {
-            String value = ConfigValues.resolve(property, null);
-            if (value != null) {
-                raw.put(property, value);
-            }
-        }
-        return parse(raw);
+        return parse(ConfigValues.resolve(Setting.Scope.ADAPTER, Map.of()));
     }
 
     /**
-     * Parses raw values keyed by config property name (already resolved against system
-     * properties; absent or null means default), reporting every problem at once.
+     * Parses raw values, reporting every problem at once.
+     *
+     * @param raw values by setting name, already resolved against system properties
+     *     ({@link ConfigValues#resolve(Setting.Scope, Map)}); absent or null means the default
      */
     public static ClusterSettings parse(Map<String, String> raw) {
         List<String> problems = new ArrayList<>();
-        String clusterName = value(raw, "clusterName", "checkpoint-service");
-        if (!clusterName.matches("[A-Za-z0-9._-]{1,64}")) {
-            problems.add("clusterName '" + clusterName + "' must be 1 to 64 characters of A-Z a-z 0-9 . _ -");
-        }
-        String bindAddress = value(raw, "bindAddress", "127.0.0.1");
-        ClusterSecret secret = ClusterSecret.parse(raw.get("clusterSecret"), raw.get("clusterSecretFile"), problems);
-        boolean secretConfigured = raw.get("clusterSecret") != null || raw.get("clusterSecretFile") != null;
+        String bindAddress = BIND_ADDRESS.from(raw, problems);
+        ClusterSecret secret = ClusterSecret.parse(raw.get(CLUSTER_SECRET.name()), raw.get(CLUSTER_SECRET_FILE.name()),
+                problems);
+        boolean secretConfigured = raw.get(CLUSTER_SECRET.name()) != null || raw.get(CLUSTER_SECRET_FILE.name()) != null;
         try {
             // Only loopback traffic stays on this host: anything else must be encrypted.
             if (!InetAddress.getByName(bindAddress).isLoopbackAddress() && !secretConfigured) {
@@ -117,72 +156,27 @@ public record ClusterSettings(String clusterName, String bindAddress, int bindPo
         } catch (UnknownHostException e) {
             problems.add("bindAddress '" + bindAddress + "' does not resolve to an address of this host");
         }
-        int bindPort = DEFAULT_BASE_PORT + portOffset(problems);
-        String port = raw.get("bindPort");
-        if (port != null) {
-            bindPort = parsePort("bindPort", port, problems);
-        }
-        Discovery discovery = Discovery.STATIC;
+        Integer port = BIND_PORT.from(raw, problems);
+        int bindPort = port != null ? port : DEFAULT_BASE_PORT + portOffset(problems);
+        List<String> hosts = Objects.requireNonNullElseGet(INITIAL_HOSTS.from(raw, problems),
+                () -> List.of(bindAddress + "[" + bindPort + "]"));
+        FailureDetection failureDetection = FailureDetection.DEFAULT;
         try {
-            discovery = Discovery.parse(value(raw, "discovery", "static"));
+            failureDetection = new FailureDetection(Duration.ofMillis(HEARTBEAT_INTERVAL_MILLIS.from(raw, problems)),
+                    Duration.ofMillis(FAILURE_DETECTION_TIMEOUT_MILLIS.from(raw, problems)),
+                    Duration.ofMillis(SUSPECT_VERIFY_MILLIS.from(raw, problems)));
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
-        List<String> hosts = new ArrayList<>();
-        String initialHosts = raw.get("initialHosts");
-        if (initialHosts == null) {
-            hosts.add(bindAddress + "[" + bindPort + "]");
-        } else {
-            for (String host : initialHosts.split(",")) {
-                String h = host.trim();
-                if (h.isEmpty()) {
-                    continue;
-                }
-                if (!h.matches("[A-Za-z0-9.:_-]+\\[\\d{1,5}]")) {
-                    problems.add("initialHosts entry '" + h + "' is not host[port], e.g. 127.0.0.1[26200]");
-                } else {
-                    hosts.add(h);
-                }
-            }
-        }
-        float capacity = 1.0f;
-        String capacityValue = raw.get("capacityFactor");
-        if (capacityValue != null) {
-            try {
-                capacity = Float.parseFloat(capacityValue);
-                if (!(capacity >= 0 && capacity <= 1000)) {
-                    problems.add("capacityFactor " + capacityValue + " is outside 0..1000");
-                }
-            } catch (NumberFormatException e) {
-                problems.add("capacityFactor '" + capacityValue + "' is not a number");
-            }
-        }
-        int sweepSeconds = ConfigValues.parseInt("chunkSweepSeconds", raw.get("chunkSweepSeconds"),
-                DEFAULT_CHUNK_SWEEP_SECONDS, 1, 86_400, problems);
+        ClusterSettings settings = new ClusterSettings(CLUSTER_NAME.from(raw, problems), bindAddress, bindPort,
+                DISCOVERY.from(raw, problems), hosts, SITE_ID.from(raw, problems), RACK_ID.from(raw, problems),
+                MACHINE_ID.from(raw, problems), CAPACITY_FACTOR.from(raw, problems), secret,
+                Duration.ofSeconds(CHUNK_SWEEP_SECONDS.from(raw, problems)), MULTICAST_ADDRESS.from(raw, problems),
+                failureDetection, Duration.ofMillis(STOP_REMOVALS_MILLIS.from(raw, problems)));
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }
-        return new ClusterSettings(clusterName, bindAddress, bindPort, discovery, hosts,
-                raw.get("siteId"), raw.get("rackId"), raw.get("machineId"), capacity, secret,
-                Duration.ofSeconds(sweepSeconds));
-    }
-
-    private static String value(Map<String, String> raw, String key, String defaultValue) {
-        String v = raw.get(key);
-        return v == null ? defaultValue : v;
-    }
-
-    private static int parsePort(String name, String value, List<String> problems) {
-        try {
-            int p = Integer.parseInt(value.trim());
-            if (p < 1 || p > 65535) {
-                problems.add(name + " " + p + " is outside 1..65535");
-            }
-            return p;
-        } catch (NumberFormatException e) {
-            problems.add(name + " '" + value + "' is not a port number");
-            return 0;
-        }
+        return settings;
     }
 
     private static int portOffset(List<String> problems) {

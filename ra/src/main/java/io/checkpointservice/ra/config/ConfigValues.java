@@ -1,6 +1,10 @@
 package io.checkpointservice.ra.config;
 
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Resolves a config property against its per-node system property: {@code checkpoint.<name>}
@@ -26,26 +30,34 @@ public final class ConfigValues {
     }
 
     /**
-     * Parses a whole-number setting, collecting what is wrong instead of stopping at the first
-     * problem, so that one refusal names every bad setting.
-     *
-     * @param value the configured value; null means not set
-     * @return the value, or {@code defaultValue} when it is not set or not a number
+     * @param configured the values of a bean's config properties by setting name (null: not set)
+     * @return the value of every setting of {@code scope} that is set, by name: for a setting that
+     *     {@link Setting#overridable() can be overridden}, its system property when set, else the
+     *     configured value; trimmed, blanks left out
      */
-    static int parseInt(String name, String value, int defaultValue, int min, int max, List<String> problems) {
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed < min || parsed > max) {
-                problems.add(name + " " + parsed + " is outside " + min + ".." + max);
+    public static Map<String, String> resolve(Setting.Scope scope, Map<String, String> configured) {
+        Map<String, String> resolved = new LinkedHashMap<>();
+        for (Setting<?> setting : Settings.of(scope)) {
+            String configuredValue = configured.get(setting.name());
+            String value = setting.overridable() ? resolve(setting.name(), configuredValue) : trimmed(configuredValue);
+            if (value != null) {
+                resolved.put(setting.name(), value);
             }
-            return parsed;
-        } catch (NumberFormatException e) {
-            problems.add(name + " '" + value + "' is not a whole number");
-            return defaultValue;
         }
+        return resolved;
+    }
+
+    /**
+     * @return the {@code checkpoint.*} system properties that name no adapter setting (a typo, or
+     *     {@code checkpoint.namespace}, which belongs to each factory): they change nothing, and an
+     *     operator who set one believes otherwise
+     */
+    public static List<String> unknownSystemProperties() {
+        Set<String> known = new HashSet<>();
+        Settings.of(Setting.Scope.ADAPTER).forEach(s -> known.add(SYSTEM_PROPERTY_PREFIX + s.name()));
+        return System.getProperties().stringPropertyNames().stream()
+                .filter(p -> p.startsWith(SYSTEM_PROPERTY_PREFIX) && !known.contains(p))
+                .sorted().toList();
     }
 
     /**

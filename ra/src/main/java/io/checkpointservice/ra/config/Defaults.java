@@ -4,21 +4,11 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 
-/** The documented defaults, where they depend on the environment the node runs in. */
+/**
+ * The defaults that depend on the environment the node runs in; the fixed ones are declared with
+ * their settings in {@link Settings}.
+ */
 public final class Defaults {
-
-    /** 64 MiB: the largest segment the design promises to carry. */
-    public static final int MAX_SEGMENT_BYTES = 64 * 1024 * 1024;
-    /** R = 2: a segment survives its writer and one more node. */
-    public static final int REPLICA_COUNT = 2;
-    /**
-     * 4 replication workers: each publish waits for the cluster twice (its chunks, 4 in flight, then the
-     * record), so a few workers in parallel keep the network busy while one segment waits; more
-     * only add threads once the cores or the network are saturated (docs/PERFORMANCE.md, P2/P3).
-     */
-    public static final int REPLICATION_WORKERS = 4;
-    /** The namespace of a connection factory that names none. */
-    public static final String NAMESPACE = "default";
 
     private Defaults() {
     }

@@ -2,10 +2,9 @@ package io.checkpointservice.ra.jca;
 
 import io.checkpointservice.api.CheckpointConnection;
 import io.checkpointservice.api.CheckpointConnectionFactory;
-import io.checkpointservice.api.InvalidSegmentNameException;
-import io.checkpointservice.api.SegmentNames;
 import io.checkpointservice.ra.config.ConfigValues;
-import io.checkpointservice.ra.config.Defaults;
+import io.checkpointservice.ra.config.Setting;
+import io.checkpointservice.ra.config.Settings;
 import io.checkpointservice.ra.service.CheckpointService;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConfigProperty;
@@ -34,10 +33,9 @@ public class CheckpointManagedConnectionFactory implements ManagedConnectionFact
 
     private static final long serialVersionUID = 1L;
 
-    @ConfigProperty(defaultValue = Defaults.NAMESPACE, description = "Put in front of every segment name "
-            + "written through this factory, so applications with different namespaces cannot read or "
-            + "overwrite each other's segments. One word of A-Z a-z 0-9 . _ -, at most 64 characters.")
-    private String namespace = Defaults.NAMESPACE;
+    /** See {@link Settings#NAMESPACE}. */
+    @ConfigProperty
+    private String namespace = Settings.NAMESPACE.defaultValue();
 
     private transient CheckpointResourceAdapter resourceAdapter;
     private transient PrintWriter logWriter;
@@ -80,9 +78,10 @@ public class CheckpointManagedConnectionFactory implements ManagedConnectionFact
     }
 
     /**
-     * Unlike the adapter's settings, the namespace has no {@code -Dcheckpoint.namespace} override:
-     * a node-wide property would give every connection factory of the node the same namespace and
-     * silently join applications that their configuration keeps apart.
+     * Unlike the adapter's settings, the namespace has no {@code -Dcheckpoint.namespace} override
+     * (see {@link Setting.Scope#CONNECTION_FACTORY}): a node-wide property would give every
+     * connection factory of the node the same namespace and silently join applications that their
+     * configuration keeps apart.
      *
      * @return the configured namespace, checked
      * @throws ResourceException when the configured namespace is invalid
@@ -90,8 +89,8 @@ public class CheckpointManagedConnectionFactory implements ManagedConnectionFact
     String resolvedNamespace() throws ResourceException {
         String value = ConfigValues.trimmed(namespace);
         try {
-            return SegmentNames.requireValidNamespace(value != null ? value : Defaults.NAMESPACE);
-        } catch (InvalidSegmentNameException e) {
+            return value == null ? Settings.NAMESPACE.defaultValue() : Settings.NAMESPACE.parse(value);
+        } catch (IllegalArgumentException e) {
             throw new ResourceException("invalid connection factory config property 'namespace': " + e.getMessage(), e);
         }
     }

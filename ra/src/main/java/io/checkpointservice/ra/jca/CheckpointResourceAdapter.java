@@ -3,6 +3,9 @@ package io.checkpointservice.ra.jca;
 import io.checkpointservice.ra.config.AdapterSettings;
 import io.checkpointservice.ra.config.ConfigValues;
 import io.checkpointservice.ra.config.ClusterSettings;
+import io.checkpointservice.ra.config.InvalidSettingsException;
+import io.checkpointservice.ra.config.Setting;
+import io.checkpointservice.ra.config.Settings;
 import io.checkpointservice.ra.replication.Replicator;
 import io.checkpointservice.ra.service.CheckpointNode;
 import io.checkpointservice.ra.service.CheckpointService;
@@ -18,9 +21,12 @@ import jakarta.resource.spi.TransactionSupport;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.resource.spi.work.WorkException;
 import java.io.Serializable;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import javax.transaction.xa.XAResource;
 
@@ -28,8 +34,10 @@ import javax.transaction.xa.XAResource;
  * The adapter's life cycle on one node: {@link #start} checks the settings and opens the local
  * store and the service, {@link #stop} closes them. It holds no checkpoint logic itself.
  *
- * <p>Every config property can also be given per node as the system property
- * {@code checkpoint.<property>}, which wins over the value here.
+ * <p>Every config property is a setting declared in {@link Settings}, where its values, default
+ * and meaning are (and, from there, in the README's configuration table); it can also be given per
+ * node as the system property {@code checkpoint.<property>}, which wins over the value here. A
+ * property not configured is null here and takes the declared default.
  */
 @Connector(
         displayName = "Checkpoint Service",
@@ -44,78 +52,82 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(CheckpointResourceAdapter.class.getName());
 
-    @ConfigProperty(description = "This node's name in the cluster and in Checkpoint.originNode(). "
-            + "Default: jboss.node.name, else the host name.")
+    @ConfigProperty
     private String nodeName;
 
-    @ConfigProperty(defaultValue = "disk", description = "Local storage: 'disk' (one file per segment, "
-            + "survives a restart) or 'memory' (fastest, lost with the process).")
-    private String storageMode = "disk";
+    @ConfigProperty
+    private String storageMode;
 
-    @ConfigProperty(description = "Directory of disk mode. Default: ${jboss.server.data.dir}/checkpoint.")
+    @ConfigProperty
     private String storageDirectory;
 
-    @ConfigProperty(defaultValue = "fsync", description = "Disk mode durability when write returns: "
-            + "'fsync' (file and directory forced to the device) or 'none' (operating system cache; "
-            + "survives a process crash, not a power loss).")
-    private String syncPolicy = "fsync";
+    @ConfigProperty
+    private String syncPolicy;
 
-    @ConfigProperty(defaultValue = "67108864", description = "Largest segment a write accepts, in bytes.")
-    private String maxSegmentBytes = "67108864";
+    @ConfigProperty
+    private String maxSegmentBytes;
 
-    @ConfigProperty(defaultValue = "2", description = "R: how many nodes other than the writer hold "
-            + "a copy of every segment; awaitReplicated waits for R.")
-    private String replicaCount = "2";
+    @ConfigProperty
+    private String replicaCount;
 
-    @ConfigProperty(defaultValue = "4", description = "How many segments this node publishes to its "
-            + "replicas in parallel (replication worker threads on the adapter's WorkManager), 1 to 64.")
-    private String replicationWorkers = "4";
+    @ConfigProperty
+    private String replicationWorkers;
 
-    @ConfigProperty(defaultValue = "checkpoint-service", description = "Name of the checkpoint cluster's "
-            + "own JGroups channel; every node of one service uses the same name.")
-    private String clusterName = "checkpoint-service";
+    @ConfigProperty
+    private String clusterName;
 
-    @ConfigProperty(defaultValue = "127.0.0.1", description = "Address the checkpoint cluster binds to.")
-    private String bindAddress = "127.0.0.1";
+    @ConfigProperty
+    private String bindAddress;
 
-    @ConfigProperty(description = "TCP port of the checkpoint cluster. Default: 26200 plus "
-            + "jboss.socket.binding.port-offset.")
+    @ConfigProperty
     private String bindPort;
 
-    @ConfigProperty(defaultValue = "static", description = "Member discovery: 'static' (initialHosts) "
-            + "or 'multicast'.")
-    private String discovery = "static";
+    @ConfigProperty
+    private String discovery;
 
-    @ConfigProperty(description = "Static discovery: comma-separated host[port] of members, e.g. "
-            + "'10.0.0.1[26200],10.0.0.2[26200]'. Default: this node only.")
+    @ConfigProperty
     private String initialHosts;
 
-    @ConfigProperty(description = "Topology: site id; replicas are spread over sites, racks, machines.")
+    @ConfigProperty
+    private String multicastAddress;
+
+    @ConfigProperty
     private String siteId;
 
-    @ConfigProperty(description = "Topology: rack id.")
+    @ConfigProperty
     private String rackId;
 
-    @ConfigProperty(description = "Topology: machine id.")
+    @ConfigProperty
     private String machineId;
 
-    @ConfigProperty(defaultValue = "1.0", description = "This node's share of replica copies relative "
-            + "to other nodes; 0 holds none.")
-    private String capacityFactor = "1.0";
+    @ConfigProperty
+    private String capacityFactor;
 
-    @ConfigProperty(defaultValue = "600", description = "Seconds between this node's sweeps of chunks no "
-            + "record can point at again (a crashed writer's unfinished publication once taken over, a "
-            + "failed removal), 1 to 86400; a sweep also follows every merge after a network split.")
-    private String chunkSweepSeconds = "600";
+    @ConfigProperty
+    private String heartbeatIntervalMillis;
 
-    @ConfigProperty(confidential = true, description = "Shared secret of the checkpoint cluster, at least "
-            + "16 characters, the same on every node: when set, all cluster traffic is encrypted and "
-            + "authenticated (AES-256-GCM, key derived from it). Required unless bindAddress is loopback. "
-            + "Prefer clusterSecretFile: system properties show in process listings.")
+    @ConfigProperty
+    private String failureDetectionTimeoutMillis;
+
+    @ConfigProperty
+    private String suspectVerifyMillis;
+
+    @ConfigProperty
+    private String chunkSweepSeconds;
+
+    @ConfigProperty
+    private String stopDrainMillis;
+
+    @ConfigProperty
+    private String stopWorkersMillis;
+
+    @ConfigProperty
+    private String stopRemovalsMillis;
+
+    @ConfigProperty(confidential = true)
     private String clusterSecret;
 
-    @ConfigProperty(description = "File holding the cluster secret (instead of clusterSecret); "
-            + "readable by the server's user only.")
+    @ConfigProperty
     private String clusterSecretFile;
 
     private transient volatile CheckpointNode node;
@@ -123,11 +135,31 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
         try {
-            AdapterSettings settings = AdapterSettings.parse(rawSettings());
-            ClusterSettings clusterSettings = ClusterSettings.parse(rawClusterSettings());
+            Map<String, String> raw = ConfigValues.resolve(Setting.Scope.ADAPTER, configured());
+            List<String> problems = new ArrayList<>();
+            AdapterSettings settings = parsed(() -> AdapterSettings.parse(raw), problems);
+            ClusterSettings clusterSettings = parsed(() -> ClusterSettings.parse(raw), problems);
+            if (!problems.isEmpty()) {
+                throw new InvalidSettingsException(problems);
+            }
+            List<String> unknown = ConfigValues.unknownSystemProperties();
+            if (!unknown.isEmpty()) {
+                LOG.warning(() -> "system properties " + unknown + " name no setting of the checkpoint adapter "
+                        + "and are ignored; its settings are listed in the README's configuration table");
+            }
             node = CheckpointNode.start(settings, clusterSettings, replicator -> startWorker(context, replicator));
         } catch (RuntimeException e) {
             throw new ResourceAdapterInternalException("checkpoint adapter cannot start: " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses one part of the settings, adding its problems to the others' so that one message names all. */
+    private static <T> T parsed(Supplier<T> parse, List<String> problems) {
+        try {
+            return parse.get();
+        } catch (InvalidSettingsException e) {
+            problems.addAll(e.problems());
+            return null;
         }
     }
 
@@ -146,33 +178,23 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
         }
     }
 
-    AdapterSettings.RawSettings rawSettings() {
-        return new AdapterSettings.RawSettings(
-                ConfigValues.resolve("nodeName", nodeName),
-                ConfigValues.resolve("storageMode", storageMode),
-                ConfigValues.resolve("storageDirectory", storageDirectory),
-                ConfigValues.resolve("syncPolicy", syncPolicy),
-                ConfigValues.resolve("maxSegmentBytes", maxSegmentBytes),
-                ConfigValues.resolve("replicaCount", replicaCount),
-                ConfigValues.resolve("replicationWorkers", replicationWorkers));
-    }
-
-    Map<String, String> rawClusterSettings() {
-        Map<String, String> raw = new HashMap<>();
-        raw.put("clusterName", ConfigValues.resolve("clusterName", clusterName));
-        raw.put("bindAddress", ConfigValues.resolve("bindAddress", bindAddress));
-        raw.put("bindPort", ConfigValues.resolve("bindPort", bindPort));
-        raw.put("discovery", ConfigValues.resolve("discovery", discovery));
-        raw.put("initialHosts", ConfigValues.resolve("initialHosts", initialHosts));
-        raw.put("siteId", ConfigValues.resolve("siteId", siteId));
-        raw.put("rackId", ConfigValues.resolve("rackId", rackId));
-        raw.put("machineId", ConfigValues.resolve("machineId", machineId));
-        raw.put("capacityFactor", ConfigValues.resolve("capacityFactor", capacityFactor));
-        raw.put("chunkSweepSeconds", ConfigValues.resolve("chunkSweepSeconds", chunkSweepSeconds));
-        raw.put("clusterSecret", ConfigValues.resolve("clusterSecret", clusterSecret));
-        raw.put("clusterSecretFile", ConfigValues.resolve("clusterSecretFile", clusterSecretFile));
-        raw.values().removeIf(Objects::isNull);
-        return raw;
+    /**
+     * @return the value of every config property of this bean by name, null when not configured.
+     *     The fields are the config properties: their names are the settings' names
+     *     (ConfigPropertiesTest checks them against {@link Settings}).
+     */
+    Map<String, String> configured() {
+        Map<String, String> values = new HashMap<>();
+        for (Field field : CheckpointResourceAdapter.class.getDeclaredFields()) {
+            if (field.isAnnotationPresent(ConfigProperty.class)) {
+                try {
+                    values.put(field.getName(), (String) field.get(this));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("cannot read config property " + field.getName(), e);
+                }
+            }
+        }
+        return values;
     }
 
     @Override
@@ -308,6 +330,14 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
         this.initialHosts = initialHosts;
     }
 
+    public String getMulticastAddress() {
+        return multicastAddress;
+    }
+
+    public void setMulticastAddress(String multicastAddress) {
+        this.multicastAddress = multicastAddress;
+    }
+
     public String getSiteId() {
         return siteId;
     }
@@ -340,12 +370,60 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
         this.capacityFactor = capacityFactor;
     }
 
+    public String getHeartbeatIntervalMillis() {
+        return heartbeatIntervalMillis;
+    }
+
+    public void setHeartbeatIntervalMillis(String heartbeatIntervalMillis) {
+        this.heartbeatIntervalMillis = heartbeatIntervalMillis;
+    }
+
+    public String getFailureDetectionTimeoutMillis() {
+        return failureDetectionTimeoutMillis;
+    }
+
+    public void setFailureDetectionTimeoutMillis(String failureDetectionTimeoutMillis) {
+        this.failureDetectionTimeoutMillis = failureDetectionTimeoutMillis;
+    }
+
+    public String getSuspectVerifyMillis() {
+        return suspectVerifyMillis;
+    }
+
+    public void setSuspectVerifyMillis(String suspectVerifyMillis) {
+        this.suspectVerifyMillis = suspectVerifyMillis;
+    }
+
     public String getChunkSweepSeconds() {
         return chunkSweepSeconds;
     }
 
     public void setChunkSweepSeconds(String chunkSweepSeconds) {
         this.chunkSweepSeconds = chunkSweepSeconds;
+    }
+
+    public String getStopDrainMillis() {
+        return stopDrainMillis;
+    }
+
+    public void setStopDrainMillis(String stopDrainMillis) {
+        this.stopDrainMillis = stopDrainMillis;
+    }
+
+    public String getStopWorkersMillis() {
+        return stopWorkersMillis;
+    }
+
+    public void setStopWorkersMillis(String stopWorkersMillis) {
+        this.stopWorkersMillis = stopWorkersMillis;
+    }
+
+    public String getStopRemovalsMillis() {
+        return stopRemovalsMillis;
+    }
+
+    public void setStopRemovalsMillis(String stopRemovalsMillis) {
+        this.stopRemovalsMillis = stopRemovalsMillis;
     }
 
     public String getClusterSecret() {
@@ -373,11 +451,11 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
         if (!(o instanceof CheckpointResourceAdapter other)) {
             return false;
         }
-        return rawSettings().equals(other.rawSettings()) && rawClusterSettings().equals(other.rawClusterSettings());
+        return configured().equals(other.configured());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(rawSettings(), rawClusterSettings());
+        return configured().hashCode();
     }
 }

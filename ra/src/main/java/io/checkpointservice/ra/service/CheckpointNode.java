@@ -21,8 +21,6 @@ import java.util.logging.Logger;
 public final class CheckpointNode implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(CheckpointNode.class.getName());
-    /** How long a graceful stop spends publishing what is still pending. */
-    private static final long DRAIN_MILLIS = 5_000;
     /** In disk mode, the subdirectory of the storage directory that keeps the cluster's records and this node's replica chunks. */
     public static final String CLUSTER_DIRECTORY = "cluster";
 
@@ -87,13 +85,14 @@ public final class CheckpointNode implements AutoCloseable {
      */
     @Override
     public void close() {
-        boolean drained = service.replicator().drain(DRAIN_MILLIS);
+        AdapterSettings settings = service.settings();
+        boolean drained = service.replicator().drain(settings.stopDrain().toMillis());
         if (!drained) {
             LOG.warning("stopping with segments not yet replicated; their local copies stay on this node");
         }
         service.close();
-        if (!service.replicator().awaitWorkersStopped(2_000)) {
-            LOG.warning("replication workers did not stop within 2 s");
+        if (!service.replicator().awaitWorkersStopped(settings.stopWorkers().toMillis())) {
+            LOG.warning("replication workers did not stop within " + settings.stopWorkers().toMillis() + " ms");
         }
         cluster.close();
         store.close();

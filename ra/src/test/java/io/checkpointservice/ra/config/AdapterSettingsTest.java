@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.checkpointservice.ra.store.SyncPolicy;
 import io.checkpointservice.ra.testsupport.SystemProperties;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -17,8 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class AdapterSettingsTest {
 
-    private static final AdapterSettings.RawSettings NOTHING_SET =
-            new AdapterSettings.RawSettings(null, null, null, null, null, null);
+    private static final Map<String, String> NOTHING_SET = Map.of();
 
     /** The properties the defaults read from the environment, cleared so that the test sees plain defaults. */
     private static Map<String, String> noWildFly() {
@@ -72,8 +72,8 @@ class AdapterSettingsTest {
 
     @Test
     void explicitValuesAreParsedIgnoringCaseAndSurroundingBlanks() {
-        AdapterSettings settings = AdapterSettings.parse(new AdapterSettings.RawSettings(
-                "node-b", " Memory ", "/var/data/cp", "NONE", " 1024 ", "0"));
+        AdapterSettings settings = AdapterSettings.parse(Map.of("nodeName", "node-b", "storageMode", " Memory ",
+                "storageDirectory", "/var/data/cp", "syncPolicy", "NONE", "maxSegmentBytes", " 1024 ", "replicaCount", "0"));
         assertEquals("node-b", settings.nodeName(), "nodeName as given");
         assertEquals(StorageMode.MEMORY, settings.storageMode(), "storageMode is case-insensitive and trimmed");
         assertEquals(Path.of("/var/data/cp"), settings.storageDirectory(), "storageDirectory as given");
@@ -87,10 +87,10 @@ class AdapterSettingsTest {
         AdapterSettings low = AdapterSettings.parse(raw("maxSegmentBytes", "0", "replicaCount", "0"));
         assertEquals(0, low.maxSegmentBytes(), "maxSegmentBytes 0 is the lowest allowed");
         assertEquals(0, low.replicaCount(), "replicaCount 0 is the lowest allowed");
-        AdapterSettings high = AdapterSettings.parse(raw("maxSegmentBytes", String.valueOf(AdapterSettings.MAX_SEGMENT_BYTES_LIMIT),
-                "replicaCount", String.valueOf(AdapterSettings.MAX_REPLICA_COUNT)));
-        assertEquals(AdapterSettings.MAX_SEGMENT_BYTES_LIMIT, high.maxSegmentBytes(), "the documented limit is allowed");
-        assertEquals(AdapterSettings.MAX_REPLICA_COUNT, high.replicaCount(), "the documented replica limit is allowed");
+        AdapterSettings high = AdapterSettings.parse(raw("maxSegmentBytes", String.valueOf(Settings.MAX_SEGMENT_BYTES_LIMIT),
+                "replicaCount", String.valueOf(Settings.MAX_REPLICA_COUNT)));
+        assertEquals(Settings.MAX_SEGMENT_BYTES_LIMIT, high.maxSegmentBytes(), "the documented limit is allowed");
+        assertEquals(Settings.MAX_REPLICA_COUNT, high.replicaCount(), "the documented replica limit is allowed");
         assertEquals("n".repeat(64), AdapterSettings.parse(raw("nodeName", "n".repeat(64))).nodeName(),
                 "a node name of 64 characters is allowed");
     }
@@ -105,7 +105,7 @@ class AdapterSettingsTest {
                 Arguments.of("maxSegmentBytes", "1.5"),
                 Arguments.of("maxSegmentBytes", "64MiB"),
                 Arguments.of("maxSegmentBytes", "-1"),
-                Arguments.of("maxSegmentBytes", String.valueOf(AdapterSettings.MAX_SEGMENT_BYTES_LIMIT + 1L)),
+                Arguments.of("maxSegmentBytes", String.valueOf(Settings.MAX_SEGMENT_BYTES_LIMIT + 1L)),
                 Arguments.of("maxSegmentBytes", "2147483647"),
                 Arguments.of("maxSegmentBytes", "99999999999"),
                 Arguments.of("maxSegmentBytes", ""),
@@ -123,6 +123,10 @@ class AdapterSettingsTest {
                 Arguments.of("nodeName", "node/1"),
                 Arguments.of("nodeName", "n\u00f6de"),
                 Arguments.of("nodeName", "n".repeat(65)),
+                Arguments.of("stopDrainMillis", "-1"),
+                Arguments.of("stopDrainMillis", "600001"),
+                Arguments.of("stopWorkersMillis", "2s"),
+                Arguments.of("stopWorkersMillis", "60001"),
                 Arguments.of("storageDirectory", "/var/nul\u0000byte"));
     }
 
@@ -139,8 +143,8 @@ class AdapterSettingsTest {
     @Test
     void everyInvalidValueIsReportedInOneMessage() {
         InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
-                () -> AdapterSettings.parse(new AdapterSettings.RawSettings(
-                        "bad\u0007node", "tape", "/ok", "sometimes", "lots", "-1")),
+                () -> AdapterSettings.parse(Map.of("nodeName", "bad\u0007node", "storageMode", "tape",
+                        "storageDirectory", "/ok", "syncPolicy", "sometimes", "maxSegmentBytes", "lots", "replicaCount", "-1")),
                 "several invalid values should be refused together");
         String message = e.getMessage();
         for (String expected : new String[] {"nodeName", "storageMode 'tape'", "syncPolicy 'sometimes'",
@@ -174,21 +178,21 @@ class AdapterSettingsTest {
                 "a null sync policy is refused");
     }
 
-    /** Raw settings with the given name/value pairs and nothing else set. */
-    private static AdapterSettings.RawSettings raw(String... pairs) {
+    /** Raw settings with a node name, a directory and the given name/value pairs. */
+    private static Map<String, String> raw(String... pairs) {
         Map<String, String> values = new HashMap<>();
+        values.put("nodeName", "node-a");
+        values.put("storageDirectory", "/tmp/checkpoint-test");
         for (int i = 0; i < pairs.length; i += 2) {
             values.put(pairs[i], pairs[i + 1]);
         }
-        return new AdapterSettings.RawSettings(values.getOrDefault("nodeName", "node-a"), values.get("storageMode"),
-                values.getOrDefault("storageDirectory", "/tmp/checkpoint-test"), values.get("syncPolicy"),
-                values.get("maxSegmentBytes"), values.get("replicaCount"), values.get("replicationWorkers"));
+        return values;
     }
 
     @Test
     void replicationWorkersAcceptsOneToSixtyFour() {
         assertEquals(1, AdapterSettings.parse(raw("replicationWorkers", "1")).replicationWorkers(), "1 worker is allowed");
-        assertEquals(AdapterSettings.MAX_REPLICATION_WORKERS,
+        assertEquals(Settings.MAX_REPLICATION_WORKERS,
                 AdapterSettings.parse(raw("replicationWorkers", " 64 ")).replicationWorkers(), "the documented limit is allowed");
         assertThrows(IllegalArgumentException.class,
                 () -> new AdapterSettings("n", StorageMode.MEMORY, Path.of("x"), SyncPolicy.NONE, 1, 1, 0),
@@ -202,5 +206,15 @@ class AdapterSettingsTest {
         SystemProperties.with(properties, () -> assertEquals(7,
                 AdapterSettings.fromSystemProperties("memory").replicationWorkers(),
                 "-Dcheckpoint.replicationWorkers should set the worker count"));
+    }
+
+    @Test
+    void stopTimeoutsDefaultToFiveAndTwoSecondsAndTakeMilliseconds() {
+        AdapterSettings defaults = AdapterSettings.parse(raw());
+        assertEquals(Duration.ofSeconds(5), defaults.stopDrain(), "a graceful stop drains for 5 s by default");
+        assertEquals(Duration.ofSeconds(2), defaults.stopWorkers(), "and waits 2 s for the workers");
+        AdapterSettings set = AdapterSettings.parse(raw("stopDrainMillis", "0", "stopWorkersMillis", " 750 "));
+        assertEquals(Duration.ZERO, set.stopDrain(), "0 stops without draining");
+        assertEquals(Duration.ofMillis(750), set.stopWorkers(), "milliseconds, trimmed");
     }
 }

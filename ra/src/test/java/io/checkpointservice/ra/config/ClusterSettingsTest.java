@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -115,6 +116,65 @@ class ClusterSettingsTest {
         for (String bad : new String[] {"0", "-1", "86401", "ten", "1.5"}) {
             String message = problem(raw("chunkSweepSeconds", bad));
             assertTrue(message.contains("chunkSweepSeconds") && message.contains(bad), message);
+        }
+    }
+
+    @Test
+    void failureDetectionDefaultsToTheTimesFailoverWasMeasuredWith() {
+        ClusterSettings.FailureDetection defaults = ClusterSettings.parse(raw()).failureDetection();
+        assertEquals(Duration.ofSeconds(2), defaults.heartbeatInterval(), "FD_ALL3 interval");
+        assertEquals(Duration.ofSeconds(10), defaults.timeout(), "FD_ALL3 timeout");
+        assertEquals(Duration.ofSeconds(1), defaults.verifySuspect(), "VERIFY_SUSPECT2 timeout");
+        assertEquals(ClusterSettings.FailureDetection.DEFAULT, defaults, "the parsed defaults are the declared ones");
+    }
+
+    @Test
+    void failureDetectionTimesAreSetInMillisecondsAndChecked() {
+        ClusterSettings.FailureDetection set = ClusterSettings.parse(raw("heartbeatIntervalMillis", "500",
+                "failureDetectionTimeoutMillis", "3000", "suspectVerifyMillis", " 400 ")).failureDetection();
+        assertEquals(new ClusterSettings.FailureDetection(Duration.ofMillis(500), Duration.ofMillis(3000),
+                Duration.ofMillis(400)), set);
+
+        String message = problem(raw("heartbeatIntervalMillis", "3000", "failureDetectionTimeoutMillis", "3000"));
+        assertTrue(message.contains("heartbeatIntervalMillis 3000 must be less than failureDetectionTimeoutMillis 3000"),
+                "JGroups refuses an interval that is not below the timeout, so the start-up check does: " + message);
+        assertTrue(problem(raw("failureDetectionTimeoutMillis", "1500")).contains("heartbeatIntervalMillis 2000 must be less"),
+                "a timeout below the default interval names the interval too");
+        for (String[] bad : new String[][] {{"heartbeatIntervalMillis", "99"}, {"heartbeatIntervalMillis", "60001"},
+                {"failureDetectionTimeoutMillis", "499"}, {"failureDetectionTimeoutMillis", "10s"},
+                {"suspectVerifyMillis", "0"}, {"suspectVerifyMillis", "60001"}}) {
+            message = problem(raw(bad[0], bad[1]));
+            assertTrue(message.contains(bad[0] + " ") && message.contains(bad[1]), message);
+        }
+    }
+
+    @Test
+    void multicastAddressMustBeAMulticastAddress() {
+        assertEquals("239.6.7.9", ClusterSettings.parse(raw()).multicastAddress(), "the default group");
+        assertEquals("239.1.2.3", ClusterSettings.parse(raw("multicastAddress", " 239.1.2.3 ")).multicastAddress());
+        assertEquals("ff0e::6:7:9", ClusterSettings.parse(raw("multicastAddress", "ff0e::6:7:9")).multicastAddress(),
+                "IPv6 multicast is allowed");
+        for (String bad : new String[] {"10.0.0.1", "127.0.0.1", "::1", "example.org", ""}) {
+            String message = problem(raw("multicastAddress", bad));
+            assertTrue(message.contains("multicastAddress '" + bad + "' is not a multicast address"), message);
+        }
+    }
+
+    @Test
+    void stopRemovalsWaitDefaultsToTwoSeconds() {
+        assertEquals(Duration.ofSeconds(2), ClusterSettings.parse(raw()).stopRemovals());
+        assertEquals(Duration.ZERO, ClusterSettings.parse(raw("stopRemovalsMillis", "0")).stopRemovals());
+        assertTrue(problem(raw("stopRemovalsMillis", "60001")).contains("stopRemovalsMillis 60001 is outside 0..60000"));
+    }
+
+    @Test
+    void everyProblemOfTheClusterSettingsIsReportedInOneMessage() {
+        String message = problem(raw("clusterName", "a b", "bindPort", "65486", "discovery", "broadcast",
+                "initialHosts", "host-without-port,127.0.0.1[1]", "capacityFactor", "-1", "chunkSweepSeconds", "0"));
+        for (String expected : new String[] {"clusterName 'a b'", "bindPort 65486 is outside 1..65485",
+                "discovery 'broadcast' is not one of: static, multicast", "initialHosts entry 'host-without-port'",
+                "capacityFactor -1 is outside 0..1000", "chunkSweepSeconds 0"}) {
+            assertTrue(message.contains(expected), "the one message should report " + expected + ": " + message);
         }
     }
 }

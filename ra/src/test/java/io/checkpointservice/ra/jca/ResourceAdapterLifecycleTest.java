@@ -108,11 +108,13 @@ class ResourceAdapterLifecycleTest {
         adapter.setMaxSegmentBytes("-1");
         adapter.setReplicaCount("many");
         adapter.setReplicationWorkers("0");
+        adapter.setChunkSweepSeconds("0");
+        adapter.setMulticastAddress("10.0.0.1");
 
         ResourceAdapterInternalException e = assertThrows(ResourceAdapterInternalException.class, () -> adapter.start(null),
                 "invalid settings should stop the adapter from starting");
         for (String setting : new String[] {"storageMode", "syncPolicy", "maxSegmentBytes", "replicaCount",
-                "replicationWorkers"}) {
+                "replicationWorkers", "chunkSweepSeconds", "multicastAddress"}) {
             assertTrue(e.getMessage().contains(setting), "the one message should report " + setting + ": " + e.getMessage());
         }
         assertThrows(ResourceException.class, adapter::service, "an adapter that failed to start has no service");

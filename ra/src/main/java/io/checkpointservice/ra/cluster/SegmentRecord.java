@@ -40,8 +40,9 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
      * tell by itself: the chunk size when it is {@link #USUAL_CHUNK_SIZE}, the deletion mark of a
      * live record, a placement of 0, and the origin and data writer when they are the writer
      * (almost always; trailing empty fields are dropped). Encoding is deterministic, as the
-     * conditional replace on the encoded string needs. Records live in memory only, so no other
-     * format is ever read: nodes of releases with different formats cannot share a cluster.
+     * conditional replace on the encoded string needs. No other format is read: nodes of releases
+     * with different formats cannot share a cluster, and a record journal of another format is
+     * left out.
      */
     private static final String FORMAT = "5";
     private static final int RADIX = Character.MAX_RADIX;
@@ -49,6 +50,7 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
     /** The chunk size the replicator uses; a record of another one spells it out. */
     public static final int USUAL_CHUNK_SIZE = 1 << 20;
 
+    /** The fields in their stored order, for {@link #decode}; everywhere else {@link #builder()} names them. */
     public SegmentRecord {
         Objects.requireNonNull(writer);
         Objects.requireNonNull(writtenAt);
@@ -59,22 +61,10 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
         }
     }
 
-    /** A record whose chunks are placed by the segment key alone (placement 0). */
-    public SegmentRecord(long version, long dataEpoch, long epoch, String writer, long size,
-                         int checksum, Instant writtenAt, String origin, int chunkSize, boolean deleted,
-                         String dataWriter) {
-        this(version, dataEpoch, epoch, writer, size, checksum, writtenAt, origin, chunkSize, deleted, dataWriter, 0);
-    }
-
-    /** A record as its writer publishes it: the writer is the one who stored the chunks. */
-    public SegmentRecord(long version, long dataEpoch, long epoch, String writer, long size,
-                         int checksum, Instant writtenAt, String origin, int chunkSize, boolean deleted) {
-        this(version, dataEpoch, epoch, writer, size, checksum, writtenAt, origin, chunkSize, deleted, writer);
-    }
-
     /** A claim of ownership for a segment the cluster holds no data of. */
     public static SegmentRecord claim(long epoch, String writer, long version, Instant now) {
-        return new SegmentRecord(version, 0, epoch, writer, 0, 0, now, writer, 0, true);
+        return builder().version(version).dataEpoch(0).epoch(epoch).writer(writer).writtenAt(now).chunkSize(0)
+                .deleted(true).build();
     }
 
     /**
@@ -101,8 +91,7 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
 
     /** @return the same record owned by {@code newWriter} under {@code newEpoch} */
     public SegmentRecord takenOverBy(String newWriter, long newEpoch) {
-        return new SegmentRecord(version, dataEpoch, newEpoch, newWriter, size, checksum, writtenAt,
-                origin, chunkSize, deleted, dataWriter, placement);
+        return toBuilder().epoch(newEpoch).writer(newWriter).build();
     }
 
     /**
@@ -143,6 +132,109 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
             out.append('|').append(dataWriter);
         }
         return out.toString();
+    }
+
+    /**
+     * @return a builder: every field named where it is set, so that a version cannot be taken for
+     *     an epoch. Unset, the origin and the data writer are the writer, the data epoch is the
+     *     epoch, the chunk size is {@link #USUAL_CHUNK_SIZE}, the placement 0, and the record is live.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder holding this record's fields, to derive another from it */
+    public Builder toBuilder() {
+        return builder().version(version).dataEpoch(dataEpoch).epoch(epoch).writer(writer).size(size)
+                .checksum(checksum).writtenAt(writtenAt).origin(origin).chunkSize(chunkSize).deleted(deleted)
+                .dataWriter(dataWriter).placement(placement);
+    }
+
+    /** Builds a {@link SegmentRecord} field by field; see {@link SegmentRecord#builder()} for the defaults. */
+    public static final class Builder {
+        private long version;
+        private Long dataEpoch;
+        private long epoch;
+        private String writer;
+        private long size;
+        private int checksum;
+        private Instant writtenAt;
+        private String origin;
+        private int chunkSize = USUAL_CHUNK_SIZE;
+        private boolean deleted;
+        private String dataWriter;
+        private int placement;
+
+        private Builder() {
+        }
+
+        public Builder version(long value) {
+            version = value;
+            return this;
+        }
+
+        public Builder dataEpoch(long value) {
+            dataEpoch = value;
+            return this;
+        }
+
+        public Builder epoch(long value) {
+            epoch = value;
+            return this;
+        }
+
+        public Builder writer(String value) {
+            writer = value;
+            return this;
+        }
+
+        public Builder size(long value) {
+            size = value;
+            return this;
+        }
+
+        public Builder checksum(int value) {
+            checksum = value;
+            return this;
+        }
+
+        public Builder writtenAt(Instant value) {
+            writtenAt = value;
+            return this;
+        }
+
+        public Builder origin(String value) {
+            origin = value;
+            return this;
+        }
+
+        public Builder chunkSize(int value) {
+            chunkSize = value;
+            return this;
+        }
+
+        public Builder deleted(boolean value) {
+            deleted = value;
+            return this;
+        }
+
+        public Builder dataWriter(String value) {
+            dataWriter = value;
+            return this;
+        }
+
+        public Builder placement(int value) {
+            placement = value;
+            return this;
+        }
+
+        /** @throws NullPointerException when the writer or the time is missing */
+        public SegmentRecord build() {
+            Objects.requireNonNull(writer, "writer");
+            return new SegmentRecord(version, dataEpoch != null ? dataEpoch : epoch, epoch, writer, size, checksum,
+                    writtenAt, origin != null ? origin : writer, chunkSize, deleted,
+                    dataWriter != null ? dataWriter : writer, placement);
+        }
     }
 
     static SegmentRecord decode(String encoded) {

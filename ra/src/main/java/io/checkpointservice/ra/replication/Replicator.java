@@ -215,7 +215,8 @@ public final class Replicator {
             for (CopyCheck check : due) {
                 Optional<SegmentRecord> record = directory.get(check.key());
                 Optional<SegmentMetadata> local = store.metadata(check.key());
-                if (record.isPresent() && record.get().hasData() && local.isPresent() && ReplicaConfirmation.isCopyOf(local.get(), record.get())) {
+                if (record.isPresent() && record.get().hasData() && local.isPresent()
+                        && ReplicaConfirmation.isCopyOf(local.get(), record.get())) {
                     records.put(check.key(), record.get());
                     attempts.put(check.key(), check.attempt());
                 }
@@ -321,9 +322,9 @@ public final class Replicator {
         // This node as the chunks' primary owner: each chunk travels once to each backup.
         int placement = replicas.placementFor(key);
         Chunks.put(replicas, key, epoch.get(), nodeName, placement, segment, false);
-        SegmentRecord next = new SegmentRecord(version.version(), epoch.get(), epoch.get(), nodeName,
-                version.size(), version.checksum(), version.writtenAt(), version.originNode(), Chunks.SIZE, false,
-                nodeName, placement);
+        SegmentRecord next = SegmentRecord.builder().version(version.version()).epoch(epoch.get()).writer(nodeName)
+                .size(version.size()).checksum(version.checksum()).writtenAt(version.writtenAt())
+                .origin(version.originNode()).chunkSize(Chunks.SIZE).placement(placement).build();
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
             long casSentAt = System.nanoTime();
             if (directory.compareAndSet(key, record, next)) {

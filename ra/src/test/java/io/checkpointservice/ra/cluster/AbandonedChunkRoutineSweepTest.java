@@ -63,8 +63,8 @@ class AbandonedChunkRoutineSweepTest {
         for (ChunkKey chunk : List.of(crashedPublication, supersededByB, current, inFlight, firstPublicationOfAnotherSegment)) {
             replicas.putChunk(chunk, DATA);
         }
-        SegmentRecord record = new SegmentRecord(4, 2, 2, "b", DATA.length, 0, Instant.now(), "b",
-                SegmentRecord.USUAL_CHUNK_SIZE, false);
+        SegmentRecord record = SegmentRecord.builder().version(4).dataEpoch(2).epoch(2).writer("b")
+                .size(DATA.length).checksum(0).writtenAt(Instant.now()).origin("b").build();
         assertTrue(node.directory().compareAndSet(KEY, Optional.empty(), record));
 
         Await.until(() -> replicas.getChunk(crashedPublication) == null,

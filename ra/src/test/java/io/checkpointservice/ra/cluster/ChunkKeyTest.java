@@ -15,7 +15,8 @@ class ChunkKeyTest {
     private static final Instant T = Instant.parse("2026-11-23T12:00:00Z");
 
     private static SegmentRecord published(long epoch, String writer, long version) {
-        return new SegmentRecord(version, epoch, epoch, writer, 3_000_000, 7, T, writer, 1 << 20, false);
+        return SegmentRecord.builder().version(version).dataEpoch(epoch).epoch(epoch).writer(writer)
+                .size(3_000_000).checksum(7).writtenAt(T).origin(writer).build();
     }
 
     @Test
@@ -41,7 +42,8 @@ class ChunkKeyTest {
 
     @Test
     void theRecordsVersionUnderAnotherPlacementIsAbandoned() {
-        SegmentRecord record = new SegmentRecord(9, 3, 3, "B", 3_000_000, 7, T, "B", 1 << 20, false, "B", 5);
+        SegmentRecord record = SegmentRecord.builder().version(9).dataEpoch(3).epoch(3).writer("B")
+                .size(3_000_000).checksum(7).writtenAt(T).origin("B").dataWriter("B").placement(5).build();
         assertFalse(ChunkKey.of(KEY, record, 1).isAbandonedUnder(record));
         assertTrue(new ChunkKey(KEY, 3, "B", 9, 1, 2).isAbandonedUnder(record),
                 "a failed publication of this version, retried under placement 5");

@@ -31,7 +31,8 @@ class JoinerHoldsEveryRecordTest {
         ClusterNode a = members.start(0, "a", 1);
         Instant at = Instant.parse("2026-12-02T06:00:00Z");
         for (int i = 0; i < RECORDS; i++) {
-            SegmentRecord record = new SegmentRecord(i + 1, 1, 1, "a", 100, i, at, "a", 1 << 20, false);
+            SegmentRecord record = SegmentRecord.builder().version(i + 1).dataEpoch(1).epoch(1).writer("a")
+                    .size(100).checksum(i).writtenAt(at).origin("a").build();
             assertTrue(a.directory().compareAndSet("app/s" + i, Optional.empty(), record));
         }
 

@@ -91,6 +91,7 @@ class RecordJournalOnMembersTest {
     }
 
     private static SegmentRecord data(long version, long epoch, String writer) {
-        return new SegmentRecord(version, epoch, epoch, writer, 100, (int) version, AT, writer, 1 << 20, false);
+        return SegmentRecord.builder().version(version).dataEpoch(epoch).epoch(epoch).writer(writer)
+                .size(100).checksum((int) version).writtenAt(AT).origin(writer).build();
     }
 }

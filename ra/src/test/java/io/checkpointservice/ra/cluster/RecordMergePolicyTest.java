@@ -24,8 +24,8 @@ class RecordMergePolicyTest {
 
     /** The record {@code writer} publishes at {@code version} under {@code epoch}. */
     private static SegmentRecord published(long epoch, String writer, long version, int checksum) {
-        return new SegmentRecord(version, epoch, epoch, writer, 1000 + version, checksum, T.plusSeconds(version),
-                writer, 1 << 20, false);
+        return SegmentRecord.builder().version(version).dataEpoch(epoch).epoch(epoch).writer(writer)
+                .size(1000 + version).checksum(checksum).writtenAt(T.plusSeconds(version)).origin(writer).build();
     }
 
     private static CacheEntry<String, String> entry(SegmentRecord record) {

@@ -11,7 +11,8 @@ class SegmentRecordAgeTest {
 
     private static final Instant AT = Instant.parse("2026-12-02T06:00:00Z");
     /** Version 5 of b's data, stored under epoch 3. */
-    private final SegmentRecord data = new SegmentRecord(5, 3, 3, "b", 10, 7, AT, "b", 1 << 20, false);
+    private final SegmentRecord data = SegmentRecord.builder().version(5).dataEpoch(3).epoch(3).writer("b")
+            .size(10).checksum(7).writtenAt(AT).origin("b").build();
 
     @Test
     void aHigherVersionIsNewerWhateverItsEpoch() {

@@ -15,8 +15,8 @@ class SegmentRecordEncodingTest {
 
     @Test
     void aWritersOwnRecordDoesNotRepeatItsNameOrTheUsualChunkSizeAndWritesNumbersInBase36() {
-        SegmentRecord record = new SegmentRecord(7, 2, 2, HOST, 65_536, -42, AT, HOST,
-                SegmentRecord.USUAL_CHUNK_SIZE, false);
+        SegmentRecord record = SegmentRecord.builder().version(7).dataEpoch(2).epoch(2).writer(HOST)
+                .size(65_536).checksum(-42).writtenAt(AT).origin(HOST).build();
         String encoded = record.encode();
 
         assertEquals("5|7|2|2|1ekg|" + Integer.toUnsignedString(-42, 36) + "|" + Long.toString(AT.toEpochMilli(), 36)
@@ -28,7 +28,8 @@ class SegmentRecordEncodingTest {
 
     @Test
     void fieldsThatDifferFromTheWriterAreSpelledOut() {
-        SegmentRecord takenOver = new SegmentRecord(7, 2, 3, "node-b", 10, 5, AT, "node-a", 4_096, false, "node-c");
+        SegmentRecord takenOver = SegmentRecord.builder().version(7).dataEpoch(2).epoch(3).writer("node-b")
+                .size(10).checksum(5).writtenAt(AT).origin("node-a").chunkSize(4_096).dataWriter("node-c").build();
         String encoded = takenOver.encode();
 
         assertTrue(encoded.endsWith("|" + Integer.toString(4_096, 36) + "|||node-b|node-a|node-c"), encoded);
@@ -37,8 +38,10 @@ class SegmentRecordEncodingTest {
 
     @Test
     void anOriginOrADataWriterAloneIsSpelledOutWithoutTheOther() {
-        SegmentRecord restored = new SegmentRecord(7, 2, 3, "node-b", 10, 5, AT, "node-a", 4_096, false, "node-b");
-        SegmentRecord dataOnly = new SegmentRecord(7, 2, 3, "node-b", 10, 5, AT, "node-b", 4_096, false, "node-c");
+        SegmentRecord restored = SegmentRecord.builder().version(7).dataEpoch(2).epoch(3).writer("node-b")
+                .size(10).checksum(5).writtenAt(AT).origin("node-a").chunkSize(4_096).dataWriter("node-b").build();
+        SegmentRecord dataOnly = SegmentRecord.builder().version(7).dataEpoch(2).epoch(3).writer("node-b")
+                .size(10).checksum(5).writtenAt(AT).origin("node-b").chunkSize(4_096).dataWriter("node-c").build();
 
         assertTrue(restored.encode().endsWith("|node-b|node-a"), restored.encode());
         assertTrue(dataOnly.encode().endsWith("|node-b||node-c"), dataOnly.encode());
@@ -48,20 +51,25 @@ class SegmentRecordEncodingTest {
 
     @Test
     void aPlacementIsSpelledOutBeforeTheWriterAndKeptByATakeOver() {
-        SegmentRecord placed = new SegmentRecord(7, 2, 2, "node-a", 10, 5, AT, "node-a", 4_096, false, "node-a", 40);
+        SegmentRecord placed = SegmentRecord.builder().version(7).dataEpoch(2).epoch(2).writer("node-a")
+                .size(10).checksum(5)
+                .writtenAt(AT).origin("node-a").chunkSize(4_096).dataWriter("node-a").placement(40).build();
         String encoded = placed.encode();
 
         assertTrue(encoded.endsWith("|" + Integer.toString(40, 36) + "|node-a"), encoded);
         assertEquals(placed, SegmentRecord.decode(encoded));
         assertEquals(40, placed.takenOverBy("node-b", 3).placement(), "the chunks keep their keys when the segment changes hands");
         assertThrows(IllegalArgumentException.class,
-                () -> new SegmentRecord(7, 2, 2, "a", 10, 5, AT, "a", 4_096, false, "a", -1));
+                () -> SegmentRecord.builder().version(7).dataEpoch(2).epoch(2).writer("a")
+                        .size(10).checksum(5)
+                        .writtenAt(AT).origin("a").chunkSize(4_096).dataWriter("a").placement(-1).build());
     }
 
     @Test
     void extremeValuesRoundTrip() {
-        SegmentRecord extreme = new SegmentRecord(Long.MAX_VALUE, Long.MAX_VALUE - 1, Long.MAX_VALUE, "w",
-                Long.MAX_VALUE, Integer.MIN_VALUE, Instant.ofEpochMilli(-1), "w", 1, true, "w", Integer.MAX_VALUE);
+        SegmentRecord extreme = SegmentRecord.builder().version(Long.MAX_VALUE).dataEpoch(Long.MAX_VALUE - 1).epoch(Long.MAX_VALUE).writer("w")
+                .size(Long.MAX_VALUE).checksum(Integer.MIN_VALUE)
+                .writtenAt(Instant.ofEpochMilli(-1)).origin("w").chunkSize(1).deleted(true).dataWriter("w").placement(Integer.MAX_VALUE).build();
         assertEquals(extreme, SegmentRecord.decode(extreme.encode()));
         assertEquals(extreme.encode(), SegmentRecord.decode(extreme.encode()).encode());
     }

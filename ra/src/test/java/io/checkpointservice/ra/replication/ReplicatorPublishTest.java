@@ -202,8 +202,9 @@ class ReplicatorPublishTest {
         writeLocally(1, 10);
         replicator.publish(KEY);
         SegmentRecord v1 = directory.get(KEY).orElseThrow();
-        SegmentRecord v2 = new SegmentRecord(2, EPOCH, EPOCH, "node-a", 10, 0, Instant.now(), "node-a",
-                Chunks.SIZE, false); // a record this node never published: its chunks do not exist
+        SegmentRecord v2 = SegmentRecord.builder().version(2).dataEpoch(EPOCH).epoch(EPOCH).writer("node-a")
+                .size(10).checksum(0)
+                .writtenAt(Instant.now()).origin("node-a").chunkSize(Chunks.SIZE).build(); // a record this node never published: its chunks do not exist
 
         assertTrue(held(v1, askedAt));
         assertEquals(false, held(v2, askedAt), "v2's chunks were never put");

@@ -50,8 +50,8 @@ class WriteStaysLocalTest {
         CheckpointService node = new CheckpointService(settings, store,
                 new LocalReadsOnly(cluster.directory(), remoteCalls), new NoReplicas(remoteCalls), Clock.systemUTC());
         // Another node published "other" up to v7: writing it here takes it over, still locally.
-        cluster.directory().compareAndSet("app/other", Optional.empty(), new SegmentRecord(7, 3, 3, "node-b", 1, 0,
-                Instant.now(), "node-b", 1 << 20, false));
+        cluster.directory().compareAndSet("app/other", Optional.empty(), SegmentRecord.builder().version(7).dataEpoch(3).epoch(3).writer("node-b")
+                .size(1).checksum(0).writtenAt(Instant.now()).origin("node-b").build());
         try {
             long v1 = node.write("app", "job", new byte[] {1, 2, 3});
             long v2 = node.write("app", "job", new byte[] {4, 5});

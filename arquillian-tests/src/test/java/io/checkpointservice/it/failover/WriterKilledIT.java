@@ -9,10 +9,6 @@ import io.checkpointservice.it.Deployments;
 import io.checkpointservice.it.Nodes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -138,7 +134,7 @@ class WriterKilledIT {
     @ArquillianResource
     Deployer deployer;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final SegmentClient client = new SegmentClient(APP_CONTEXT, WriterKilledIT::logs);
     /** Deployment names per node, in deployment order. */
     private final Map<Nodes, List<String>> deployed = new LinkedHashMap<>();
     /** Phase name to milliseconds, printed at the end (target/failsafe-reports/*-output.txt). */
@@ -204,10 +200,10 @@ class WriterKilledIT {
         byte[] state = randomBytes(SEGMENT_BYTES, 42L);
         String expectedSha256 = FailoverSegmentServlet.sha256(state);
 
-        long version = put(A, name, state);
+        long version = client.put(A, name, state);
         assertTrue(version > 0, "expected a positive version from write on " + A.qualifier() + ", got " + version);
         long barrierStart = System.nanoTime();
-        boolean replicated = awaitReplicated(A, name, version, REPLICATION_TIMEOUT);
+        boolean replicated = client.awaitReplicated(A, name, version, REPLICATION_TIMEOUT);
         timings.put("awaitReplicated", millisSince(barrierStart));
         assertTrue(replicated, "expected awaitReplicated(" + name + ", v" + version + ", " + REPLICATION_TIMEOUT
                 + ") on " + A.qualifier() + " to return true with R = 1 and " + B.qualifier() + " in the cluster"
@@ -219,10 +215,10 @@ class WriterKilledIT {
         for (int i = 0; i < 3; i++) {
             String part = name + "-part-" + i;
             parts.put(part, randomBytes(SEGMENT_BYTES / 4, 100L + i));
-            partVersions.put(part, put(A, part, parts.get(part)));
+            partVersions.put(part, client.put(A, part, parts.get(part)));
         }
         long allStart = System.nanoTime();
-        boolean allReplicated = awaitAllReplicated(A, partVersions, REPLICATION_TIMEOUT);
+        boolean allReplicated = client.awaitAllReplicated(A, partVersions, REPLICATION_TIMEOUT);
         timings.put("awaitAllReplicated of 3", millisSince(allStart));
         assertTrue(allReplicated, "expected awaitAllReplicated(" + partVersions + ", " + REPLICATION_TIMEOUT + ") on "
                 + A.qualifier() + " to return true with R = 1 and " + B.qualifier() + " in the cluster" + logs());
@@ -238,34 +234,36 @@ class WriterKilledIT {
         markStoppedForArquillian(A);
 
         long loadStart = System.nanoTime();
-        Loaded loaded = loadRetryingWhileUnavailable(B, name);
+        SegmentClient.Loaded loaded = client.loadRetryingWhileUnavailable(B, name, LOAD_AFTER_KILL_DEADLINE,
+                "after SIGKILL of " + A.qualifier());
         timings.put("load on " + B.qualifier() + " after kill", millisSince(loadStart));
-        System.out.println("WriterKilledIT: load on " + B.qualifier() + " answered after " + loaded.attempts
-                + " attempt(s); earlier answers: " + loaded.earlierAnswers);
+        System.out.println("WriterKilledIT: load on " + B.qualifier() + " answered after " + loaded.attempts()
+                + " attempt(s); earlier answers: " + loaded.earlierAnswers());
 
-        assertEquals(version, loaded.version, "expected " + B.qualifier() + " to load the version written on "
+        assertEquals(version, loaded.version(), "expected " + B.qualifier() + " to load the version written on "
                 + A.qualifier() + " before the kill");
-        assertEquals(A.qualifier(), loaded.originNode, "expected the origin node of the loaded segment to be the "
+        assertEquals(A.qualifier(), loaded.originNode(), "expected the origin node of the loaded segment to be the "
                 + "killed writer");
-        assertEquals(expectedSha256, loaded.sha256Header, "expected the SHA-256 that " + B.qualifier()
+        assertEquals(expectedSha256, loaded.sha256Header(), "expected the SHA-256 that " + B.qualifier()
                 + " computed of what load returned to be that of the bytes written on " + A.qualifier());
-        assertEquals(expectedSha256, FailoverSegmentServlet.sha256(loaded.state),
+        assertEquals(expectedSha256, FailoverSegmentServlet.sha256(loaded.state()),
                 "expected the SHA-256 of the bytes received from " + B.qualifier() + " to be that of the bytes written");
-        if (!Arrays.equals(state, loaded.state)) {
-            fail("expected the " + state.length + " bytes written on " + A.qualifier() + ", got " + loaded.state.length
-                    + " bytes differing first at index " + Arrays.mismatch(state, loaded.state));
+        if (!Arrays.equals(state, loaded.state())) {
+            fail("expected the " + state.length + " bytes written on " + A.qualifier() + ", got " + loaded.state().length
+                    + " bytes differing first at index " + Arrays.mismatch(state, loaded.state()));
         }
 
         for (Map.Entry<String, byte[]> part : parts.entrySet()) {
-            Loaded loadedPart = loadRetryingWhileUnavailable(B, part.getKey());
-            assertEquals(partVersions.get(part.getKey()), loadedPart.version, "expected " + B.qualifier()
+            SegmentClient.Loaded loadedPart = client.loadRetryingWhileUnavailable(B, part.getKey(), LOAD_AFTER_KILL_DEADLINE,
+                    "after SIGKILL of " + A.qualifier());
+            assertEquals(partVersions.get(part.getKey()), loadedPart.version(), "expected " + B.qualifier()
                     + " to load the version of " + part.getKey() + " that awaitAllReplicated confirmed on " + A.qualifier());
-            assertEquals(FailoverSegmentServlet.sha256(part.getValue()), FailoverSegmentServlet.sha256(loadedPart.state),
+            assertEquals(FailoverSegmentServlet.sha256(part.getValue()), FailoverSegmentServlet.sha256(loadedPart.state()),
                     "expected the bytes of " + part.getKey() + " written on " + A.qualifier());
         }
 
         // B took the segment over: its next write continues the version sequence (G6, versions across failovers).
-        long next = put(B, name, new byte[] {7});
+        long next = client.put(B, name, new byte[] {7});
         assertTrue(next > version, "expected the first write on " + B.qualifier() + " after the failover to return a "
                 + "version greater than " + version + ", got " + next);
 
@@ -289,12 +287,12 @@ class WriterKilledIT {
         names.add(C_APP);
         try {
             String probe = "failover-it/outsider-probe/" + UUID.randomUUID();
-            long onC = put(C, probe, new byte[] {1});
-            assertFalse(awaitReplicated(C, probe, onC, OUTSIDER_PROBE_TIMEOUT), "expected " + C.qualifier()
+            long onC = client.put(C, probe, new byte[] {1});
+            assertFalse(client.awaitReplicated(C, probe, onC, OUTSIDER_PROBE_TIMEOUT), "expected " + C.qualifier()
                     + " (no cluster secret) to find no replica for its probe: it must not have joined " + B.qualifier()
                     + "'s secured cluster" + logs());
-            long onB = put(B, probe, new byte[] {2});
-            assertFalse(awaitReplicated(B, probe, onB, OUTSIDER_PROBE_TIMEOUT), "expected " + B.qualifier()
+            long onB = client.put(B, probe, new byte[] {2});
+            assertFalse(client.awaitReplicated(B, probe, onB, OUTSIDER_PROBE_TIMEOUT), "expected " + B.qualifier()
                     + " (the only secured node left) to find no replica for its probe: it must not have admitted "
                     + C.qualifier() + ", which has no cluster secret" + logs());
         } catch (IOException e) {
@@ -328,12 +326,12 @@ class WriterKilledIT {
     private void awaitTwoMemberCluster() {
         String probe = "failover-it/probe/" + UUID.randomUUID();
         try {
-            long version = put(A, probe, "probe".getBytes(StandardCharsets.US_ASCII));
+            long version = client.put(A, probe, "probe".getBytes(StandardCharsets.US_ASCII));
             long deadline = System.nanoTime() + CLUSTER_FORMATION_DEADLINE.toNanos();
             int polls = 0;
             while (System.nanoTime() < deadline) {
                 polls++;
-                if (awaitReplicated(A, probe, version, Duration.ofSeconds(2))) {
+                if (client.awaitReplicated(A, probe, version, Duration.ofSeconds(2))) {
                     return;
                 }
             }
@@ -386,84 +384,6 @@ class WriterKilledIT {
         }
     }
 
-    /** GET until 200 or 404; 503 is "exists, no copy reachable now, retry" (G8). */
-    private Loaded loadRetryingWhileUnavailable(Nodes node, String name) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + LOAD_AFTER_KILL_DEADLINE.toNanos();
-        List<String> earlier = new ArrayList<>();
-        while (true) {
-            HttpRequest request = HttpRequest.newBuilder(uri(node, "segments/" + name)).timeout(HTTP_TIMEOUT).GET().build();
-            long start = System.nanoTime();
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            long took = millisSince(start);
-            if (response.statusCode() == 200) {
-                return new Loaded(Long.parseLong(header(response, FailoverSegmentServlet.VERSION_HEADER)),
-                        header(response, FailoverSegmentServlet.ORIGIN_HEADER),
-                        header(response, FailoverSegmentServlet.SHA256_HEADER), response.body(),
-                        earlier.size() + 1, earlier);
-            }
-            String answer = response.statusCode() + " after " + took + " ms: "
-                    + new String(response.body(), StandardCharsets.UTF_8);
-            if (response.statusCode() != 503 || System.nanoTime() > deadline) {
-                fail("expected HTTP 200 from GET " + request.uri() + " (load on " + node.qualifier() + " after SIGKILL of "
-                        + A.qualifier() + "), got " + answer + "; earlier answers: " + earlier + logs());
-            }
-            earlier.add(answer);
-            Thread.sleep(500);
-        }
-    }
-
-    private long put(Nodes node, String name, byte[] state) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri(node, "segments/" + name))
-                .timeout(HTTP_TIMEOUT)
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(state))
-                .build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            fail("expected HTTP 200 from PUT " + request.uri() + ", got " + response.statusCode() + ": "
-                    + response.body() + logs());
-        }
-        return Long.parseLong(response.body().trim());
-    }
-
-    private boolean awaitReplicated(Nodes node, String name, long version, Duration timeout)
-            throws IOException, InterruptedException {
-        URI uri = uri(node, "replicated/" + name + "?version=" + version + "&timeoutMillis=" + timeout.toMillis());
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(HTTP_TIMEOUT.plus(timeout))
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            fail("expected HTTP 200 from POST " + uri + ", got " + response.statusCode() + ": " + response.body() + logs());
-        }
-        return Boolean.parseBoolean(response.body().trim());
-    }
-
-    private boolean awaitAllReplicated(Nodes node, Map<String, Long> versions, Duration timeout)
-            throws IOException, InterruptedException {
-        URI uri = uri(node, "replicated-all?timeoutMillis=" + timeout.toMillis());
-        String body = versions.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n"));
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(HTTP_TIMEOUT.plus(timeout))
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            fail("expected HTTP 200 from POST " + uri + ", got " + response.statusCode() + ": " + response.body() + logs());
-        }
-        return Boolean.parseBoolean(response.body().trim());
-    }
-
-    private static URI uri(Nodes node, String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + node.httpPort() + "/" + APP_CONTEXT + "/" + pathAndQuery);
-    }
-
-    private static String header(HttpResponse<?> response, String name) {
-        return response.headers().firstValue(name).orElseThrow(
-                () -> new AssertionError("expected header " + name + " on " + response.request().method() + " "
-                        + response.request().uri()));
-    }
-
     /** @return the tails of both server logs, for failure messages */
     private static String logs() {
         return List.of(A, B, C).stream()
@@ -487,7 +407,4 @@ class WriterKilledIT {
         return bytes;
     }
 
-    private record Loaded(long version, String originNode, String sha256Header, byte[] state, int attempts,
-                          List<String> earlierAnswers) {
-    }
 }

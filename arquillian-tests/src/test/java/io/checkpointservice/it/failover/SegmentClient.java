@@ -1,0 +1,121 @@
+package io.checkpointservice.it.failover;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.checkpointservice.it.Nodes;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * The client side of {@link FailoverSegmentServlet}: write, await and load on a WildFly node over
+ * HTTP, failing the test with the given logs when an answer is not the expected one.
+ */
+final class SegmentClient {
+
+    private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String appContext;
+    private final Supplier<String> logs;
+
+    /** @param logs the server log tails to append to a failure message */
+    SegmentClient(String appContext, Supplier<String> logs) {
+        this.appContext = appContext;
+        this.logs = logs;
+    }
+
+    /** @return the version {@code write} returned on {@code node} */
+    long put(Nodes node, String name, byte[] state) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(uri(node, "segments/" + name))
+                .timeout(HTTP_TIMEOUT)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(state))
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            fail("expected HTTP 200 from PUT " + request.uri() + ", got " + response.statusCode() + ": "
+                    + response.body() + logs.get());
+        }
+        return Long.parseLong(response.body().trim());
+    }
+
+    boolean awaitReplicated(Nodes node, String name, long version, Duration timeout)
+            throws IOException, InterruptedException {
+        URI uri = uri(node, "replicated/" + name + "?version=" + version + "&timeoutMillis=" + timeout.toMillis());
+        return postForBoolean(uri, HttpRequest.BodyPublishers.noBody(), timeout);
+    }
+
+    boolean awaitAllReplicated(Nodes node, Map<String, Long> versions, Duration timeout)
+            throws IOException, InterruptedException {
+        URI uri = uri(node, "replicated-all?timeoutMillis=" + timeout.toMillis());
+        String body = versions.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n"));
+        return postForBoolean(uri, HttpRequest.BodyPublishers.ofString(body), timeout);
+    }
+
+    private boolean postForBoolean(URI uri, HttpRequest.BodyPublisher body, Duration timeout)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(HTTP_TIMEOUT.plus(timeout)).POST(body).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            fail("expected HTTP 200 from POST " + uri + ", got " + response.statusCode() + ": " + response.body() + logs.get());
+        }
+        return Boolean.parseBoolean(response.body().trim());
+    }
+
+    /**
+     * GETs until 200; 503 is "exists, no copy reachable now, retry" (G8) and is retried until
+     * {@code deadline} has passed. Anything else, 404 ("absent") included, fails the test.
+     *
+     * @param situation what happened before the load, for the failure message
+     */
+    Loaded loadRetryingWhileUnavailable(Nodes node, String name, Duration deadline, String situation)
+            throws IOException, InterruptedException {
+        long until = System.nanoTime() + deadline.toNanos();
+        List<String> earlier = new ArrayList<>();
+        while (true) {
+            HttpRequest request = HttpRequest.newBuilder(uri(node, "segments/" + name)).timeout(HTTP_TIMEOUT).GET().build();
+            long start = System.nanoTime();
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            if (response.statusCode() == 200) {
+                return new Loaded(Long.parseLong(header(response, FailoverSegmentServlet.VERSION_HEADER)),
+                        header(response, FailoverSegmentServlet.ORIGIN_HEADER),
+                        header(response, FailoverSegmentServlet.SHA256_HEADER), response.body(),
+                        earlier.size() + 1, earlier);
+            }
+            String answer = response.statusCode() + " after " + took + " ms: "
+                    + new String(response.body(), StandardCharsets.UTF_8);
+            if (response.statusCode() != 503 || System.nanoTime() > until) {
+                fail("expected HTTP 200 from GET " + request.uri() + " (load on " + node.qualifier() + " " + situation
+                        + "), got " + answer + "; earlier answers: " + earlier + logs.get());
+            }
+            earlier.add(answer);
+            Thread.sleep(500);
+        }
+    }
+
+    private URI uri(Nodes node, String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + node.httpPort() + "/" + appContext + "/" + pathAndQuery);
+    }
+
+    private static String header(HttpResponse<?> response, String name) {
+        return response.headers().firstValue(name).orElseThrow(
+                () -> new AssertionError("expected header " + name + " on " + response.request().method() + " "
+                        + response.request().uri()));
+    }
+
+    /** What a load returned, and the answers before it. */
+    record Loaded(long version, String originNode, String sha256Header, byte[] state, int attempts,
+                  List<String> earlierAnswers) {
+    }
+}

@@ -14,9 +14,14 @@ import java.util.stream.Stream;
 /**
  * Every file and directory under the node's disk storage directory with size and modification
  * time: comparing two snapshots shows any file a rejected call created, replaced, removed or left
- * half-written (a temporary file).
+ * half-written (a temporary file). Leaves out {@value #CLUSTER_DIRECTORY}/, the cluster's records and
+ * replica chunks that the node keeps on disk: background replication of earlier, valid writes
+ * changes them at any moment, and a rejected call never reaches the cluster.
  */
 final class StorageSnapshot {
+
+    /** The storage directory's subdirectory of the cluster's own files (CheckpointNode.CLUSTER_DIRECTORY). */
+    static final String CLUSTER_DIRECTORY = "cluster";
 
     private final SortedMap<String, String> entries;
 
@@ -28,6 +33,9 @@ final class StorageSnapshot {
         SortedMap<String, String> entries = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(directory)) {
             for (Path p : (Iterable<Path>) walk::iterator) {
+                if (directory.relativize(p).startsWith(CLUSTER_DIRECTORY)) {
+                    continue;
+                }
                 BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
                 String key = directory.relativize(p) + (a.isDirectory() ? "/" : "");
                 entries.put(key, a.isDirectory() ? "dir" : a.size() + " bytes @" + a.lastModifiedTime());

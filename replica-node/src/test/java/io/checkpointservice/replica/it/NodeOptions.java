@@ -16,35 +16,41 @@ import java.util.Map;
  * @param chunkSweepSeconds the routine sweep of abandoned chunks: every second unless a test says
  *     otherwise, so that every test's checks of G3-G8 (kills, take-overs, fenced writers, restarts)
  *     hold with the sweep running all the time; it must never remove chunks a record can reach
+ * @param rackId null for none; the node's rack, for topology-aware placement
  */
 public record NodeOptions(int replicaCount, boolean disk, String capacityFactor, String heap, String syncPolicy,
-                          String chunkSweepSeconds) {
+                          String chunkSweepSeconds, String rackId) {
 
     /** Memory mode, default capacity, 512 MiB heap. */
     public static NodeOptions memory(int replicaCount) {
-        return new NodeOptions(replicaCount, false, null, "512m", null, "1");
+        return new NodeOptions(replicaCount, false, null, "512m", null, "1", null);
     }
 
     /** Disk mode (fsync policy, the default), each node in its own directory. */
     public NodeOptions onDisk() {
-        return new NodeOptions(replicaCount, true, capacityFactor, heap, syncPolicy, chunkSweepSeconds);
+        return new NodeOptions(replicaCount, true, capacityFactor, heap, syncPolicy, chunkSweepSeconds, rackId);
     }
 
     public NodeOptions capacityFactor(String factor) {
-        return new NodeOptions(replicaCount, disk, factor, heap, syncPolicy, chunkSweepSeconds);
+        return new NodeOptions(replicaCount, disk, factor, heap, syncPolicy, chunkSweepSeconds, rackId);
     }
 
     public NodeOptions heap(String xmx) {
-        return new NodeOptions(replicaCount, disk, capacityFactor, xmx, syncPolicy, chunkSweepSeconds);
+        return new NodeOptions(replicaCount, disk, capacityFactor, xmx, syncPolicy, chunkSweepSeconds, rackId);
     }
 
     /** Disk mode with the given sync policy ("fsync" or "none"). */
     public NodeOptions onDisk(String policy) {
-        return new NodeOptions(replicaCount, true, capacityFactor, heap, policy, chunkSweepSeconds);
+        return new NodeOptions(replicaCount, true, capacityFactor, heap, policy, chunkSweepSeconds, rackId);
     }
 
     public NodeOptions chunkSweepSeconds(String seconds) {
-        return new NodeOptions(replicaCount, disk, capacityFactor, heap, syncPolicy, seconds);
+        return new NodeOptions(replicaCount, disk, capacityFactor, heap, syncPolicy, seconds, rackId);
+    }
+
+    /** On the given rack: Infinispan places a chunk's owners on as many racks as it can. */
+    public NodeOptions onRack(String rack) {
+        return new NodeOptions(replicaCount, disk, capacityFactor, heap, syncPolicy, chunkSweepSeconds, rack);
     }
 
     /**
@@ -67,6 +73,9 @@ public record NodeOptions(int replicaCount, boolean disk, String capacityFactor,
             settings.put("capacityFactor", capacityFactor);
         }
         settings.put("chunkSweepSeconds", chunkSweepSeconds);
+        if (rackId != null) {
+            settings.put("rackId", rackId);
+        }
         return settings;
     }
 }

@@ -4,6 +4,7 @@ import io.checkpointservice.ra.cluster.ClusterNode;
 import io.checkpointservice.ra.config.AdapterSettings;
 import io.checkpointservice.ra.config.ClusterSettings;
 import io.checkpointservice.ra.config.InvalidSettingsException;
+import io.checkpointservice.ra.threads.PlainNodeThreads;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
 
@@ -22,9 +23,10 @@ public final class ReplicaNode {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        PlainNodeThreads threads = new PlainNodeThreads("checkpoint-replica");
         ClusterNode node;
         try {
-            node = start();
+            node = start(threads);
         } catch (InvalidSettingsException e) {
             System.err.println(e.getMessage());
             System.exit(2);
@@ -34,6 +36,7 @@ public final class ReplicaNode {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("replica node '" + node.nodeName() + "' leaving the cluster");
             node.close();
+            threads.close();
             stopped.countDown();
         }, "checkpoint-replica-shutdown"));
         System.out.println("replica node '" + node.nodeName() + "' ready at " + node.physicalAddresses()
@@ -41,10 +44,11 @@ public final class ReplicaNode {
         stopped.await();
     }
 
-    /** Reads the settings from system properties and joins the cluster. */
-    static ClusterNode start() {
+    /** Reads the settings from system properties and joins the cluster; its sweeps run on {@code threads}. */
+    static ClusterNode start(PlainNodeThreads threads) {
         // A replica node holds replica chunks only; its own store setting does not matter.
         AdapterSettings settings = AdapterSettings.fromSystemProperties("memory");
-        return ClusterNode.start(settings.nodeName(), settings.replicaCount(), ClusterSettings.fromSystemProperties());
+        return ClusterNode.start(settings.nodeName(), settings.replicaCount(), ClusterSettings.fromSystemProperties(),
+                threads);
     }
 }

@@ -2,6 +2,7 @@ package io.checkpointservice.ra.cluster;
 
 import io.checkpointservice.ra.config.ClusterSettings;
 import io.checkpointservice.ra.config.EphemeralPortRange;
+import io.checkpointservice.ra.threads.NodeThreads;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,12 +88,12 @@ public final class ClusterNode implements AutoCloseable {
     /** See {@link SegmentDirectory#isInformed()}; starts true when no other host is configured. */
     private volatile boolean informed;
 
-    private ClusterNode(DefaultCacheManager cacheManager, String nodeName, Duration sweepPeriod) {
+    private ClusterNode(DefaultCacheManager cacheManager, String nodeName, Duration sweepPeriod, NodeThreads threads) {
         this.cacheManager = cacheManager;
         this.nodeName = nodeName;
         this.records = cacheManager.getCache(RECORDS);
         this.chunks = cacheManager.getCache(CHUNKS);
-        this.sweeper = new AbandonedChunkSweeper(chunks, records, sweepPeriod);
+        this.sweeper = new AbandonedChunkSweeper(chunks, records, sweepPeriod, threads);
         cacheManager.addListener(sweeper);
     }
 
@@ -101,10 +102,11 @@ public final class ClusterNode implements AutoCloseable {
      *
      * @param nodeName this node's unique name; becomes its JGroups logical name
      * @param replicaCount R; the chunk cache keeps R + 1 owners
+     * @param threads where the chunk sweeps run; the caller closes it after this node
      * @throws ClusterUnavailableException when the channel cannot start, e.g. the port is taken
      */
-    public static ClusterNode start(String nodeName, int replicaCount, ClusterSettings settings) {
-        return start(nodeName, replicaCount, settings, null);
+    public static ClusterNode start(String nodeName, int replicaCount, ClusterSettings settings, NodeThreads threads) {
+        return start(nodeName, replicaCount, settings, null, threads);
     }
 
     /**
@@ -113,9 +115,11 @@ public final class ClusterNode implements AutoCloseable {
      * brought back into the cluster before this returns ({@link RecordJournal}).
      *
      * @param recordJournal where to keep the records on disk; null to keep them in memory only
+     * @param threads where the chunk sweeps run; the caller closes it after this node
      * @throws ClusterUnavailableException when the channel cannot start, e.g. the port is taken
      */
-    public static ClusterNode start(String nodeName, int replicaCount, ClusterSettings settings, Path recordJournal) {
+    public static ClusterNode start(String nodeName, int replicaCount, ClusterSettings settings, Path recordJournal,
+                                    NodeThreads threads) {
         GlobalConfigurationBuilder global = GlobalConfigurationBuilder.defaultClusteredBuilder();
         global.classLoader(ClusterNode.class.getClassLoader());
         global.cacheManagerName("checkpoint-" + nodeName);
@@ -133,6 +137,7 @@ public final class ClusterNode implements AutoCloseable {
         // when some outgoing connection happens to hold it.
         Optional<String> portWarning = EphemeralPortRange.ofThisHost().flatMap(r -> r.warningFor(settings.bindPort()));
         DefaultCacheManager manager = new DefaultCacheManager(global.build(), false);
+        ClusterNode started = null;
         try {
             // Network splits (docs/RELIABILITY.md): both sides stay writable, so a node that lost
             // its peers can still load and write (G4 needs that: a crash and a split look alike).
@@ -157,7 +162,8 @@ public final class ClusterNode implements AutoCloseable {
             }
             portWarning.ifPresent(LOG::warning);
             manager.start();
-            ClusterNode node = new ClusterNode(manager, nodeName, settings.chunkSweepPeriod());
+            ClusterNode node = new ClusterNode(manager, nodeName, settings.chunkSweepPeriod(), threads);
+            started = node;
             node.informed = !expectsPeers(settings);
             node.checkBoundWhereConfigured(settings.bindAddress());
             node.checkSealed(keyHandle != null);
@@ -170,6 +176,9 @@ public final class ClusterNode implements AutoCloseable {
                     : " (traffic in clear: loopback only)") + "; members " + node.members());
             return node;
         } catch (RuntimeException e) {
+            if (started != null) {
+                started.sweeper.close();
+            }
             manager.stop();
             throw new ClusterUnavailableException("cannot join checkpoint cluster '" + settings.clusterName()
                     + "' on " + settings.bindAddress() + ":" + settings.bindPort() + ": " + e.getMessage()
@@ -366,6 +375,11 @@ public final class ClusterNode implements AutoCloseable {
             }
         }
 
+        /**
+         * Infinispan's asynchronous remove: the round trip runs on the cluster library's own
+         * threads, as every cache operation's network side does, not on a thread of this node;
+         * the callback only counts and logs.
+         */
         @Override
         public void removeChunkLater(ChunkKey chunk) {
             removalsInFlight.incrementAndGet();

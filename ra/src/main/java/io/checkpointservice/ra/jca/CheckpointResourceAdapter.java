@@ -3,7 +3,6 @@ package io.checkpointservice.ra.jca;
 import io.checkpointservice.ra.config.AdapterSettings;
 import io.checkpointservice.ra.config.ConfigValues;
 import io.checkpointservice.ra.config.ClusterSettings;
-import io.checkpointservice.ra.replication.Replicator;
 import io.checkpointservice.ra.service.CheckpointNode;
 import io.checkpointservice.ra.service.CheckpointService;
 import jakarta.resource.NotSupportedException;
@@ -15,8 +14,8 @@ import jakarta.resource.spi.Connector;
 import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterInternalException;
 import jakarta.resource.spi.TransactionSupport;
+import jakarta.resource.spi.UnavailableException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
-import jakarta.resource.spi.work.WorkException;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,7 +25,8 @@ import javax.transaction.xa.XAResource;
 
 /**
  * The adapter's life cycle on one node: {@link #start} checks the settings and opens the local
- * store and the service, {@link #stop} closes them. It holds no checkpoint logic itself.
+ * store and the service on the server's threads, {@link #stop} closes them. It holds no
+ * checkpoint logic itself.
  *
  * <p>Every config property can also be given per node as the system property
  * {@code checkpoint.<property>}, which wins over the value here.
@@ -119,30 +119,31 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
     private String clusterSecretFile;
 
     private transient volatile CheckpointNode node;
+    private transient volatile WorkManagerThreads threads;
 
+    /**
+     * @param context the server's; required: every thread of the node is the server's (its
+     *     WorkManager and a timer of this context), none the adapter's own
+     */
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
+        if (context == null) {
+            throw new ResourceAdapterInternalException("checkpoint adapter cannot start without a BootstrapContext: "
+                    + "it runs its work on the application server's WorkManager (a JVM without a server embeds "
+                    + "io.checkpointservice.ra.service.CheckpointNode with PlainNodeThreads instead)");
+        }
+        WorkManagerThreads started = null;
         try {
             AdapterSettings settings = AdapterSettings.parse(rawSettings());
             ClusterSettings clusterSettings = ClusterSettings.parse(rawClusterSettings());
-            node = CheckpointNode.start(settings, clusterSettings, replicator -> startWorker(context, replicator));
-        } catch (RuntimeException e) {
+            started = new WorkManagerThreads(context);
+            node = CheckpointNode.start(settings, clusterSettings, started);
+            threads = started;
+        } catch (UnavailableException | RuntimeException e) {
+            if (started != null) {
+                started.close();
+            }
             throw new ResourceAdapterInternalException("checkpoint adapter cannot start: " + e.getMessage(), e);
-        }
-    }
-
-    /** Runs a replication worker on the server's WorkManager; a plain thread without a server. */
-    private static void startWorker(BootstrapContext context, Replicator replicator) {
-        if (context == null) {
-            Thread thread = new Thread(replicator::runWorker, "checkpoint-replication");
-            thread.setDaemon(true);
-            thread.start();
-            return;
-        }
-        try {
-            context.getWorkManager().scheduleWork(new ReplicationWork(replicator));
-        } catch (WorkException e) {
-            throw new IllegalStateException("the WorkManager refused a replication worker: " + e.getMessage(), e);
         }
     }
 
@@ -182,6 +183,11 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
         if (running != null) {
             running.close();
             LOG.info(() -> "checkpoint service stopped on node '" + running.service().settings().nodeName() + "'");
+        }
+        WorkManagerThreads used = threads;
+        threads = null;
+        if (used != null) {
+            used.close();
         }
     }
 

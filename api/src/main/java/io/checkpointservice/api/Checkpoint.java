@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * One version of a checkpoint segment as returned by {@link CheckpointConnection#load}.
- * Immutable: {@link #state()} returns a copy each time.
+ * Immutable: {@link #state()} returns a copy each time, and the bytes are the checkpoint's own
+ * (copied by the constructor, or handed over to {@link #ofOwnedArray}).
  */
 public final class Checkpoint implements Serializable {
 
@@ -32,12 +33,25 @@ public final class Checkpoint implements Serializable {
     }
 
     /**
-     * Keeps {@code state} itself, without the defensive copy: for the resource adapter only,
-     * which reaches this private constructor through a private lookup
-     * ({@code io.checkpointservice.ra.service.Checkpoints}) and passes an array that nothing
-     * ever changes (saves a whole copy of a restored segment, up to 64 MiB). Private, so an
-     * application cannot keep a handle on the bytes of a Checkpoint it builds.
+     * A checkpoint that keeps {@code state} itself instead of a copy: for code that has just
+     * built or received the array and has no further use for it, such as the resource adapter
+     * handing out a restored segment (a copy of up to 64 MiB saved per load). The caller hands
+     * the array over: it must not change it afterwards, nor pass it to anyone who might, or the
+     * checkpoint's bytes change with it. {@link #state()} still returns a copy each time, so what
+     * the checkpoint hands out can never change the array.
+     *
+     * @param state the bytes, not copied; owned by the checkpoint from now on
+     * @throws NullPointerException when an argument is null
+     * @throws IllegalArgumentException when {@code version} is not positive
+     * @see #Checkpoint(String, long, Instant, String, byte[]) the copying constructor, for arrays
+     *     the caller goes on using
      */
+    public static Checkpoint ofOwnedArray(String name, long version, Instant writtenAt, String originNode,
+                                          byte[] state) {
+        return new Checkpoint(name, version, writtenAt, originNode, state, true);
+    }
+
+    /** Keeps {@code state} itself; {@code owned} only tells this constructor from the public one. */
     private Checkpoint(String name, long version, Instant writtenAt, String originNode, byte[] state,
                        boolean owned) {
         this.name = Objects.requireNonNull(name, "name");

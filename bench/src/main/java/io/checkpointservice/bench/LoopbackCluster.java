@@ -6,11 +6,11 @@ import io.checkpointservice.ra.config.AdapterSettings;
 import io.checkpointservice.ra.config.ClusterSettings;
 import io.checkpointservice.ra.config.Settings;
 import io.checkpointservice.ra.config.StorageMode;
-import io.checkpointservice.ra.replication.Replicator;
 import io.checkpointservice.ra.service.CheckpointNode;
 import io.checkpointservice.ra.service.CheckpointService;
 import io.checkpointservice.ra.store.SyncPolicy;
 import io.checkpointservice.ra.testsupport.LoopbackPorts;
+import io.checkpointservice.ra.threads.PlainNodeThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
@@ -72,6 +72,7 @@ public final class LoopbackCluster implements AutoCloseable {
     private final Path workDirectory;
     private final List<Process> replicas = new ArrayList<>();
     private CheckpointNode node;
+    private final PlainNodeThreads threads = new PlainNodeThreads("bench");
 
     /**
      * How one benchmark cluster is set up.
@@ -183,18 +184,12 @@ public final class LoopbackCluster implements AutoCloseable {
         for (int i = 1; i < replicaPorts.size(); i++) {
             replicas.add(startReplica(replicaJar, "bench-replica-" + (i + 1), replicaPorts.get(i), hosts));
         }
-        node = CheckpointNode.start(settings, clusterSettings, LoopbackCluster::startWorker);
+        node = CheckpointNode.start(settings, clusterSettings, threads);
         for (int i = 1; i < replicas.size(); i++) {
             awaitReady(replicas.get(i), logOf("bench-replica-" + (i + 1)));
         }
         awaitMembers(1 + spec.replicaProcesses());
         awaitProbeReplicated();
-    }
-
-    private static void startWorker(Replicator replicator) {
-        Thread worker = new Thread(replicator::runWorker, "checkpoint-replication");
-        worker.setDaemon(true);
-        worker.start();
     }
 
     /**
@@ -442,6 +437,7 @@ public final class LoopbackCluster implements AutoCloseable {
             Thread closer = new Thread(() -> {
                 try {
                     node.close();
+                    threads.close();
                 } catch (RuntimeException e) {
                     System.err.println("closing the benchmark node failed: " + e);
                 }

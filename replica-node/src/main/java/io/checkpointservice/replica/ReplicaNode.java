@@ -7,6 +7,7 @@ import io.checkpointservice.ra.config.ConfigValues;
 import io.checkpointservice.ra.config.InvalidSettingsException;
 import io.checkpointservice.ra.config.StorageMode;
 import io.checkpointservice.ra.service.CheckpointNode;
+import io.checkpointservice.ra.threads.PlainNodeThreads;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -27,9 +28,10 @@ public final class ReplicaNode {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        PlainNodeThreads threads = new PlainNodeThreads("checkpoint-replica");
         ClusterNode node;
         try {
-            node = start();
+            node = start(threads);
         } catch (InvalidSettingsException e) {
             System.err.println(e.getMessage());
             System.exit(2);
@@ -39,6 +41,7 @@ public final class ReplicaNode {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("replica node '" + node.nodeName() + "' leaving the cluster");
             node.close();
+            threads.close();
             stopped.countDown();
         }, "checkpoint-replica-shutdown"));
         System.out.println("replica node '" + node.nodeName() + "' ready at " + node.physicalAddresses()
@@ -46,8 +49,8 @@ public final class ReplicaNode {
         stopped.await();
     }
 
-    /** Reads the settings from system properties and joins the cluster. */
-    static ClusterNode start() {
+    /** Reads the settings from system properties and joins the cluster; its sweeps run on {@code threads}. */
+    static ClusterNode start(PlainNodeThreads threads) {
         // A replica node holds replica chunks only; in disk mode it keeps them (and the cluster's
         // records) on its disk too, so that they outlive a restart of the whole cluster.
         AdapterSettings settings = AdapterSettings.fromSystemProperties("memory");
@@ -58,6 +61,6 @@ public final class ReplicaNode {
         Path persistence = settings.storageMode() == StorageMode.DISK
                 ? settings.storageDirectory().resolve(CheckpointNode.CLUSTER_DIRECTORY) : null;
         return ClusterNode.start(settings.nodeName(), settings.replicaCount(), ClusterSettings.fromSystemProperties(),
-                persistence);
+                persistence, threads);
     }
 }

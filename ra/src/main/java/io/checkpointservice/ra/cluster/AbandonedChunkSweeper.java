@@ -1,12 +1,10 @@
 package io.checkpointservice.ra.cluster;
 
+import io.checkpointservice.ra.threads.NodeThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -52,24 +50,29 @@ final class AbandonedChunkSweeper implements AutoCloseable {
     private static final long RECHECK_SECONDS = 5;
     private static final long GIVE_UP_SECONDS = 30 * 60;
 
+    private static final String NAME = "checkpoint-chunk-sweep";
+    private static final NodeThreads.Scheduled NOT_SCHEDULED = () -> { };
+
     private final Cache<String, byte[]> chunks;
     private final Cache<String, String> records;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "checkpoint-chunk-sweeper");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Duration routinePeriod;
+    private final NodeThreads threads;
+    private volatile boolean closed;
+    private volatile NodeThreads.Scheduled nextRoutineSweep;
 
     /**
      * @param routinePeriod how often to sweep without a merge. A sweep reads every chunk key this
      *     node holds and decodes the record of each (local reads: records are on every node), so
      *     the default is rare; a crash leaves at most one publication's chunks per segment behind.
+     * @param threads runs the sweeps; the sweeper has no thread of its own
      */
-    AbandonedChunkSweeper(Cache<String, byte[]> chunks, Cache<String, String> records, Duration routinePeriod) {
+    AbandonedChunkSweeper(Cache<String, byte[]> chunks, Cache<String, String> records, Duration routinePeriod,
+                          NodeThreads threads) {
         this.chunks = chunks;
         this.records = records;
-        long millis = routinePeriod.toMillis();
-        timer.scheduleWithFixedDelay(this::routineSweep, millis, millis, TimeUnit.MILLISECONDS);
+        this.routinePeriod = routinePeriod;
+        this.threads = threads;
+        this.nextRoutineSweep = later(this::routineSweep, routinePeriod);
     }
 
     /** A sweep without a merge; when the cluster is moving, the next period will do. */
@@ -82,8 +85,11 @@ final class AbandonedChunkSweeper implements AutoCloseable {
                             + " crash and since taken over, or a superseded version whose removal had failed)");
                 }
             }
-        } catch (RuntimeException e) { // never let it cancel the next periods
+        } catch (RuntimeException e) {
             LOG.log(Level.FINE, "abandoned chunks not swept now: " + e.getMessage(), e);
+        } finally {
+            // Whatever happened, the next period: counted from this sweep's end, so sweeps never pile up.
+            nextRoutineSweep = later(this::routineSweep, routinePeriod);
         }
     }
 
@@ -91,7 +97,7 @@ final class AbandonedChunkSweeper implements AutoCloseable {
     public void merged(MergeEvent event) {
         long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(GIVE_UP_SECONDS);
         for (long delay : SWEEP_DELAYS_SECONDS) {
-            timer.schedule(() -> sweepWhenSettled(giveUpAt), delay, TimeUnit.SECONDS);
+            later(() -> sweepWhenSettled(giveUpAt), Duration.ofSeconds(delay));
         }
     }
 
@@ -99,7 +105,7 @@ final class AbandonedChunkSweeper implements AutoCloseable {
         try {
             if (!isSettled(records) || !isSettled(chunks)) {
                 if (System.nanoTime() - giveUpAt < 0) {
-                    timer.schedule(() -> sweepWhenSettled(giveUpAt), RECHECK_SECONDS, TimeUnit.SECONDS);
+                    later(() -> sweepWhenSettled(giveUpAt), Duration.ofSeconds(RECHECK_SECONDS));
                 } else {
                     LOG.info("abandoned chunks of a network split not swept: the cluster has not settled for "
                             + GIVE_UP_SECONDS / 60 + " minutes since the merge; a routine sweep will once it has");
@@ -110,10 +116,25 @@ final class AbandonedChunkSweeper implements AutoCloseable {
             if (removed > 0) {
                 LOG.info("removed " + removed + " abandoned chunks left behind by a network split");
             }
-        } catch (RejectedExecutionException e) {
-            // closing: the node leaves, its chunks go with it
         } catch (RuntimeException e) {
             LOG.log(Level.INFO, "abandoned chunks not swept now: " + e.getMessage(), e);
+        }
+    }
+
+    /** Has {@code sweep} run after {@code delay} unless the sweeper is closed by then. */
+    private NodeThreads.Scheduled later(Runnable sweep, Duration delay) {
+        if (closed) {
+            return NOT_SCHEDULED;
+        }
+        try {
+            return threads.runLater(NAME, () -> {
+                if (!closed) {
+                    sweep.run();
+                }
+            }, delay);
+        } catch (RuntimeException e) { // the embedding is taking its threads back: the node is stopping
+            LOG.fine(() -> "abandoned chunk sweep not scheduled: " + e.getMessage());
+            return NOT_SCHEDULED;
         }
     }
 
@@ -130,8 +151,11 @@ final class AbandonedChunkSweeper implements AutoCloseable {
         return phase == CacheTopology.Phase.NO_REBALANCE && topologyMembers.containsAll(viewMembers);
     }
 
-    /** @return how many abandoned chunks this node removed, as their primary owner */
-    int sweep() {
+    /**
+     * @return how many abandoned chunks this node removed, as their primary owner; one sweep at a
+     *     time, as a merge's sweep may come due during a routine one
+     */
+    synchronized int sweep() {
         DistributionManager distribution = chunks.getAdvancedCache().getDistributionManager();
         List<String> local = new ArrayList<>(chunks.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).keySet());
         int removed = 0;
@@ -154,8 +178,10 @@ final class AbandonedChunkSweeper implements AutoCloseable {
         return removed;
     }
 
+    /** No sweep starts afterwards; one under way finishes. */
     @Override
     public void close() {
-        timer.shutdownNow();
+        closed = true;
+        nextRoutineSweep.cancel();
     }
 }

@@ -2,6 +2,7 @@ package io.checkpointservice.ra.cluster;
 
 import io.checkpointservice.ra.config.ClusterSettings;
 import io.checkpointservice.ra.config.EphemeralPortRange;
+import io.checkpointservice.ra.threads.NodeThreads;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class ClusterNode implements AutoCloseable {
     /** How long {@link #close()} waits for background chunk removals (setting {@code stopRemovalsMillis}). */
     private final Duration stopRemovals;
 
-    private ClusterNode(DefaultCacheManager cacheManager, String nodeName, ClusterSettings settings) {
+    private ClusterNode(DefaultCacheManager cacheManager, String nodeName, ClusterSettings settings, NodeThreads threads) {
         this.cacheManager = cacheManager;
         this.nodeName = nodeName;
         this.records = cacheManager.getCache(CacheDefinitions.RECORDS);
@@ -47,7 +48,7 @@ public final class ClusterNode implements AutoCloseable {
         this.chunkOwners = new ChunkOwners(chunks, cacheManager);
         this.directory = new InfinispanSegmentDirectory(records, cacheManager, !StartupChecks.expectsPeers(settings));
         this.replicas = new InfinispanReplicaStore(chunks, cacheManager, chunkOwners, views, nodeName);
-        this.sweeper = new AbandonedChunkSweeper(chunks, records, settings.chunkSweepPeriod());
+        this.sweeper = new AbandonedChunkSweeper(chunks, records, settings.chunkSweepPeriod(), threads);
         cacheManager.addListener(sweeper);
         this.stopRemovals = settings.stopRemovals();
     }
@@ -57,10 +58,11 @@ public final class ClusterNode implements AutoCloseable {
      *
      * @param nodeName this node's unique name; becomes its JGroups logical name
      * @param replicaCount R; the chunk cache keeps R + 1 owners
+     * @param threads where the chunk sweeps run; the caller closes it after this node
      * @throws ClusterUnavailableException when the channel cannot start, e.g. the port is taken
      */
-    public static ClusterNode start(String nodeName, int replicaCount, ClusterSettings settings) {
-        return start(nodeName, replicaCount, settings, null);
+    public static ClusterNode start(String nodeName, int replicaCount, ClusterSettings settings, NodeThreads threads) {
+        return start(nodeName, replicaCount, settings, null, threads);
     }
 
     /**
@@ -70,9 +72,11 @@ public final class ClusterNode implements AutoCloseable {
      * brought back into the cluster before this returns.
      *
      * @param persistence where to keep records and chunks on disk; null to keep them in memory only
+     * @param threads where the chunk sweeps run; the caller closes it after this node
      * @throws ClusterUnavailableException when the channel cannot start, e.g. the port is taken
      */
-    public static ClusterNode start(String nodeName, int replicaCount, ClusterSettings settings, Path persistence) {
+    public static ClusterNode start(String nodeName, int replicaCount, ClusterSettings settings, Path persistence,
+                                    NodeThreads threads) {
         GlobalConfigurationBuilder global = GlobalConfigurationBuilder.defaultClusteredBuilder();
         global.classLoader(ClusterNode.class.getClassLoader());
         global.cacheManagerName("checkpoint-" + nodeName);
@@ -90,6 +94,7 @@ public final class ClusterNode implements AutoCloseable {
         // when some outgoing connection happens to hold it.
         Optional<String> portWarning = EphemeralPortRange.ofThisHost().flatMap(r -> r.warningFor(settings.bindPort()));
         DefaultCacheManager manager = new DefaultCacheManager(global.build(), false);
+        ClusterNode started = null;
         try {
             CacheDefinitions.define(manager, replicaCount, settings.capacityFactor());
             if (persistence != null) {
@@ -98,7 +103,8 @@ public final class ClusterNode implements AutoCloseable {
             }
             portWarning.ifPresent(LOG::warning);
             manager.start();
-            ClusterNode node = new ClusterNode(manager, nodeName, settings);
+            ClusterNode node = new ClusterNode(manager, nodeName, settings, threads);
+            started = node;
             StartupChecks.boundWhereConfigured(node.physicalAddresses(), settings.bindAddress());
             StartupChecks.sealed(manager, keyHandle != null);
             if (persistence != null) {
@@ -111,6 +117,9 @@ public final class ClusterNode implements AutoCloseable {
                     : " (traffic in clear: loopback only)") + "; members " + node.members());
             return node;
         } catch (RuntimeException e) {
+            if (started != null) {
+                started.sweeper.close();
+            }
             manager.stop();
             throw new ClusterUnavailableException("cannot join checkpoint cluster '" + settings.clusterName()
                     + "' on " + settings.bindAddress() + ":" + settings.bindPort() + ": " + e.getMessage()

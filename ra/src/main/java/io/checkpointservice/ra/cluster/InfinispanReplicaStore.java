@@ -74,6 +74,11 @@ final class InfinispanReplicaStore implements ReplicaStore {
         }
     }
 
+    /**
+     * Infinispan's asynchronous remove: the round trip runs on the cluster library's own
+     * threads, as every cache operation's network side does, not on a thread of this node;
+     * the callback only counts and logs.
+     */
     @Override
     public void removeChunkLater(ChunkKey chunk) {
         removalsInFlight.incrementAndGet();

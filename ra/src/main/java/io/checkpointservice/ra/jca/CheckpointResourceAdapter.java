@@ -6,7 +6,6 @@ import io.checkpointservice.ra.config.ClusterSettings;
 import io.checkpointservice.ra.config.InvalidSettingsException;
 import io.checkpointservice.ra.config.Setting;
 import io.checkpointservice.ra.config.Settings;
-import io.checkpointservice.ra.replication.Replicator;
 import io.checkpointservice.ra.service.CheckpointNode;
 import io.checkpointservice.ra.service.CheckpointService;
 import jakarta.resource.NotSupportedException;
@@ -18,8 +17,8 @@ import jakarta.resource.spi.Connector;
 import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterInternalException;
 import jakarta.resource.spi.TransactionSupport;
+import jakarta.resource.spi.UnavailableException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
-import jakarta.resource.spi.work.WorkException;
 import java.io.Serializable;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
@@ -32,7 +31,8 @@ import javax.transaction.xa.XAResource;
 
 /**
  * The adapter's life cycle on one node: {@link #start} checks the settings and opens the local
- * store and the service, {@link #stop} closes them. It holds no checkpoint logic itself.
+ * store and the service on the server's threads, {@link #stop} closes them. It holds no
+ * checkpoint logic itself.
  *
  * <p>Every config property is a setting declared in {@link Settings}, where its values, default
  * and meaning are (and, from there, in the README's configuration table); it can also be given per
@@ -131,9 +131,20 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
     private String clusterSecretFile;
 
     private transient volatile CheckpointNode node;
+    private transient volatile WorkManagerThreads threads;
 
+    /**
+     * @param context the server's; required: every thread of the node is the server's (its
+     *     WorkManager and a timer of this context), none the adapter's own
+     */
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
+        if (context == null) {
+            throw new ResourceAdapterInternalException("checkpoint adapter cannot start without a BootstrapContext: "
+                    + "it runs its work on the application server's WorkManager (a JVM without a server embeds "
+                    + "io.checkpointservice.ra.service.CheckpointNode with PlainNodeThreads instead)");
+        }
+        WorkManagerThreads started = null;
         try {
             Map<String, String> raw = ConfigValues.resolve(Setting.Scope.ADAPTER, configured());
             List<String> problems = new ArrayList<>();
@@ -147,8 +158,13 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
                 LOG.warning(() -> "system properties " + unknown + " name no setting of the checkpoint adapter "
                         + "and are ignored; its settings are listed in the README's configuration table");
             }
-            node = CheckpointNode.start(settings, clusterSettings, replicator -> startWorker(context, replicator));
-        } catch (RuntimeException e) {
+            started = new WorkManagerThreads(context);
+            node = CheckpointNode.start(settings, clusterSettings, started);
+            threads = started;
+        } catch (UnavailableException | RuntimeException e) {
+            if (started != null) {
+                started.close();
+            }
             throw new ResourceAdapterInternalException("checkpoint adapter cannot start: " + e.getMessage(), e);
         }
     }
@@ -160,21 +176,6 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
         } catch (InvalidSettingsException e) {
             problems.addAll(e.problems());
             return null;
-        }
-    }
-
-    /** Runs a replication worker on the server's WorkManager; a plain thread without a server. */
-    private static void startWorker(BootstrapContext context, Replicator replicator) {
-        if (context == null) {
-            Thread thread = new Thread(replicator::runWorker, "checkpoint-replication");
-            thread.setDaemon(true);
-            thread.start();
-            return;
-        }
-        try {
-            context.getWorkManager().scheduleWork(new ReplicationWork(replicator));
-        } catch (WorkException e) {
-            throw new IllegalStateException("the WorkManager refused a replication worker: " + e.getMessage(), e);
         }
     }
 
@@ -204,6 +205,11 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
         if (running != null) {
             running.close();
             LOG.info(() -> "checkpoint service stopped on node '" + running.service().settings().nodeName() + "'");
+        }
+        WorkManagerThreads used = threads;
+        threads = null;
+        if (used != null) {
+            used.close();
         }
     }
 

@@ -10,6 +10,7 @@ import io.checkpointservice.ra.store.LocalStore;
 import io.checkpointservice.ra.store.LocalStoreException;
 import io.checkpointservice.ra.store.SegmentMetadata;
 import io.checkpointservice.ra.store.StoredSegment;
+import io.checkpointservice.ra.threads.Backoff;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,8 +51,6 @@ import java.util.logging.Logger;
 public final class Replicator {
 
     private static final Logger LOG = Logger.getLogger(Replicator.class.getName());
-    private static final long FIRST_RETRY_MILLIS = 100;
-    private static final long MAX_RETRY_MILLIS = 5_000;
     private static final int CAS_ATTEMPTS = 10;
 
     private final LocalStore store;
@@ -181,7 +180,7 @@ public final class Replicator {
                 // is short. Letting it end the worker would stop replication for good, silently,
                 // once every worker met one, and drop the key until its next write: retry it as
                 // any failure, and say so loudly.
-                long delay = Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(next.attempt(), 6));
+                long delay = Backoff.REPLICATION.delayMillis(next.attempt());
                 Level level = e instanceof Error ? Level.SEVERE : next.attempt() == 0 ? Level.INFO : Level.FINE;
                 LOG.log(level, "cannot replicate '" + key + "' now, retrying in " + delay + " ms: " + e,
                         e instanceof Error ? e : null);

@@ -10,10 +10,12 @@ import io.checkpointservice.ra.cluster.SegmentRecord;
 import io.checkpointservice.ra.replication.Replicator;
 import io.checkpointservice.ra.store.Checksums;
 import io.checkpointservice.ra.store.CorruptSegmentException;
+import io.checkpointservice.ra.store.KeyLocks;
 import io.checkpointservice.ra.store.LocalStore;
 import io.checkpointservice.ra.store.LocalStoreException;
 import io.checkpointservice.ra.store.SegmentMetadata;
 import io.checkpointservice.ra.store.StoredSegment;
+import io.checkpointservice.ra.threads.Backoff;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -23,7 +25,8 @@ import java.util.logging.Logger;
  * newest (G5), fetches and checks the newest from the replicas when it is not (G7), tells
  * "absent" from "unavailable" (G8), and takes the segment over for this node (G6).
  *
- * <p>The caller holds the segment's lock, so no local write interleaves.
+ * <p>Each decision holds the segment's lock, so no local write interleaves with it; the pause
+ * before deciding again does not.
  */
 public final class SegmentLoader {
 
@@ -37,9 +40,11 @@ public final class SegmentLoader {
     private final Replicator replicator;
     private final Clock clock;
     private final String nodeName;
+    private final KeyLocks locks;
 
+    /** @param locks the per-segment locks the service's other operations take */
     public SegmentLoader(LocalStore store, SegmentDirectory directory, ReplicaStore replicas,
-                         Ownership ownership, Replicator replicator, Clock clock) {
+                         Ownership ownership, Replicator replicator, Clock clock, KeyLocks locks) {
         this.store = store;
         this.directory = directory;
         this.replicas = replicas;
@@ -47,6 +52,7 @@ public final class SegmentLoader {
         this.replicator = replicator;
         this.clock = clock;
         this.nodeName = ownership.nodeName();
+        this.locks = locks;
     }
 
     /**
@@ -56,20 +62,26 @@ public final class SegmentLoader {
      * @throws SegmentUnavailableException when it exists but no intact copy is reachable now
      */
     public Optional<StoredSegment> load(String key, String name) {
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Optional<SegmentRecord> record = readRecord(key, name);
-            Optional<LoadResult> result = record.isEmpty()
-                    ? loadUnknownToCluster(key, name)
-                    : loadKnown(key, name, record.get());
-            if (result.isPresent()) {
-                return result.get().segment();
-            }
-            // The record changed under us (another node published or took over): decide again,
-            // after a short pause that lets a topology change settle.
-            pause(20L << attempt);
+        Optional<LoadResult> result;
+        try {
+            // The record changed under us (another node published or took over): decide again
+            // after a pause that lets a topology change settle, holding no lock meanwhile.
+            result = Backoff.CONTENDED_RECORD.retry(ATTEMPTS, () -> decide(key, name));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SegmentUnavailableException("interrupted while loading", e);
         }
-        throw new SegmentUnavailableException("segment '" + name + "' is being changed by other nodes "
-                + "too often to load it now; retry");
+        return result.orElseThrow(() -> new SegmentUnavailableException("segment '" + name
+                + "' is being changed by other nodes too often to load it now; retry")).segment();
+    }
+
+    /** One decision under the segment's lock; empty when the record changed under us. */
+    @SuppressWarnings("try")
+    private Optional<LoadResult> decide(String key, String name) {
+        try (KeyLocks.Held held = locks.lock(key)) {
+            Optional<SegmentRecord> record = readRecord(key, name);
+            return record.isEmpty() ? loadUnknownToCluster(key, name) : loadKnown(key, name, record.get());
+        }
     }
 
     /**
@@ -181,15 +193,6 @@ public final class SegmentLoader {
 
     private boolean writtenHereUnder(SegmentMetadata local, long epoch) {
         return local.epoch() == epoch && local.originNode().equals(nodeName);
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SegmentUnavailableException("interrupted while loading", e);
-        }
     }
 
     /**

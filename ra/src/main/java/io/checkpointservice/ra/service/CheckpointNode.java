@@ -9,8 +9,8 @@ import io.checkpointservice.ra.store.DiskStore;
 import io.checkpointservice.ra.store.LocalStore;
 import io.checkpointservice.ra.store.MemoryStore;
 import io.checkpointservice.ra.store.SegmentMetadata;
+import io.checkpointservice.ra.threads.NodeThreads;
 import java.time.Clock;
-import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -35,12 +35,13 @@ public final class CheckpointNode implements AutoCloseable {
     }
 
     /**
-     * @param startWorker runs a replication worker for the node's lifetime (a JCA Work, a thread)
+     * @param threads where the replication workers and the cluster's chunk sweeps run; the caller
+     *     closes it after the node
      * @throws RuntimeException with a message saying what to change, when the store or the
      *     cluster cannot start; nothing is left running then
      */
     public static CheckpointNode start(AdapterSettings settings, ClusterSettings clusterSettings,
-                                       Consumer<Replicator> startWorker) {
+                                       NodeThreads threads) {
         LocalStore store = settings.storageMode() == StorageMode.DISK
                 ? DiskStore.open(settings.storageDirectory(), settings.syncPolicy())
                 : new MemoryStore();
@@ -48,7 +49,7 @@ public final class CheckpointNode implements AutoCloseable {
         ClusterNode cluster;
         try {
             cluster = ClusterNode.start(settings.nodeName(), settings.replicaCount(), clusterSettings,
-                    disk ? settings.storageDirectory().resolve(CLUSTER_DIRECTORY) : null);
+                    disk ? settings.storageDirectory().resolve(CLUSTER_DIRECTORY) : null, threads);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -60,8 +61,16 @@ public final class CheckpointNode implements AutoCloseable {
             // memory is empty: this node's disk copies put the chunks back where none are held.
             service.replicator().checkReplicasOf(store.list().stream().map(SegmentMetadata::key).toList());
         }
-        for (int i = 0; i < settings.replicationWorkers(); i++) {
-            startWorker.accept(service.replicator());
+        Replicator replicator = service.replicator();
+        try {
+            for (int i = 0; i < settings.replicationWorkers(); i++) {
+                threads.runLongLived("checkpoint-replication-" + (i + 1), replicator::runWorker, replicator::stop);
+            }
+        } catch (RuntimeException e) {
+            service.close();
+            cluster.close();
+            store.close();
+            throw e;
         }
         LOG.info(() -> "checkpoint node '" + settings.nodeName() + "' started: store " + store.describe()
                 + " with " + store.list().size() + " segments, replicaCount " + settings.replicaCount()

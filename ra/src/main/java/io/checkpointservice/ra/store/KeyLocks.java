@@ -4,7 +4,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A fixed set of locks picked by key hash: bounded memory whatever the number of segments, and
- * keys on different stripes never wait for each other.
+ * keys on different stripes never wait for each other. Keys of one stripe do, so nothing may
+ * sleep or wait for a retry while holding one.
  */
 public final class KeyLocks {
 
@@ -19,9 +20,14 @@ public final class KeyLocks {
 
     /** Locks {@code key}'s stripe until the returned handle is closed. */
     public Held lock(String key) {
-        ReentrantLock lock = stripes[Math.floorMod(key.hashCode(), STRIPES)];
+        ReentrantLock lock = stripes[stripeOf(key)];
         lock.lock();
         return lock::unlock;
+    }
+
+    /** @return the stripe {@code key} locks; keys of one stripe wait for each other */
+    public static int stripeOf(String key) {
+        return Math.floorMod(key.hashCode(), STRIPES);
     }
 
     /** A held lock; closing it unlocks. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.checkpointservice.ra.config.ClusterSettings;
 import io.checkpointservice.ra.testsupport.Await;
 import io.checkpointservice.ra.testsupport.LoopbackPorts;
+import io.checkpointservice.ra.threads.PlainNodeThreads;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,6 +29,7 @@ class AbandonedChunkRoutineSweepTest {
     private static final byte[] DATA = {1, 2, 3, 4, 5};
     private static final String KEY = "app/job";
 
+    private final PlainNodeThreads threads = new PlainNodeThreads("sweep-test");
     private ClusterNode node;
 
     @BeforeEach
@@ -39,7 +41,7 @@ class AbandonedChunkRoutineSweepTest {
                 "bindPort", String.valueOf(port),
                 "initialHosts", "127.0.0.1[" + port + "]",
                 "chunkSweepSeconds", String.valueOf(PERIOD.toSeconds())));
-        node = ClusterNode.start("b", 1, settings);
+        node = ClusterNode.start("b", 1, settings, threads);
     }
 
     @AfterEach
@@ -47,6 +49,7 @@ class AbandonedChunkRoutineSweepTest {
         if (node != null) {
             node.close();
         }
+        threads.close();
     }
 
     @Test

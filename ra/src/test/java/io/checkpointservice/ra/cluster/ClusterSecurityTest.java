@@ -19,6 +19,7 @@ import io.checkpointservice.ra.store.MemoryStore;
 import io.checkpointservice.ra.store.SyncPolicy;
 import io.checkpointservice.ra.testsupport.Await;
 import io.checkpointservice.ra.testsupport.LoopbackPorts;
+import io.checkpointservice.ra.threads.PlainNodeThreads;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -51,6 +52,7 @@ class ClusterSecurityTest {
 
     private final String clusterName = "security-test-" + UUID.randomUUID();
     private final List<Integer> ports = new ArrayList<>();
+    private final PlainNodeThreads threads = new PlainNodeThreads("security-test");
     private final List<AutoCloseable> running = new ArrayList<>();
 
     @AfterEach
@@ -58,6 +60,11 @@ class ClusterSecurityTest {
         for (int i = running.size() - 1; i >= 0; i--) {
             running.get(i).close();
         }
+    }
+
+    @AfterEach
+    void stopThreads() {
+        threads.close();
     }
 
     /** Starts a member of {@link #clusterName} that contacts every member started before it. */
@@ -72,7 +79,7 @@ class ClusterSecurityTest {
         if (secret != null) {
             raw.put("clusterSecret", secret);
         }
-        ClusterNode node = ClusterNode.start(name, 1, ClusterSettings.parse(raw));
+        ClusterNode node = ClusterNode.start(name, 1, ClusterSettings.parse(raw), threads);
         running.add(node);
         return node;
     }

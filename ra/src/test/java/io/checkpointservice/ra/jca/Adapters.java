@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.UUID;
 
 /**
- * Resource adapters for tests: started the way a plain JVM starts one (no BootstrapContext), on
- * a temporary directory, with a cluster of their own (unique cluster name, free ports on
+ * Resource adapters for tests: started on a {@link TestBootstrapContext} (the server's WorkManager
+ * and timers, played by plain threads), on a temporary directory, with a cluster of their own (unique cluster name, free ports on
  * loopback) so that they never join a cluster another test or engineer is running.
  */
 final class Adapters {
@@ -29,10 +29,10 @@ final class Adapters {
         return adapter;
     }
 
-    /** @return a started adapter on {@code directory}; start(null) is the non-managed mode */
+    /** @return a started adapter on {@code directory} */
     static CheckpointResourceAdapter started(Path directory) throws ResourceException {
         CheckpointResourceAdapter adapter = configured(directory);
-        adapter.start(null);
+        adapter.start(new TestBootstrapContext());
         return adapter;
     }
 

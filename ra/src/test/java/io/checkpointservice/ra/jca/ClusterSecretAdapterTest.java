@@ -24,7 +24,7 @@ class ClusterSecretAdapterTest {
         CheckpointResourceAdapter adapter = Adapters.configured(tempDir);
         adapter.setBindAddress("10.255.255.1"); // refused while parsing: nothing binds or sends to it
         ResourceAdapterInternalException e = assertThrows(ResourceAdapterInternalException.class,
-                () -> adapter.start(null), "clear cluster traffic beyond loopback must be refused");
+                () -> adapter.start(new TestBootstrapContext()), "clear cluster traffic beyond loopback must be refused");
         assertTrue(e.getMessage().contains("bindAddress 10.255.255.1 is not loopback: set clusterSecret or "
                 + "clusterSecretFile"), e.getMessage());
         adapter.stop();
@@ -53,7 +53,7 @@ class ClusterSecretAdapterTest {
         CheckpointResourceAdapter adapter = Adapters.configured(tempDir);
         adapter.setClusterSecret("tooShort-7f3a");
         ResourceAdapterInternalException e = assertThrows(ResourceAdapterInternalException.class,
-                () -> adapter.start(null));
+                () -> adapter.start(new TestBootstrapContext()));
         assertTrue(e.getMessage().contains("clusterSecret is shorter than 16 characters"), e.getMessage());
         assertTrue(!e.getMessage().contains("tooShort-7f3a"), "the secret must not be shown: " + e.getMessage());
         adapter.stop();

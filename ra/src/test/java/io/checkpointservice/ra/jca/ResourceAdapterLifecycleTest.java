@@ -15,6 +15,7 @@ import io.checkpointservice.api.CheckpointException;
 import io.checkpointservice.api.SegmentTooLargeException;
 import io.checkpointservice.ra.store.DiskStore;
 import io.checkpointservice.ra.store.MemoryStore;
+import io.checkpointservice.ra.testsupport.Await;
 import io.checkpointservice.ra.testsupport.SystemProperties;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
@@ -22,11 +23,16 @@ import jakarta.resource.spi.ResourceAdapterInternalException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Timer;
+import java.util.TimerTask;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Start, stop and restart of the adapter as a plain JVM (no application server) drives it. */
+/**
+ * Start, stop and restart of the adapter as an application server drives it, the server's
+ * BootstrapContext played by {@link TestBootstrapContext}.
+ */
 class ResourceAdapterLifecycleTest {
 
     @TempDir
@@ -38,7 +44,7 @@ class ResourceAdapterLifecycleTest {
     }
 
     @Test
-    void startsWithoutABootstrapContextAndServesConnections() throws ResourceException {
+    void startsAndServesConnections() throws ResourceException {
         CheckpointResourceAdapter adapter = Adapters.started(tempDir);
         try {
             assertInstanceOf(DiskStore.class, adapter.service().store(), "disk is the default storage mode");
@@ -80,7 +86,7 @@ class ResourceAdapterLifecycleTest {
         assertDoesNotThrow(adapter::stop, "stopping twice is harmless");
 
         adapter.setBindPort(String.valueOf(Adapters.freePortPair()));
-        adapter.start(null);
+        adapter.start(new TestBootstrapContext());
         try {
             Checkpoint loaded = before.load("survivor").orElseThrow();
             assertEquals(2, loaded.version(), "after a restart the segment is back at its last version");
@@ -111,7 +117,7 @@ class ResourceAdapterLifecycleTest {
         adapter.setChunkSweepSeconds("0");
         adapter.setMulticastAddress("10.0.0.1");
 
-        ResourceAdapterInternalException e = assertThrows(ResourceAdapterInternalException.class, () -> adapter.start(null),
+        ResourceAdapterInternalException e = assertThrows(ResourceAdapterInternalException.class, () -> adapter.start(new TestBootstrapContext()),
                 "invalid settings should stop the adapter from starting");
         for (String setting : new String[] {"storageMode", "syncPolicy", "maxSegmentBytes", "replicaCount",
                 "replicationWorkers", "chunkSweepSeconds", "multicastAddress"}) {
@@ -125,13 +131,13 @@ class ResourceAdapterLifecycleTest {
         Path file = Files.writeString(tempDir.resolve("plain-file"), "x");
         CheckpointResourceAdapter adapter = Adapters.configured(file.resolve("checkpoint"));
 
-        ResourceAdapterInternalException e = assertThrows(ResourceAdapterInternalException.class, () -> adapter.start(null),
+        ResourceAdapterInternalException e = assertThrows(ResourceAdapterInternalException.class, () -> adapter.start(new TestBootstrapContext()),
                 "a storage directory that cannot be created should stop the adapter from starting");
         assertTrue(e.getMessage().contains("storageDirectory"), "the message should point at storageDirectory: " + e.getMessage());
         assertThrows(ResourceException.class, adapter::service, "an adapter that failed to start has no service");
 
         adapter.setStorageDirectory(tempDir.resolve("good").toString());
-        adapter.start(null);
+        adapter.start(new TestBootstrapContext());
         try {
             assertDoesNotThrow(adapter::service, "once the directory is fixed the same adapter starts");
         } finally {
@@ -146,7 +152,7 @@ class ResourceAdapterLifecycleTest {
         adapter.setStorageMode("disk");
         adapter.setMaxSegmentBytes("1024");
         SystemProperties.with(Map.of("checkpoint.storageMode", "memory", "checkpoint.maxSegmentBytes", "10"), () -> {
-            adapter.start(null);
+            adapter.start(new TestBootstrapContext());
             try {
                 assertInstanceOf(MemoryStore.class, adapter.service().store(),
                         "-Dcheckpoint.storageMode=memory should win over the configured disk mode");
@@ -162,6 +168,39 @@ class ResourceAdapterLifecycleTest {
             }
         });
         assertFalse(Files.exists(directory) && hasSegmentFiles(directory), "memory mode must not write segment files");
+    }
+
+    @Test
+    void refusesToStartWithoutABootstrapContext() {
+        CheckpointResourceAdapter adapter = Adapters.configured(tempDir);
+        ResourceAdapterInternalException e = assertThrows(ResourceAdapterInternalException.class, () -> adapter.start(null),
+                "without a BootstrapContext the adapter has no threads of the server to run on");
+        assertTrue(e.getMessage().contains("BootstrapContext"), "the message should say what is missing: " + e.getMessage());
+        assertThrows(ResourceException.class, adapter::service, "an adapter that failed to start has no service");
+    }
+
+    @Test
+    void runsItsWorkersAndSweepsOnTheServersThreadsAndHandsTheTimerBackOnStop() throws Exception {
+        CheckpointResourceAdapter adapter = Adapters.configured(tempDir);
+        adapter.setReplicationWorkers("3");
+        adapter.setChunkSweepSeconds("1");
+        TestBootstrapContext context = new TestBootstrapContext();
+        adapter.start(context);
+        try {
+            assertEquals(3, context.scheduled.stream().filter(TestBootstrapContext::isLongRunning).count(),
+                    "each replication worker is a long-running Work on the server's WorkManager");
+            assertEquals(1, context.timers.size(), "delayed tasks share one timer of the BootstrapContext");
+            Await.until(() -> context.scheduled.stream().anyMatch(work -> !TestBootstrapContext.isLongRunning(work)),
+                    "the timer hands the routine chunk sweep to the WorkManager");
+        } finally {
+            adapter.stop();
+        }
+        Timer timer = context.timers.get(0);
+        assertThrows(IllegalStateException.class, () -> timer.schedule(new TimerTask() {
+            @Override
+            public void run() {
+            }
+        }, 1_000), "the adapter cancels its timer when it stops");
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.checkpointservice.ra.config.StorageMode;
 import io.checkpointservice.ra.store.MemoryStore;
 import io.checkpointservice.ra.store.SyncPolicy;
 import io.checkpointservice.ra.testsupport.LoopbackPorts;
+import io.checkpointservice.ra.threads.PlainNodeThreads;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,12 +31,13 @@ class StoppedClusterMemberTest {
 
     @Test
     void callsAfterTheMemberStoppedFailWithTheApisExceptions() {
+        PlainNodeThreads threads = new PlainNodeThreads("stopped-member");
         int port = LoopbackPorts.clusterPort();
         ClusterNode member = ClusterNode.start("a", 1, ClusterSettings.parse(Map.of(
                 "clusterName", "stopped-member-" + UUID.randomUUID(),
                 "bindAddress", "127.0.0.1",
                 "bindPort", String.valueOf(port),
-                "initialHosts", "127.0.0.1[" + port + "]")));
+                "initialHosts", "127.0.0.1[" + port + "]")), threads);
         AdapterSettings settings = new AdapterSettings("a", StorageMode.MEMORY, Path.of("unused"),
                 SyncPolicy.NONE, 1 << 20, 1);
         CheckpointService service = new CheckpointService(settings, new MemoryStore(), member.directory(),
@@ -52,5 +54,6 @@ class StoppedClusterMemberTest {
                 "not known to be replicated: false once the wait is over");
         assertEquals(1, service.store().version("app/job"), "the local copy is untouched");
         service.close();
+        threads.close();
     }
 }

@@ -2,6 +2,7 @@ package io.checkpointservice.ra.testsupport;
 
 import io.checkpointservice.ra.cluster.ClusterNode;
 import io.checkpointservice.ra.config.ClusterSettings;
+import io.checkpointservice.ra.threads.PlainNodeThreads;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,12 +22,14 @@ public final class LoopbackMembers implements AutoCloseable {
     private final int[] ports;
     private final String hosts;
     private final List<ClusterNode> started = new ArrayList<>();
+    private final PlainNodeThreads threads;
 
     /** @param size how many members the cluster may have */
     public LoopbackMembers(String purpose, int size) {
         this.cluster = purpose + "-" + UUID.randomUUID();
         this.ports = IntStream.range(0, size).map(i -> LoopbackPorts.clusterPort()).toArray();
         this.hosts = IntStream.of(ports).mapToObj(port -> "127.0.0.1[" + port + "]").collect(Collectors.joining(","));
+        this.threads = new PlainNodeThreads(purpose);
     }
 
     /** Starts member {@code index} (0-based) as node {@code name}, keeping {@code replicaCount} copies. */
@@ -43,7 +46,7 @@ public final class LoopbackMembers implements AutoCloseable {
                 "clusterName", cluster,
                 "bindAddress", "127.0.0.1",
                 "bindPort", String.valueOf(ports[index]),
-                "initialHosts", hosts)), recordJournal);
+                "initialHosts", hosts)), recordJournal, threads);
         started.add(node);
         return node;
     }
@@ -51,5 +54,6 @@ public final class LoopbackMembers implements AutoCloseable {
     @Override
     public void close() {
         started.forEach(ClusterNode::close);
+        threads.close();
     }
 }

@@ -13,6 +13,7 @@ import io.checkpointservice.ra.config.ClusterSettings;
 import io.checkpointservice.ra.service.CheckpointNode;
 import io.checkpointservice.ra.service.CheckpointService;
 import io.checkpointservice.ra.service.SegmentKey;
+import io.checkpointservice.ra.threads.PlainNodeThreads;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -28,7 +29,6 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An application node for the multi-process tests: a {@link CheckpointNode} started from the
@@ -74,12 +74,8 @@ public final class AppNodeMain {
         exitWithParent(Long.getLong("it.parentPid", -1));
         AdapterSettings settings = AdapterSettings.fromSystemProperties("memory");
         ClusterSettings clusterSettings = ClusterSettings.fromSystemProperties();
-        AtomicInteger workers = new AtomicInteger();
-        CheckpointNode node = CheckpointNode.start(settings, clusterSettings, replicator -> {
-            Thread worker = new Thread(replicator::runWorker, "replication-worker-" + workers.incrementAndGet());
-            worker.setDaemon(true);
-            worker.start();
-        });
+        PlainNodeThreads threads = new PlainNodeThreads(settings.nodeName());
+        CheckpointNode node = CheckpointNode.start(settings, clusterSettings, threads);
 
         int port = Integer.getInteger("it.controlPort", 0);
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
@@ -161,6 +157,7 @@ public final class AppNodeMain {
             Thread stopper = new Thread(() -> {
                 ClusterProcess.sleep(100); // lets the reply leave first
                 node.close();
+                threads.close();
                 System.out.println("STOPPED gracefully");
                 System.out.flush();
                 System.exit(0);

@@ -1,28 +1,20 @@
-package io.checkpointservice.ra.service;
+package io.checkpointservice.api;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.checkpointservice.api.Checkpoint;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-class CheckpointsTest {
+class CheckpointTest {
 
     private static final Instant AT = Instant.parse("2026-01-02T03:04:05.678Z");
 
     @Test
-    void adapterReachesTheNoCopyConstructorOnTheClassPath() {
-        assertTrue(Checkpoints.withoutCopy(), "the private no-copy constructor should be reachable from the adapter, "
-                + "or every load pays a whole extra copy of its segment");
-    }
-
-    @Test
-    void checkpointBuiltAroundAStoredArrayHasItsValuesAndStillHandsOutCopies() {
+    void checkpointOfAnOwnedArrayHasItsValuesAndStillHandsOutCopies() {
         byte[] stored = {1, 2, 3, 4};
-        Checkpoint checkpoint = Checkpoints.around("job", 7, AT, "node-a", stored);
+        Checkpoint checkpoint = Checkpoint.ofOwnedArray("job", 7, AT, "node-a", stored);
 
         assertEquals("job", checkpoint.name(), "name");
         assertEquals(7, checkpoint.version(), "version");
@@ -30,25 +22,33 @@ class CheckpointsTest {
         assertEquals("node-a", checkpoint.originNode(), "originNode");
         assertEquals(4, checkpoint.size(), "size");
         byte[] handedOut = checkpoint.state();
-        assertArrayEquals(stored, handedOut, "state() should return the stored bytes");
+        assertArrayEquals(stored, handedOut, "state() should return the handed-over bytes");
         handedOut[0] = 99;
         assertArrayEquals(new byte[] {1, 2, 3, 4}, checkpoint.state(),
                 "changing what state() returned must not change the checkpoint");
-        assertArrayEquals(new byte[] {1, 2, 3, 4}, stored, "nor the stored array");
+        assertArrayEquals(new byte[] {1, 2, 3, 4}, stored, "nor the handed-over array");
     }
 
     @Test
-    void checkpointBuiltAroundAStoredArrayChecksItsArgumentsAsThePublicConstructorDoes() {
-        assertThrows(IllegalArgumentException.class, () -> Checkpoints.around("job", 0, AT, "n", new byte[0]),
+    void checkpointOfAnOwnedArrayKeepsThatArrayWithoutACopy() {
+        byte[] stored = {1, 2, 3};
+        Checkpoint checkpoint = Checkpoint.ofOwnedArray("job", 1, AT, "node-a", stored);
+        stored[0] = 9; // against the contract: shows that no copy was taken
+        assertArrayEquals(new byte[] {9, 2, 3}, checkpoint.state(), "the checkpoint keeps the array it was handed");
+    }
+
+    @Test
+    void checkpointOfAnOwnedArrayChecksItsArgumentsAsThePublicConstructorDoes() {
+        assertThrows(IllegalArgumentException.class, () -> Checkpoint.ofOwnedArray("job", 0, AT, "n", new byte[0]),
                 "version 0 is refused");
-        assertThrows(NullPointerException.class, () -> Checkpoints.around(null, 1, AT, "n", new byte[0]),
+        assertThrows(NullPointerException.class, () -> Checkpoint.ofOwnedArray(null, 1, AT, "n", new byte[0]),
                 "a null name is refused");
-        assertThrows(NullPointerException.class, () -> Checkpoints.around("job", 1, AT, "n", null),
+        assertThrows(NullPointerException.class, () -> Checkpoint.ofOwnedArray("job", 1, AT, "n", null),
                 "null state is refused");
     }
 
     @Test
-    void publicConstructorStillCopiesWhatAnApplicationPasses() {
+    void publicConstructorCopiesWhatAnApplicationPasses() {
         byte[] mine = {5, 6, 7};
         Checkpoint checkpoint = new Checkpoint("job", 1, AT, "node-a", mine);
         mine[0] = 0;

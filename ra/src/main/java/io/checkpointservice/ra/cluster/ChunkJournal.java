@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.infinispan.Cache;
 import org.infinispan.configuration.cache.CacheMode;
@@ -35,9 +36,14 @@ import org.infinispan.notifications.cachelistener.event.CacheEntryEvent;
  * what the new owners lack nor keeps entries of segments the joiner no longer owns; offering the
  * kept chunks through ordinary puts does not depend on who owned what before.
  *
- * <p>A chunk this node stops owning through a rebalance stays in its journal (Infinispan removes
- * it from memory without an event) until the next start, which drops every kept chunk that no
- * record points at any more.
+ * <p>Chunks this node published itself are not kept: the writer's local disk store holds that
+ * version (or a newer one), and R other owners keep theirs. A chunk this node stops owning through
+ * a rebalance stays in its journal (Infinispan removes it from memory without an event) until the
+ * next start, which drops every kept chunk that no record points at any more.
+ *
+ * <p>The journal is a second copy: an entry its file store cannot read (a write cut short by a
+ * kill) is dropped with a warning, and a journal that cannot be read at all, or written, never
+ * stops the node or a replication; it is logged and the node goes on without it.
  */
 @Listener(observation = Listener.Observation.POST)
 final class ChunkJournal {
@@ -50,10 +56,13 @@ final class ChunkJournal {
 
     private final Cache<String, byte[]> journal;
     private final ChunkOwners owners;
+    private final String nodeName;
+    private final JournalFailures failures = new JournalFailures(LOG, "chunk journal");
 
-    private ChunkJournal(Cache<String, byte[]> journal, ChunkOwners owners) {
+    private ChunkJournal(Cache<String, byte[]> journal, ChunkOwners owners, String nodeName) {
         this.journal = journal;
         this.owners = owners;
+        this.nodeName = nodeName;
     }
 
     /** Defines the journal's cache, with its files under {@code directory}. */
@@ -73,10 +82,14 @@ final class ChunkJournal {
      * cluster's records point at and that no owner holds. Call after the records are restored.
      */
     static ChunkJournal open(DefaultCacheManager manager, Cache<String, byte[]> chunks, ChunkOwners owners,
-                             SegmentDirectory directory, ReplicaStore replicas) {
-        ChunkJournal journal = new ChunkJournal(manager.getCache(CACHE), owners);
+                             SegmentDirectory directory, ReplicaStore replicas, String nodeName) {
+        ChunkJournal journal = new ChunkJournal(manager.getCache(CACHE), owners, nodeName);
         chunks.addListener(journal);
-        journal.offerKeptChunks(directory, replicas);
+        try {
+            journal.offerKeptChunks(directory, replicas);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "chunk journal cannot be read; this node starts without the chunks it kept", e);
+        }
         return journal;
     }
 
@@ -87,7 +100,7 @@ final class ChunkJournal {
             ChunkKey chunk = ChunkKey.parse(cacheKey);
             Optional<SegmentRecord> record = chunk == null ? Optional.empty() : directory.get(chunk.segmentKey());
             if (record.isEmpty() || !record.get().hasData() || !ChunkKey.of(chunk.segmentKey(), record.get(), chunk.index()).equals(chunk)) {
-                journal.remove(cacheKey); // no record points at it: superseded, deleted, or a lost lineage
+                drop(cacheKey); // no record points at it: superseded, deleted, or a lost lineage
                 dropped++;
                 continue;
             }
@@ -122,9 +135,9 @@ final class ChunkJournal {
         inOrder.add(inOrder.remove(0));
         try {
             for (ChunkKey chunk : inOrder) {
-                byte[] data = journal.get(chunk.cacheKey());
+                byte[] data = read(chunk.cacheKey());
                 if (data == null) {
-                    return false; // removed meanwhile: the record moved on
+                    return false; // removed meanwhile (the record moved on), or unreadable
                 }
                 replicas.putChunk(chunk, data);
             }
@@ -136,23 +149,49 @@ final class ChunkJournal {
         }
     }
 
-    /** A chunk this node stores as an owner: on its disk before the put is acknowledged. */
+    /** @return the kept chunk, or null when it is gone or its entry cannot be read (then it is dropped) */
+    private byte[] read(String cacheKey) {
+        try {
+            return journal.get(cacheKey);
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "chunk journal: kept chunk " + cacheKey + " cannot be read and is dropped: " + e.getMessage());
+            drop(cacheKey);
+            return null;
+        }
+    }
+
+    private void drop(String cacheKey) {
+        try {
+            journal.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES, Flag.SKIP_CACHE_LOAD).remove(cacheKey);
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "chunk journal: " + cacheKey + " not dropped now: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A chunk this node stores as an owner: on its disk before the put is acknowledged. A failed
+     * journal write is logged, never failed back to the put: replication goes on without it.
+     */
     @CacheEntryCreated
     @CacheEntryModified
     public CompletionStage<?> chunkStored(CacheEntryEvent<String, byte[]> event) {
-        if (event.getValue() == null || !ownedHere(event.getKey())) {
+        if (event.getValue() == null || !keptHere(event.getKey())) {
             return null;
         }
-        return journal.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).putAsync(event.getKey(), event.getValue());
+        return failures.absorb(journal.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES)
+                .putAsync(event.getKey(), event.getValue()));
     }
 
     @CacheEntryRemoved
     public CompletionStage<?> chunkRemoved(CacheEntryEvent<String, byte[]> event) {
-        return journal.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).removeAsync(event.getKey());
+        return failures.absorb(journal.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES, Flag.SKIP_CACHE_LOAD)
+                .removeAsync(event.getKey()));
     }
 
-    private boolean ownedHere(String cacheKey) {
-        return owners.in(owners.topology(), cacheKey).isWriteOwner();
+    /** Owned here and published by another node: this node's own versions are in its local store. */
+    private boolean keptHere(String cacheKey) {
+        ChunkKey chunk = ChunkKey.parse(cacheKey);
+        return chunk != null && !chunk.writer().equals(nodeName) && owners.in(owners.topology(), cacheKey).isWriteOwner();
     }
 
     /** The kept chunks of one published version, by index. */

@@ -109,7 +109,7 @@ public final class ClusterNode implements AutoCloseable {
             StartupChecks.sealed(manager, keyHandle != null);
             if (persistence != null) {
                 RecordJournal.open(manager, node.records);
-                ChunkJournal.open(manager, node.chunks, node.chunkOwners, node.directory, node.replicas);
+                ChunkJournal.open(manager, node.chunks, node.chunkOwners, node.directory, node.replicas, nodeName);
             }
             LOG.info(() -> "node '" + nodeName + "' joined checkpoint cluster '" + settings.clusterName()
                     + "' at " + node.physicalAddresses() + (keyHandle != null

@@ -1,8 +1,10 @@
 package io.checkpointservice.ra.cluster;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.infinispan.Cache;
 import org.infinispan.configuration.cache.CacheMode;
@@ -32,7 +34,9 @@ import org.infinispan.notifications.cachelistener.event.CacheEntryEvent;
  * record the cluster removed.
  *
  * <p>The file store writes to the page cache: the journal survives a process kill; a power loss
- * of a host may cost its last changes, which the other nodes' journals still hold.
+ * of a host may cost its last changes, which the other nodes' journals still hold. A record the
+ * file store cannot read (a write cut short by a kill) is left out with a warning, and a journal
+ * that cannot be read at all, or written, never stops the node or a record change.
  */
 @Listener(observation = Listener.Observation.POST)
 final class RecordJournal {
@@ -43,6 +47,7 @@ final class RecordJournal {
     private static final int IN_MEMORY = 1_024;
 
     private final Cache<String, String> journal;
+    private final JournalFailures failures = new JournalFailures(LOG, "record journal");
 
     private RecordJournal(Cache<String, String> journal) {
         this.journal = journal;
@@ -70,19 +75,24 @@ final class RecordJournal {
     static RecordJournal open(DefaultCacheManager manager, Cache<String, String> records) {
         RecordJournal journal = new RecordJournal(manager.getCache(CACHE));
         records.addListener(journal); // first, so no change made while restoring is missed
-        int restored = journal.restoreInto(records);
-        int journaled = journal.catchUpWith(records);
-        LOG.info(() -> "record journal: " + journal.journal.size() + " records on disk; " + restored
-                + " brought back into the cluster, " + journaled + " learnt from it");
+        try {
+            int restored = journal.restoreInto(records);
+            int journaled = journal.catchUpWith(records);
+            LOG.info(() -> "record journal: " + restored + " records brought back into the cluster from this node's disk, "
+                    + journaled + " learnt from the cluster");
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "record journal cannot be read; this node starts with the cluster's records only", e);
+        }
         return journal;
     }
 
     /** @return how many of the journal's records were newer than the cluster's (or unknown to it) */
     private int restoreInto(Cache<String, String> records) {
         int restored = 0;
-        for (Map.Entry<String, String> entry : journal.entrySet()) {
-            SegmentRecord remembered = decodeOrNull(entry.getKey(), entry.getValue());
-            if (remembered != null && offer(records, entry.getKey(), entry.getValue(), remembered)) {
+        for (String key : List.copyOf(journal.keySet())) {
+            String encoded = read(key);
+            SegmentRecord remembered = encoded == null ? null : decodeOrNull(key, encoded);
+            if (remembered != null && offer(records, key, encoded, remembered)) {
                 restored++;
             }
         }
@@ -128,9 +138,12 @@ final class RecordJournal {
             if (candidate == null) {
                 continue;
             }
-            String before = journal.get(key);
+            String before = read(key);
+            if (entry.getValue().equals(before)) {
+                continue;
+            }
             String after = journal.merge(key, entry.getValue(), (old, offered) -> newer(key, old, offered));
-            if (!entry.getValue().equals(before) && entry.getValue().equals(after)) {
+            if (entry.getValue().equals(after)) {
                 journaled++;
             }
         }
@@ -157,7 +170,23 @@ final class RecordJournal {
         if (event.getValue() == null) {
             return null;
         }
-        return journal.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).putAsync(event.getKey(), event.getValue());
+        return failures.absorb(journal.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES)
+                .putAsync(event.getKey(), event.getValue()));
+    }
+
+    /** @return the kept record, or null when there is none or its entry cannot be read (then it is dropped) */
+    private String read(String key) {
+        try {
+            return journal.get(key);
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "record journal: the kept record of '" + key + "' cannot be read and is dropped: " + e.getMessage());
+            try {
+                journal.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES, Flag.SKIP_CACHE_LOAD).remove(key);
+            } catch (RuntimeException ignored) {
+                // dropped at the next change of this record, which overwrites it
+            }
+            return null;
+        }
     }
 
     private static SegmentRecord decodeOrNull(String key, String encoded) {

@@ -144,7 +144,7 @@ public final class Report {
         }
         floorRow(out, "WriteLatencyBenchmark.floorCopy", "floor: copy over the previous version's array, no store, no cluster");
         floorRow(out, "WriteLatencyBenchmark.floorCopyFresh", "reference: copy into a new array (clone)");
-        floorRow(out, "WriteLatencyBenchmark.floorCopyAndChecksum", "reference: clone + CRC32C (the write before fix 5)");
+        floorRow(out, "WriteLatencyBenchmark.floorCopyAndChecksum", "reference: clone + CRC32C on the writer's thread");
         Map<String, Double> targets = new LinkedHashMap<>();
         targets.put("memory", 100.0);
         targets.put("disk-none", 10.0);

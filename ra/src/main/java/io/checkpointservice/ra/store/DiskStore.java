@@ -79,31 +79,32 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * <h2>Recovery on open</h2>
- * For each segment, every file that may hold it is considered: both slots, and the names
- * earlier releases wrote ({@code <sha256>.seg}, {@code <sha256>.<version>.seg}), so that an
- * upgrade keeps its data. The newest version whose header, length and (when the segment has
- * more than one file) data checksum check out is kept; a lone file's data is checked on its
- * first read, as any read does. An older intact slot is simply the other slot and stays (the
- * next write overwrites it); legacy-named files other than the kept one are deleted, and when
- * the kept version is in one, the next write goes to slot a and then deletes it. A newer file
- * that fails its checks next to a kept version is a write a crash interrupted: deleted, not
- * quarantined (or quarantine/ would grow with every crash). With no intact version at all, the
- * damaged files go to {@code quarantine/}. Leftover {@code *.tmp} files of earlier releases are
- * deleted. A file whose data fails its checksum on a read is quarantined and the segment's other
- * slot deleted, so the older version cannot come back after a restart; the segment is then a
- * {@linkplain #hasLostCopy lost copy} (unavailable, not absent) until written or removed again, also
- * after a restart (read back from {@code quarantine/}). A quarantined file is never returned.
+ * For each segment both slots are considered. The newest version whose header, length and (when
+ * both slots exist) data checksum check out is kept; a lone slot's data is checked on its first
+ * read, as any read does. An older intact slot is simply the other slot and stays (the next write
+ * overwrites it). A newer slot that fails its checks next to a kept version is a write a crash
+ * interrupted: deleted, not quarantined (or quarantine/ would grow with every crash). With no
+ * intact version at all, the damaged slots go to {@code quarantine/}. A file whose data fails its
+ * checksum on a read is quarantined and the segment's other slot deleted, so the older version
+ * cannot come back after a restart; the segment is then a {@linkplain #hasLostCopy lost copy}
+ * (unavailable, not absent) until written or removed again, also after a restart (read back from
+ * {@code quarantine/}). A quarantined file is never returned.
+ *
+ * <p>A {@code *.seg} file with any other name is not this store's, whatever it holds: open never
+ * reads nor deletes it but moves it to {@code quarantine/} with a warning, where it makes no
+ * segment a lost copy and no remove discards it. Other files in the directory are left alone.
  */
 public final class DiskStore implements LocalStore {
 
     private static final Logger LOG = Logger.getLogger(DiskStore.class.getName());
     static final String SEGMENT_SUFFIX = ".seg";
-    static final String TEMP_SUFFIX = ".tmp";
     static final String QUARANTINE_DIR = "quarantine";
     static final String SLOT_A = "a";
     static final String SLOT_B = "b";
-    /** {@code <hash>.a.seg}, {@code <hash>.b.seg}, {@code <hash>.<version>.seg}, {@code <hash>.seg}. */
-    private static final Pattern KNOWN_NAME = Pattern.compile("([0-9a-f]{64})(?:\\.(a|b|[0-9]+))?\\.seg");
+    /** {@code <hash>.a.seg}, {@code <hash>.b.seg}: the only files this store writes. */
+    private static final Pattern SLOT_NAME = Pattern.compile("([0-9a-f]{64})\\.[ab]\\.seg");
+    /** A slot file in quarantine/: its name, a dot, and what makes it unique there. */
+    private static final Pattern QUARANTINED_SLOT = Pattern.compile("([0-9a-f]{64})\\.[ab]\\.seg\\..+");
 
     private final Path directory;
     private final Path quarantine;
@@ -148,27 +149,28 @@ public final class DiskStore implements LocalStore {
         Map<String, List<Candidate>> byKey = new HashMap<>();
         Map<String, Integer> filesPerHash = new HashMap<>();
         List<Unreadable> unreadable = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+        List<Path> foreign = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SEGMENT_SUFFIX)) {
             for (Path file : files) {
-                String fileName = file.getFileName().toString();
-                if (fileName.endsWith(TEMP_SUFFIX)) {
-                    // An unfinished write of an earlier release: its previous version is still in place.
-                    Files.deleteIfExists(file);
-                } else if (fileName.endsWith(SEGMENT_SUFFIX) && Files.isRegularFile(file)) {
-                    Matcher name = KNOWN_NAME.matcher(fileName);
-                    String hash = name.matches() ? name.group(1) : null;
-                    if (hash != null) {
-                        filesPerHash.merge(hash, 1, Integer::sum);
-                    }
-                    try {
-                        Candidate candidate = recoverSegmentFile(file);
-                        byKey.computeIfAbsent(candidate.metadata().key(), k -> new ArrayList<>()).add(candidate);
-                    } catch (CorruptSegmentException e) {
-                        unreadable.add(new Unreadable(file, hash, e.getMessage()));
-                    }
+                if (!Files.isRegularFile(file)) {
+                    continue;
+                }
+                Matcher name = SLOT_NAME.matcher(file.getFileName().toString());
+                if (!name.matches()) {
+                    foreign.add(file);
+                    continue;
+                }
+                String hash = name.group(1);
+                filesPerHash.merge(hash, 1, Integer::sum);
+                try {
+                    Candidate candidate = recoverSegmentFile(file);
+                    byKey.computeIfAbsent(candidate.metadata().key(), k -> new ArrayList<>()).add(candidate);
+                } catch (CorruptSegmentException e) {
+                    unreadable.add(new Unreadable(file, hash, e.getMessage()));
                 }
             }
         }
+        foreign.forEach(this::setAside);
         for (List<Candidate> candidates : byKey.values()) {
             Slots slots = Slots.of(directory, candidates.get(0).hash());
             keepNewestIntact(slots, candidates, filesPerHash.getOrDefault(slots.hash(), 0) > 1);
@@ -176,7 +178,7 @@ public final class DiskStore implements LocalStore {
         Set<String> keptHashes = new HashSet<>();
         index.values().forEach(entry -> keptHashes.add(entry.slots().hash()));
         for (Unreadable file : unreadable) {
-            disposeOfUnreadable(file, file.hash() != null && keptHashes.contains(file.hash()));
+            disposeOfUnreadable(file, keptHashes.contains(file.hash()));
         }
         rememberLostCopies(keptHashes);
     }
@@ -184,8 +186,8 @@ public final class DiskStore implements LocalStore {
     /**
      * A segment with a file in quarantine/ and no intact version here is one whose only copy on
      * this node was damaged: until it is written or removed again it is "unavailable" here, not
-     * "absent" (G8). Read back from quarantine/ (file names start with the key's hash), so the
-     * answer survives restarts as the damaged file does.
+     * "absent" (G8). Read back from quarantine/ (a quarantined slot's name starts with its key's
+     * hash), so the answer survives restarts as the damaged file does.
      */
     private void rememberLostCopies(Set<String> keptHashes) throws IOException {
         if (!Files.isDirectory(quarantine)) {
@@ -201,20 +203,18 @@ public final class DiskStore implements LocalStore {
         }
     }
 
-    /** @return the key hash a quarantined file's name starts with, or null */
+    /** @return the key hash of a quarantined slot file, or null for any other file */
     private static String quarantinedHash(Path file) {
-        String name = file.getFileName().toString();
-        return name.length() > 64 && name.charAt(64) == '.' && name.substring(0, 64).matches("[0-9a-f]{64}")
-                ? name.substring(0, 64) : null;
+        Matcher name = QUARANTINED_SLOT.matcher(file.getFileName().toString());
+        return name.matches() ? name.group(1) : null;
     }
 
     /**
      * A file whose header is torn, whose length is not what its header promises, or whose name
      * does not match its header. When a version of the same segment (same name hash) was kept,
-     * it is the slot of a write a crash interrupted, or a superseded file of an earlier release:
-     * nothing in it is needed and it is deleted (the next write would overwrite a slot anyway),
-     * or quarantine/ would grow with each crash. Otherwise nothing explains it but damage, and it
-     * is kept in quarantine/ for a human to look at.
+     * it is the slot of a write a crash interrupted: nothing in it is needed and it is deleted
+     * (the next write would overwrite it anyway), or quarantine/ would grow with each crash.
+     * Otherwise nothing explains it but damage, and it is kept in quarantine/ for a human to look at.
      */
     private void disposeOfUnreadable(Unreadable file, boolean segmentKept) {
         if (segmentKept) {
@@ -226,7 +226,7 @@ public final class DiskStore implements LocalStore {
         quarantine(file.path(), file.reason());
     }
 
-    /** A segment file recovery could not read, the key hash its name carries (or null), and why. */
+    /** A slot file recovery could not read, the key hash its name carries, and why. */
     private record Unreadable(Path path, String hash, String reason) {
     }
 
@@ -236,7 +236,7 @@ public final class DiskStore implements LocalStore {
 
     /**
      * @return the file's candidate when its header is whole, its length is what the header
-     *     promises and its name is one this store (or an earlier release) gives that key and version
+     *     promises and its name is one of the slots of the key the header names
      * @throws CorruptSegmentException when it is not (the caller decides: delete or quarantine)
      */
     private Candidate recoverSegmentFile(Path file) throws IOException {
@@ -250,9 +250,7 @@ public final class DiskStore implements LocalStore {
             SegmentMetadata metadata = header.metadata();
             String fileName = file.getFileName().toString();
             String hash = hashOf(metadata.key());
-            if (!fileName.equals(slotFileName(hash, SLOT_A)) && !fileName.equals(slotFileName(hash, SLOT_B))
-                    && !fileName.equals(versionedFileName(hash, metadata.version()))
-                    && !fileName.equals(legacyFileName(hash))) {
+            if (!fileName.equals(slotFileName(hash, SLOT_A)) && !fileName.equals(slotFileName(hash, SLOT_B))) {
                 throw new CorruptSegmentException(file + ": holds '" + metadata.key() + "' v"
                         + metadata.version() + " under another name");
             }
@@ -264,8 +262,8 @@ public final class DiskStore implements LocalStore {
      * Keeps the newest candidate whose data checks out (checked only when the segment has more
      * than one file: a lone file has nothing to be chosen against, and its data is checked by its
      * first read like any read). Newer candidates that fail are writes a crash interrupted: they
-     * are deleted when a version is kept and quarantined when none is. Older ones are the other
-     * slot, left for the next write to overwrite, or superseded legacy files, deleted.
+     * are deleted when a version is kept and quarantined when none is. An older one is the other
+     * slot, left for the next write to overwrite.
      */
     private void keepNewestIntact(Slots slots, List<Candidate> candidates, boolean verifyData) {
         // Newest first; of two copies of one version (a crash between a same-version rewrite and
@@ -276,9 +274,7 @@ public final class DiskStore implements LocalStore {
         List<Path> failed = new ArrayList<>();
         for (Candidate candidate : candidates) {
             if (kept != null) {
-                if (!slots.isSlot(candidate.file())) {
-                    deleteQuietly(candidate.file()); // a superseded file of an earlier release
-                } else if (candidate.metadata().version() == kept.metadata().version()) {
+                if (candidate.metadata().version() == kept.metadata().version()) {
                     deleteQuietly(candidate.file()); // the previous copy of a version written again
                 }
                 continue;
@@ -369,10 +365,9 @@ public final class DiskStore implements LocalStore {
         if (!lostHashes.isEmpty()) {
             lostHashes.remove(slots.hash()); // a new version is in place: the damaged one no longer matters
         }
-        if (previous != null && (!slots.isSlot(previous.file())
-                || previous.metadata().version() == segment.metadata().version())) {
-            // A legacy-named file, now superseded by slot a; or the previous copy of the same
-            // version, which recovery could not tell apart from this one by its header.
+        if (previous != null && previous.metadata().version() == segment.metadata().version()) {
+            // The previous copy of the same version, which recovery could not tell apart from this
+            // one by its header.
             deleteQuietly(previous.file());
             try {
                 syncDirectory();
@@ -496,9 +491,6 @@ public final class DiskStore implements LocalStore {
             Slots slots = entry != null ? entry.slots() : Slots.of(directory, hashOf(key));
             boolean existed = Files.deleteIfExists(slots.a());
             existed |= Files.deleteIfExists(slots.b());
-            if (entry != null && !slots.isSlot(entry.file())) {
-                existed |= Files.deleteIfExists(entry.file());
-            }
             existed |= discardQuarantined(slots.hash());
             syncDirectory();
             return index.remove(key) != null || existed;
@@ -518,7 +510,7 @@ public final class DiskStore implements LocalStore {
         if (!Files.isDirectory(quarantine)) {
             return wasLost;
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(quarantine, hash + ".*")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(quarantine, hash + ".[ab].seg.*")) {
             for (Path file : files) {
                 Files.deleteIfExists(file);
             }
@@ -567,16 +559,6 @@ public final class DiskStore implements LocalStore {
         return hash + "." + slot + SEGMENT_SUFFIX;
     }
 
-    /** The name of the release before the slots, one file per version: still read at open. */
-    static String versionedFileName(String hash, long version) {
-        return hash + "." + version + SEGMENT_SUFFIX;
-    }
-
-    /** The name of earlier releases, one file per key without its version: still read at open. */
-    static String legacyFileName(String hash) {
-        return hash + SEGMENT_SUFFIX;
-    }
-
     /** @return the SHA-256 of the key in hex: 64 characters of 0-9 a-f whatever the key */
     static String hashOf(String key) {
         try {
@@ -597,7 +579,30 @@ public final class DiskStore implements LocalStore {
         }
     }
 
+    /** Moves a damaged slot to quarantine/, or deletes it when it cannot be moved: it is never read. */
     private void quarantine(Path file, String reason) {
+        try {
+            moveToQuarantine(file, reason);
+        } catch (IOException e) {
+            LOG.log(Level.SEVERE, "cannot quarantine " + file + " (" + reason + "); deleting it", e);
+            deleteQuietly(file);
+        }
+    }
+
+    /**
+     * Moves a {@code *.seg} file that is not a slot to quarantine/: not this store's, so never
+     * deleted (left in place, and ignored, when it cannot be moved).
+     */
+    private void setAside(Path file) {
+        try {
+            moveToQuarantine(file, "named neither <sha256>.a.seg nor <sha256>.b.seg, not this store's file");
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot move " + file + ", not this store's file, to " + quarantine
+                    + "; left in place and ignored", e);
+        }
+    }
+
+    private void moveToQuarantine(Path file, String reason) throws IOException {
         try {
             Files.createDirectories(quarantine);
             Path moved = quarantine.resolve(file.getFileName() + "." + System.currentTimeMillis() + "-" + UUID.randomUUID());
@@ -605,9 +610,6 @@ public final class DiskStore implements LocalStore {
             LOG.warning(() -> "quarantined " + file + " as " + moved + ": " + reason);
         } catch (NoSuchFileException e) {
             // Gone meanwhile: nothing left to quarantine.
-        } catch (IOException e) {
-            LOG.log(Level.SEVERE, "cannot quarantine " + file + " (" + reason + "); deleting it", e);
-            deleteQuietly(file);
         }
     }
 
@@ -619,17 +621,13 @@ public final class DiskStore implements LocalStore {
                     directory.resolve(slotFileName(hash, SLOT_B)));
         }
 
-        boolean isSlot(Path file) {
-            return file.equals(a) || file.equals(b);
-        }
-
         void forEach(java.util.function.Consumer<Path> action) {
             action.accept(a);
             action.accept(b);
         }
     }
 
-    /** The current version of a segment, its slots and the file that holds it (a slot, or a legacy-named file). */
+    /** The current version of a segment, its slots and the slot that holds it. */
     private record Entry(SegmentMetadata metadata, Slots slots, Path file) {
     }
 

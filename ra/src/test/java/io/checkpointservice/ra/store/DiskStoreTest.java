@@ -278,7 +278,7 @@ class DiskStoreTest {
     void emptyAndGarbageSegmentFilesAreQuarantinedOnOpen() throws IOException {
         Files.createDirectories(storeDir());
         Path empty = storeDir().resolve(DiskStore.slotFileNameFor("app/empty-file", "a"));
-        Path garbage = storeDir().resolve(DiskStore.legacyFileName(DiskStore.hashOf("app/garbage")));
+        Path garbage = storeDir().resolve(DiskStore.slotFileNameFor("app/garbage", "b"));
         Files.write(empty, new byte[0]);
         Files.write(garbage, pattern(4_096, 3));
         try (DiskStore store = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
@@ -292,21 +292,27 @@ class DiskStoreTest {
     }
 
     @Test
-    void leftoverTemporaryFilesAreRemovedOnOpen() throws IOException {
+    void filesNotEndingInSegAreLeftAlone() throws IOException {
         StoredSegment kept = segment("app/kept", 2, "kept");
         try (DiskStore store = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
             store.put(kept);
         }
-        Path unfinished = storeDir().resolve(DiskStore.hashOf("app/kept") + ".17.tmp");
-        Path stray = storeDir().resolve("whatever.tmp");
-        Files.write(unfinished, pattern(100, 1));
-        Files.write(stray, new byte[0]);
+        Map<Path, byte[]> others = new HashMap<>();
+        others.put(storeDir().resolve(DiskStore.hashOf("app/kept") + ".17.tmp"), pattern(100, 1));
+        others.put(storeDir().resolve("whatever.tmp"), new byte[0]);
+        others.put(storeDir().resolve(DiskStore.slotFileNameFor("app/kept", "b") + ".bak"), pattern(300, 2));
+        for (Map.Entry<Path, byte[]> other : others.entrySet()) {
+            Files.write(other.getKey(), other.getValue());
+        }
 
         try (DiskStore reopened = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
-            assertFalse(Files.exists(unfinished), "an unfinished write's temporary file should be deleted at open");
-            assertFalse(Files.exists(stray), "every *.tmp file should be deleted at open");
-            assertSameSegment(kept, reopened.get("app/kept"), "the segment next to the temporary files");
-            assertTrue(quarantined(storeDir()).isEmpty(), "temporary files are deleted, not quarantined");
+            assertSameSegment(kept, reopened.get("app/kept"), "the segment next to the other files");
+            for (Map.Entry<Path, byte[]> other : others.entrySet()) {
+                assertTrue(Files.exists(other.getKey()), other.getKey() + " is not this store's: neither deleted nor moved");
+                assertTrue(Arrays.equals(other.getValue(), Files.readAllBytes(other.getKey())),
+                        other.getKey() + " is not this store's: never written to");
+            }
+            assertTrue(quarantined(storeDir()).isEmpty(), "files that are not *.seg are not quarantined");
         }
     }
 
@@ -808,169 +814,102 @@ class DiskStoreTest {
         }
     }
 
-    @Test
-    void leftoverTemporaryFileOfAnUnfinishedWriteKeepsThePreviousVersion() throws IOException {
-        StoredSegment v1 = segment("app/s", 1, pattern(3_000, 1));
-        try (DiskStore store = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
-            store.put(v1);
-        }
-        // An earlier release crashed before its rename: a temporary file, possibly half written, next to v1.
-        Path unfinished = storeDir().resolve(DiskStore.hashOf("app/s") + ".1.tmp");
-        Files.write(unfinished, pattern(1_234, 2));
-
-        try (DiskStore reopened = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
-            assertSameSegment(v1, reopened.get("app/s"), "the previous version after an unfinished write");
-            assertFalse(Files.exists(unfinished), "the temporary file should be deleted at open");
-            StoredSegment v2 = segment("app/s", 2, "next");
-            reopened.put(v2);
-            assertSameSegment(v2, reopened.get("app/s"), "a write after recovery");
-        }
+    private static int headerLength(StoredSegment segment) {
+        return SegmentFileFormat.encodeHeader(segment.metadata()).remaining();
     }
 
-    /** Writes {@code segment}'s file under {@code name}, as the release that wrote it named it. */
-    private Path writeAsEarlierRelease(StoredSegment segment, String name) throws IOException {
-        Path legacy = storeDir().resolve(name);
+    /** Writes a whole segment file, header and data, for {@code segment} under {@code name}. */
+    private Path writeSegmentFile(StoredSegment segment, String name) throws IOException {
+        Path file = storeDir().resolve(name);
         Files.createDirectories(storeDir());
         ByteBuffer header = SegmentFileFormat.encodeHeader(segment.metadata());
         byte[] bytes = new byte[header.remaining() + segment.data().length];
         int headerLength = header.remaining();
         header.get(bytes, 0, headerLength);
         System.arraycopy(segment.data(), 0, bytes, headerLength, segment.data().length);
-        Files.write(legacy, bytes);
-        return legacy;
-    }
-
-    private static int headerLength(StoredSegment segment) {
-        return SegmentFileFormat.encodeHeader(segment.metadata()).remaining();
-    }
-
-    private static String versionedName(String key, long version) {
-        return DiskStore.versionedFileName(DiskStore.hashOf(key), version);
+        Files.write(file, bytes);
+        return file;
     }
 
     @ParameterizedTest
     @EnumSource(SyncPolicy.class)
-    void versionNamedFileOfThePreviousReleaseIsReadAndDeletedAfterTheNextWrite(SyncPolicy policy) throws IOException {
-        StoredSegment v5 = segment("app/old", 5, pattern(2_000, 5));
-        Path legacy = writeAsEarlierRelease(v5, versionedName("app/old", 5));
-        try (DiskStore reopened = DiskStore.open(storeDir(), policy)) {
-            assertSameSegment(v5, reopened.get("app/old"), "a file named as the previous release named it");
-            assertEquals(legacy, reopened.currentFile("app/old").orElseThrow(), "read in place");
-            StoredSegment v6 = segment("app/old", 6, "new");
-            reopened.put(v6);
-            assertFalse(Files.exists(legacy), "the next write should remove the version-named file");
-            assertEquals(List.of(DiskStore.slotFileNameFor("app/old", "a")), filesEndingWith(storeDir(), ".seg"),
-                    "only slot a should be left");
-            assertSameSegment(v6, reopened.get("app/old"), "the write after the upgrade");
-        }
-        try (DiskStore reopened = DiskStore.open(storeDir(), policy)) {
-            assertSameSegment(segment("app/old", 6, "new"), reopened.get("app/old"), "after reopening");
-        }
-    }
-
-    @Test
-    void crashBetweenTheFirstSlotWriteAndTheDeleteOfTheLegacyFileKeepsTheSlot() throws IOException {
-        StoredSegment v5 = segment("app/old", 5, pattern(2_000, 5));
-        StoredSegment v6 = segment("app/old", 6, pattern(2_500, 6));
-        Path legacy = writeAsEarlierRelease(v5, versionedName("app/old", 5));
-        Path saved = tempDir.resolve("saved-legacy");
-        Files.copy(legacy, saved);
-        try (DiskStore store = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
-            store.put(v6);
-        }
-        Files.copy(saved, legacy);
-        try (DiskStore reopened = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
-            assertSameSegment(v6, reopened.get("app/old"), "the slot's newer version");
-            assertFalse(Files.exists(legacy), "the superseded legacy file is deleted at open");
-            assertTrue(quarantined(storeDir()).isEmpty(), "nothing is quarantined");
-        }
-    }
-
-    @ParameterizedTest
-    @EnumSource(SyncPolicy.class)
-    void twoVersionNamedFilesLeftByACrashOfThePreviousReleaseKeepTheNewestAndDeleteTheOlder(SyncPolicy policy)
-            throws IOException {
+    void damagedSecondSlotNextToAnIntactFirstOneIsDeleted(SyncPolicy policy) throws IOException {
+        // v2 is the write that creates slot b: a crash can leave it cut anywhere, even inside the
+        // header, and a power loss without fsync the right length with data that never reached the disk.
         StoredSegment v1 = segment("app/s", 1, pattern(5_000, 1));
         StoredSegment v2 = segment("app/s", 2, pattern(6_000, 2));
-        Path v1File = writeAsEarlierRelease(v1, versionedName("app/s", 1));
-        writeAsEarlierRelease(v2, versionedName("app/s", 2));
-
-        try (DiskStore reopened = DiskStore.open(storeDir(), policy)) {
-            assertSameSegment(v2, reopened.get("app/s"), "the newer of two whole versions");
-            assertEquals(List.of(v2.metadata()), List.copyOf(reopened.list()), "list() should hold only the newest version");
-            assertFalse(Files.exists(v1File), "the older version's file should be deleted at open");
-            assertTrue(quarantined(storeDir()).isEmpty(), "an older whole version is deleted, not quarantined");
-            StoredSegment v3 = segment("app/s", 3, "next");
-            reopened.put(v3);
-            assertEquals(List.of(DiskStore.slotFileNameFor("app/s", "a")), filesEndingWith(storeDir(), ".seg"),
-                    "the next write should leave only its own slot");
-        }
-    }
-
-    /** v1 and v2 as the previous release left them after a crash before v1's unlink. */
-    private Path[] versionNamedPair(StoredSegment v1, StoredSegment v2) throws IOException {
-        return new Path[] {writeAsEarlierRelease(v1, versionedName("app/s", 1)),
-                writeAsEarlierRelease(v2, versionedName("app/s", 2))};
-    }
-
-    @ParameterizedTest
-    @EnumSource(SyncPolicy.class)
-    void tornVersionNamedFileNextToAnIntactOlderOneIsDeleted(SyncPolicy policy) throws IOException {
-        StoredSegment v1 = segment("app/s", 1, pattern(5_000, 1));
-        StoredSegment v2 = segment("app/s", 2, pattern(6_000, 2));
-        for (long cutTo : new long[] {7, -100}) {
+        for (String damage : List.of("cut to 7 bytes", "cut by 100 bytes", "a data byte flipped")) {
             deleteTree(storeDir());
-            Path v2File = versionNamedPair(v1, v2)[1];
-            truncate(v2File, cutTo > 0 ? cutTo : Files.size(v2File) + cutTo);
+            try (DiskStore store = DiskStore.open(storeDir(), policy)) {
+                store.put(v1);
+                store.put(v2);
+            }
+            Path slotB = slot("app/s", "b");
+            switch (damage) {
+                case "cut to 7 bytes" -> truncate(slotB, 7);
+                case "cut by 100 bytes" -> truncate(slotB, Files.size(slotB) - 100);
+                default -> flipByte(slotB, Files.size(slotB) - 10);
+            }
             try (DiskStore reopened = DiskStore.open(storeDir(), policy)) {
-                assertSameSegment(v1, reopened.get("app/s"), "the intact older version when the newest is cut to "
-                        + cutTo);
-                assertEquals(List.of(v1.metadata()), List.copyOf(reopened.list()), "only the intact version is indexed");
-                assertFalse(Files.exists(v2File), "the torn newest file should be gone from the store directory");
-                assertTrue(quarantined(storeDir()).isEmpty(), "a write interrupted by a crash is deleted, not "
-                        + "quarantined: quarantine/ must not grow with every crash");
+                assertSameSegment(v1, reopened.get("app/s"), "the intact older slot when slot b is " + damage);
+                assertEquals(List.of(v1.metadata()), List.copyOf(reopened.list()), damage + ": only v1 is indexed");
+                assertFalse(Files.exists(slotB), damage + ": the damaged slot should be gone from the store directory");
+                assertTrue(quarantined(storeDir()).isEmpty(), damage + ": a write interrupted by a crash is deleted, "
+                        + "not quarantined: quarantine/ must not grow with every crash");
             }
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(SyncPolicy.class)
-    void versionNamedFileWithWholeLengthButBadDataNextToAnIntactOlderOneGivesTheOlderOne(SyncPolicy policy)
-            throws IOException {
-        // A power loss without fsync can leave the right length with data that never reached the disk.
-        StoredSegment v1 = segment("app/s", 1, pattern(5_000, 1));
-        StoredSegment v2 = segment("app/s", 2, pattern(6_000, 2));
-        Path v2File = versionNamedPair(v1, v2)[1];
-        flipByte(v2File, Files.size(v2File) - 10);
+    @Test
+    void segFilesNotNamedAsASlotAreNeverReadNorDeletedButMovedToQuarantine() throws IOException {
+        StoredSegment s1 = segment("app/s", 1, pattern(2_000, 1));
+        StoredSegment t1 = segment("app/t", 1, "t");
+        try (DiskStore store = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
+            store.put(s1);
+            store.put(t1);
+        }
+        String hashOfS = DiskStore.hashOf("app/s");
+        Map<String, ByteBuffer> foreign = new HashMap<>(); // ByteBuffer: equal when the bytes are
+        for (Path file : List.of(
+                writeSegmentFile(segment("app/s", 5, pattern(2_000, 5)), hashOfS + ".seg"), // newer than s's slot
+                writeSegmentFile(segment("app/s", 6, pattern(2_000, 6)), hashOfS + ".6.seg"),
+                writeSegmentFile(segment("app/u", 2, "v2"), DiskStore.hashOf("app/u") + ".9.seg"),
+                writeSegmentFile(segment("app/gone", 1, "gone"), DiskStore.hashOf("app/gone") + ".seg"))) {
+            foreign.put(file.getFileName().toString(), ByteBuffer.wrap(Files.readAllBytes(file)));
+        }
+        Files.write(storeDir().resolve("notes.seg"), pattern(4_096, 3));
+        foreign.put("notes.seg", ByteBuffer.wrap(pattern(4_096, 3)));
 
-        try (DiskStore reopened = DiskStore.open(storeDir(), policy)) {
-            assertSameSegment(v1, reopened.get("app/s"), "the intact older version when the newest fails its checksum");
-            assertFalse(Files.exists(v2File), "the corrupt newest file should be gone from the store directory");
-            assertTrue(quarantined(storeDir()).isEmpty(), "an interrupted write is deleted, not quarantined");
+        try (DiskStore reopened = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
+            assertSameSegment(s1, reopened.get("app/s"), "s from its slot, whatever a file under another name holds");
+            assertEquals(Set.of("app/s", "app/t"), keys(reopened), "only what the slots hold is indexed");
+            assertTrue(reopened.get("app/gone").isEmpty(), "a segment only under another name is absent");
+            assertFalse(reopened.hasLostCopy("app/gone"), "and not a lost copy: its file is not this store's");
+            assertFalse(reopened.hasLostCopy("app/u"), "nor is a segment that never had a slot here");
+            assertEquals(List.of(DiskStore.slotFileNameFor("app/s", "a"), DiskStore.slotFileNameFor("app/t", "a")).stream()
+                    .sorted().toList(), filesEndingWith(storeDir(), ".seg"), "only the slots stay in the directory");
+            assertEquals(foreign, quarantinedContents(), "every other *.seg file is in quarantine/, bytes unchanged");
+
+            assertTrue(reopened.remove("app/s"), "s is removed");
+            assertFalse(reopened.remove("app/gone"), "gone was never this store's segment");
+            assertEquals(foreign, quarantinedContents(), "a remove never discards a file that was not this store's");
+        }
+        try (DiskStore again = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
+            assertEquals(Set.of("app/t"), keys(again), "after another restart");
+            assertFalse(again.hasLostCopy("app/gone") || again.hasLostCopy("app/s") || again.hasLostCopy("app/u"),
+                    "a file set aside in quarantine/ makes no segment a lost copy after a restart either");
+            assertEquals(foreign, quarantinedContents(), "quarantine/ is left as it was");
         }
     }
 
-    @Test
-    void fileOfAnEarlierReleaseWithoutVersionInItsNameIsReadAndReplacedByTheNextWrite() throws IOException {
-        StoredSegment v3 = segment("app/old", 3, pattern(2_000, 3));
-        Path legacy = writeAsEarlierRelease(v3, DiskStore.legacyFileName(DiskStore.hashOf("app/old")));
-        try (DiskStore reopened = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
-            assertSameSegment(v3, reopened.get("app/old"), "a file named as earlier releases named it");
-            StoredSegment v4 = segment("app/old", 4, "new");
-            reopened.put(v4);
-            assertFalse(Files.exists(legacy), "the next write should remove the old-style file");
-            assertEquals(List.of(DiskStore.slotFileNameFor("app/old", "a")), filesEndingWith(storeDir(), ".seg"),
-                    "only the new file should be left");
+    /** @return the original name (the part before the quarantine suffix) and bytes of each quarantined file */
+    private Map<String, ByteBuffer> quarantinedContents() throws IOException {
+        Map<String, ByteBuffer> contents = new HashMap<>();
+        for (Path file : quarantined(storeDir())) {
+            String name = file.getFileName().toString();
+            contents.put(name.substring(0, name.indexOf(".seg.") + 4), ByteBuffer.wrap(Files.readAllBytes(file)));
         }
-    }
-
-    @Test
-    void fileWhoseNameAndHeaderDisagreeOnTheVersionIsQuarantined() throws IOException {
-        Path renamed = writeAsEarlierRelease(segment("app/s", 2, "v2"), versionedName("app/s", 9));
-        try (DiskStore reopened = DiskStore.open(storeDir(), SyncPolicy.NONE)) {
-            assertTrue(reopened.get("app/s").isEmpty(), "a file named v9 that holds v2 must not be trusted");
-            assertQuarantinedOnce(renamed);
-        }
+        return contents;
     }
 
     private static void deleteTree(Path directory) throws IOException {

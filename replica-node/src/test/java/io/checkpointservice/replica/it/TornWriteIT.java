@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.checkpointservice.ra.service.CheckpointNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.Timeout;
  *   <li>a directory that does not fill up with leftovers over the kills (files of interrupted
  *       writes, quarantined torn files): the disk store keeps two slot files per segment, A and
  *       B, and overwrites the one that does not hold the current version, so the segment never
- *       has more than two files, neither right after a kill nor after the restart.</li>
+ *       has more than two files, neither right after a kill nor after the restart (the cluster
+ *       journals under {@code cluster/} are not the store's files and not counted).</li>
  * </ul>
  * The same holds for both sync policies: the product promises that a returned write survives
  * the <em>process</em> being killed with either ({@code none}: the data is in the kernel's page
@@ -205,22 +207,23 @@ class TornWriteIT extends ClusterTestBase {
         return last;
     }
 
-    /** @return the regular files anywhere under the directory (quarantine included) */
+    /**
+     * @return the disk store's regular files under the node's directory, quarantine included; the
+     *     cluster journals under {@code cluster/} are not the store's and not counted
+     */
     static int regularFiles(Path directory) {
-        if (!Files.exists(directory)) {
-            return 0;
-        }
-        try (Stream<Path> walk = Files.walk(directory)) {
-            return (int) walk.filter(Files::isRegularFile).count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Files.exists(directory) ? storeFiles(directory).size() : 0;
     }
 
     static String listing(Path directory) {
+        return storeFiles(directory).stream().map(p -> directory.relativize(p) + " (" + p.toFile().length()
+                + " bytes)").toList().toString();
+    }
+
+    private static List<Path> storeFiles(Path directory) {
+        Path journals = directory.resolve(CheckpointNode.CLUSTER_DIRECTORY);
         try (Stream<Path> walk = Files.walk(directory)) {
-            return walk.filter(Files::isRegularFile).map(p -> directory.relativize(p) + " (" + p.toFile().length()
-                    + " bytes)").toList().toString();
+            return walk.filter(p -> !p.startsWith(journals) && Files.isRegularFile(p)).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -98,6 +98,8 @@ class WholeClusterRestartIT {
     Deployer deployer;
 
     private final SegmentClient client = new SegmentClient(APP_CONTEXT, WholeClusterRestartIT::logs);
+    /** Deployment names per node, in deployment order: undeployed after the test. */
+    private final Map<Nodes, List<String>> deployed = new LinkedHashMap<>();
 
     @Test
     void everyAwaitedSegmentLoadsOnTheOtherNodeAfterBothWereKilledAndRestarted() throws Exception {
@@ -123,8 +125,8 @@ class WholeClusterRestartIT {
                 + B.qualifier() + " in the cluster within " + REPLICATION_TIMEOUT + logs());
 
         killTogether(A, B);
-        start(B, B_ADAPTER, B_APP);
-        start(A, A_ADAPTER, A_APP);
+        restart(B); // the servers deploy the adapter and the application again by themselves
+        restart(A);
 
         for (Nodes node : List.of(B, A)) {
             for (Map.Entry<String, byte[]> segment : written.entrySet()) {
@@ -140,12 +142,18 @@ class WholeClusterRestartIT {
     }
 
     private void start(Nodes node, String adapter, String app) {
+        restart(node);
+        deployer.deploy(adapter);
+        deployer.deploy(app);
+        deployed.computeIfAbsent(node, n -> new ArrayList<>()).addAll(List.of(adapter, app));
+    }
+
+    /** Starts the node's server in disk mode; it deploys again whatever it had deployed before. */
+    private void restart(Nodes node) {
         controller.start(node.qualifier(), node.startConfig(
                 "-Dcheckpoint.storageMode=disk",
                 "-Dcheckpoint.syncPolicy=none",
                 "-Dcheckpoint.storageDirectory=" + STORAGE.resolve(node.qualifier()).toAbsolutePath()));
-        deployer.deploy(adapter);
-        deployer.deploy(app);
     }
 
     /** SIGKILL to both server JVMs first, then waits for both: the cluster loses them at once. */
@@ -159,11 +167,7 @@ class WholeClusterRestartIT {
             server.onExit().get(KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         }
         for (Nodes node : nodes) {
-            try {
-                controller.kill(node.qualifier());
-            } catch (RuntimeException e) {
-                System.out.println("WholeClusterRestartIT: controller.kill(" + node.qualifier() + ") after SIGKILL: " + e);
-            }
+            controller.stop(node.qualifier()); // the process is gone: Arquillian only tidies up
         }
     }
 
@@ -172,6 +176,14 @@ class WholeClusterRestartIT {
         List<String> problems = new ArrayList<>();
         for (Nodes node : List.of(A, B)) {
             if (controller.isStarted(node.qualifier())) {
+                List<String> names = deployed.getOrDefault(node, List.of());
+                for (int i = names.size() - 1; i >= 0; i--) { // so that the next test class deploys afresh
+                    try {
+                        deployer.undeploy(names.get(i));
+                    } catch (RuntimeException e) {
+                        problems.add("undeploy " + names.get(i) + ": " + e);
+                    }
+                }
                 try {
                     controller.stop(node.qualifier());
                 } catch (RuntimeException e) {
@@ -183,6 +195,7 @@ class WholeClusterRestartIT {
                 problems.add(node.qualifier() + " was still running after stop; killed pids " + killed);
             }
         }
+        deployed.clear();
         if (!problems.isEmpty()) {
             fail("cleanup had problems: " + problems);
         }

@@ -1,5 +1,6 @@
 package io.checkpointservice.ra.cluster;
 
+import static io.checkpointservice.ra.testsupport.Await.await;
 import io.checkpointservice.api.SegmentUnavailableException;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -17,7 +18,6 @@ import io.checkpointservice.ra.config.StorageMode;
 import io.checkpointservice.ra.service.CheckpointService;
 import io.checkpointservice.ra.store.MemoryStore;
 import io.checkpointservice.ra.store.SyncPolicy;
-import io.checkpointservice.ra.testsupport.Await;
 import io.checkpointservice.ra.testsupport.LoopbackPorts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -99,7 +99,7 @@ class ClusterSecurityTest {
     void nodesWithTheSameSecretFormAClusterAndReplicateASegment() throws Exception {
         ClusterNode a = node("a", SECRET);
         ClusterNode b = node("b", SECRET);
-        Await.until(() -> a.members().size() == 2 && b.members().size() == 2, "a and b should form one cluster");
+        await("a and b should form one cluster").until(() -> a.members().size() == 2 && b.members().size() == 2);
         for (ClusterNode n : List.of(a, b)) {
             ProtocolStack stack = n.channel().getProtocolStack();
             assertNotNull(stack.findProtocol(GcmSymEncrypt.class), "the stack seals messages");
@@ -118,7 +118,7 @@ class ClusterSecurityTest {
     void nodesWithAnotherSecretOrNoneCannotJoinOrReadSegments() throws Exception {
         ClusterNode a = node("a", SECRET);
         ClusterNode b = node("b", SECRET);
-        Await.until(() -> a.members().size() == 2, "a and b should form one cluster");
+        await("a and b should form one cluster").until(() -> a.members().size() == 2);
         CheckpointService writer = service(a);
         long version = writeAndReplicate(writer, "job", new byte[] {1, 2, 3});
         String key = NS + "/job";
@@ -170,7 +170,7 @@ class ClusterSecurityTest {
     private ConcurrentLinkedQueue<byte[]> sniffedWrite(String secret, byte[] state) throws Exception {
         ClusterNode a = node("a", secret);
         ClusterNode b = node("b", secret);
-        Await.until(() -> a.members().size() == 2, "a and b should form one cluster");
+        await("a and b should form one cluster").until(() -> a.members().size() == 2);
         Sniffer sniffer = new Sniffer();
         a.channel().getProtocolStack().insertProtocol(sniffer, ProtocolStack.Position.ABOVE, TP.class);
         writeAndReplicate(service(a), "sniffed", state);

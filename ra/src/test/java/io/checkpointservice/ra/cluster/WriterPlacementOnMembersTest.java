@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * member leave and a fourth join). A chunk whose
  * primary is elsewhere travels twice: to the primary, then from it to the backup.
  */
-class WriterPlacementTest {
+class WriterPlacementOnMembersTest {
 
     private final LoopbackMembers members = new LoopbackMembers("writer-placement", 4);
     private ServiceOnMember onA;

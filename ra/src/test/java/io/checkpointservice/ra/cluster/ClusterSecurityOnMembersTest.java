@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
  * The checkpoint cluster's own traffic with a cluster secret: real Infinispan/JGroups members in
  * this JVM, on loopback, with a cluster name and ports of their own.
  */
-class ClusterSecurityTest {
+class ClusterSecurityOnMembersTest {
 
     private static final String SECRET = "test-secret-0123456789abcdef";
     private static final String NS = "app";

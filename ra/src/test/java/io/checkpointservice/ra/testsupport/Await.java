@@ -30,8 +30,8 @@ public final class Await {
     /**
      * @param what what the test waits for, in the failure message
      * @return Awaitility's builder with the shared bounds; uncaught exceptions of other threads
-     *         are left to those threads (the cluster's own threads report theirs in the log), as
-     *         without Awaitility
+     *         are left to those threads (the cluster's own threads log theirs), so that a wait
+     *         fails on its own condition only
      */
     public static ConditionFactory await(String what) {
         return Awaitility.await(what)

@@ -14,8 +14,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 echo "== building: mvn install -DskipTests -Pdemo for api, ra and ear-example (the adapter, the example"
-echo "   EAR, and WildFly unpacked; the first run downloads WildFly, about 260 MB, from Maven Central)"
+echo "   EAR, WildFly unpacked and the demo's JSON library copied; the first run downloads WildFly,"
+echo "   about 260 MB, from Maven Central)"
 mvn -q -B install -DskipTests -Pdemo -pl api,ra,ear-example/job,ear-example/ear -am
 
 echo "== running demo/CheckpointDemo.java"
-exec java demo/CheckpointDemo.java "$@"
+# Its class path: Jakarta JSON Processing and Parsson, copied there by the demo profile.
+exec java -cp 'ear-example/ear/target/demo-lib/*' demo/CheckpointDemo.java "$@"

@@ -1,4 +1,12 @@
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -35,9 +43,11 @@ import java.util.stream.Stream;
  * another node, and the job resumes there from the checkpoint the adapter replicated.
  *
  * <p>Run from the repository root after {@code mvn install -Pdemo} (see {@code demo.sh}):
- * {@code java demo/CheckpointDemo.java [--wildfly DIR] [--rar FILE] [--ear FILE] [--work DIR]
- * [--port-offset N] [--watch-seconds N]}. A single source file on purpose: Java 17's source
- * launcher runs it without a build, and it needs nothing but the JDK (no curl, no jq).
+ * {@code java -cp 'ear-example/ear/target/demo-lib/*' demo/CheckpointDemo.java [--wildfly DIR]
+ * [--rar FILE] [--ear FILE] [--work DIR] [--port-offset N] [--watch-seconds N]}. A single source
+ * file on purpose: Java 17's source launcher runs it without a build of its own. Besides the JDK
+ * (no curl, no jq) it needs only Jakarta JSON Processing and Parsson, which the {@code demo}
+ * profile copies into {@code ear-example/ear/target/demo-lib}.
  *
  * <p>Every process it starts is stopped by its PID when the demo ends, fails or is interrupted.
  */
@@ -798,29 +808,41 @@ record Status(String node, Optional<Long> position, String digest, long checkpoi
         return problem != null && problem.startsWith("waiting");
     }
 
-    // The endpoint returns one flat object of strings, numbers, booleans and nulls: a regex reads it.
-    private static final Pattern FIELD = Pattern.compile(
-            "\"(\\w+)\"\\s*:\\s*(null|true|false|-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?|\"(?:[^\"\\\\]|\\\\.)*\")");
-
+    /**
+     * @param json one answer of the status URL: a flat object whose unknown values are null
+     * @throws DemoFailure when it is not a JSON object
+     */
     static Status parse(String json) {
-        Map<String, String> f = new LinkedHashMap<>();
-        Matcher m = FIELD.matcher(json);
-        while (m.find()) {
-            String value = m.group(2);
-            f.put(m.group(1), value.equals("null") ? null
-                    : value.startsWith("\"") ? value.substring(1, value.length() - 1) : value);
+        JsonObject f;
+        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+            f = reader.readObject();
+        } catch (JsonException e) {
+            throw new DemoFailure("the status is not a JSON object (" + e.getMessage() + "): " + json);
         }
-        return new Status(f.get("node"), Optional.ofNullable(f.get("position")).map(Long::valueOf), f.get("digest"),
-                number(f, "checkpointVersion"), number(f, "checkpointPosition"), number(f, "lastAwaitedVersion"),
-                number(f, "lastAwaitedPosition"), "true".equals(f.get("replicationPending")),
-                f.get("resumedFrom") == null ? null : Long.valueOf(f.get("resumedFrom")), number(f, "resumedPosition"),
-                f.get("restoredOrigin"), f.get("restoreMillis") == null ? -1 : Double.parseDouble(f.get("restoreMillis")),
-                (int) number(f, "restoreAttempts"), number(f, "startedAt"), number(f, "restoredAt"), f.get("problem"), json);
+        return new Status(text(f, "node"), Optional.ofNullable(number(f, "position")).map(JsonNumber::longValue),
+                text(f, "digest"), orZero(f, "checkpointVersion"), orZero(f, "checkpointPosition"),
+                orZero(f, "lastAwaitedVersion"), orZero(f, "lastAwaitedPosition"),
+                f.get("replicationPending") == JsonValue.TRUE,
+                Optional.ofNullable(number(f, "resumedFrom")).map(JsonNumber::longValue).orElse(null),
+                orZero(f, "resumedPosition"), text(f, "restoredOrigin"),
+                Optional.ofNullable(number(f, "restoreMillis")).map(JsonNumber::doubleValue).orElse(-1.0),
+                (int) orZero(f, "restoreAttempts"), orZero(f, "startedAt"), orZero(f, "restoredAt"), text(f, "problem"),
+                json);
     }
 
-    private static long number(Map<String, String> fields, String key) {
-        String value = fields.get(key);
-        return value == null ? 0 : Long.parseLong(value);
+    /** @return the string at {@code key}, null when missing or null */
+    private static String text(JsonObject fields, String key) {
+        return fields.get(key) instanceof JsonString s ? s.getString() : null;
+    }
+
+    /** @return the number at {@code key}, null when missing or null */
+    private static JsonNumber number(JsonObject fields, String key) {
+        return fields.get(key) instanceof JsonNumber n ? n : null;
+    }
+
+    private static long orZero(JsonObject fields, String key) {
+        JsonNumber n = number(fields, key);
+        return n == null ? 0 : n.longValue();
     }
 }
 

@@ -16,7 +16,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -42,30 +41,28 @@ import org.openjdk.jmh.annotations.Warmup;
 public class PairedThroughputBenchmark {
 
     @State(Scope.Benchmark)
-    public static class Cluster {
+    public static class Cluster extends ClusterState {
         /** R of the product, as in {@link ThroughputBenchmark.Product}. */
         @Param({"2"})
         public int replicaCount;
         /** The raw cache's owners, as in {@link ThroughputBenchmark.RawInfinispan}. */
         @Param({"2", "3"})
         public int numOwners;
-        LoopbackCluster cluster;
         Cache<String, byte[]> raw;
         ExecutorService twoThreads;
 
         @Setup(Level.Trial)
         public void start(ThroughputBenchmark.Batch batch) {
-            cluster = LoopbackCluster.start(LoopbackCluster.Spec.defaults().replicaCount(replicaCount));
+            startCluster(LoopbackCluster.Spec.defaults().replicaCount(replicaCount));
             raw = cluster.rawCache(numOwners);
             twoThreads = Executors.newFixedThreadPool(2);
             System.out.println("P2 paired: product R=" + replicaCount + " and raw DIST_SYNC numOwners " + numOwners
                     + " on " + cluster + "; raw primary owners: " + ThroughputBenchmark.primaryOwners(raw, batch.names));
         }
 
-        @TearDown(Level.Trial)
-        public void stop() {
+        @Override
+        protected void beforeClose() {
             twoThreads.shutdownNow();
-            cluster.close();
         }
     }
 

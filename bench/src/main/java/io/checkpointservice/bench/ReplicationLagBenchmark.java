@@ -1,6 +1,5 @@
 package io.checkpointservice.bench;
 
-import io.checkpointservice.ra.service.CheckpointService;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -107,40 +106,24 @@ public class ReplicationLagBenchmark {
     }
 
     @State(Scope.Benchmark)
-    public static class Product {
-        LoopbackCluster cluster;
-        CheckpointService service;
-
+    public static class Product extends ClusterState {
         @Setup(Level.Trial)
         public void start() {
-            cluster = LoopbackCluster.start(LoopbackCluster.Spec.defaults());
-            service = cluster.service();
+            startCluster(LoopbackCluster.Spec.defaults());
             System.out.println("P3 product on " + cluster);
-        }
-
-        @TearDown(Level.Trial)
-        public void stop() {
-            cluster.close();
         }
     }
 
     @State(Scope.Benchmark)
-    public static class RawInfinispan {
+    public static class RawInfinispan extends ClusterState {
         @Param({"2"})
         public int numOwners;
-        LoopbackCluster cluster;
         Cache<String, byte[]> cache;
 
         @Setup(Level.Trial)
         public void start() {
-            cluster = LoopbackCluster.start(LoopbackCluster.Spec.defaults());
-            cache = cluster.rawCache(numOwners);
+            cache = startRawCluster(numOwners);
             System.out.println("P3 baseline: raw DIST_SYNC cache, numOwners " + numOwners + ", on " + cluster);
-        }
-
-        @TearDown(Level.Trial)
-        public void stop() {
-            cluster.close();
         }
     }
 

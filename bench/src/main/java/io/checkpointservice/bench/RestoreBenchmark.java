@@ -4,7 +4,6 @@ import io.checkpointservice.api.Checkpoint;
 import io.checkpointservice.ra.cluster.ChunkKey;
 import io.checkpointservice.ra.cluster.ReplicaStore;
 import io.checkpointservice.ra.replication.Chunks;
-import io.checkpointservice.ra.service.CheckpointService;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +18,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
@@ -51,20 +49,17 @@ public class RestoreBenchmark {
     private static final Duration AWAIT = Duration.ofMinutes(5);
 
     @State(Scope.Benchmark)
-    public static class StoredCluster {
+    public static class StoredCluster extends ClusterState {
         @Param({"1048576", "67108864"})
         public int sizeBytes;
         @Param({"1", "10000"})
         public int segmentsStored;
-        LoopbackCluster cluster;
-        CheckpointService service;
         ChunkKey[] rawKeys;
         ReplicaStore chunkCache;
 
         @Setup(Level.Trial)
         public void start() {
-            cluster = LoopbackCluster.start(LoopbackCluster.Spec.defaults().localCapacityFactor(0));
-            service = cluster.service();
+            startCluster(LoopbackCluster.Spec.defaults().localCapacityFactor(0));
             chunkCache = cluster.node().cluster().replicas();
             long started = System.nanoTime();
             byte[] filler = Payloads.random(FILLER_BYTES, 3);
@@ -95,11 +90,6 @@ public class RestoreBenchmark {
             if (!service.awaitReplicated(LoopbackCluster.NAMESPACE, name, version, AWAIT)) {
                 throw new IllegalStateException(name + " v" + version + " not replicated within " + AWAIT);
             }
-        }
-
-        @TearDown(Level.Trial)
-        public void stop() {
-            cluster.close();
         }
     }
 

@@ -24,7 +24,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -73,50 +72,39 @@ public class ThroughputBenchmark {
     }
 
     @State(Scope.Benchmark)
-    public static class Product {
+    public static class Product extends ClusterState {
         /**
          * R: 2 is the product's default, whose R + 1 = 3 chunk owners match the numOwners-3
          * baseline; 1 gives the product the numOwners-2 baseline's two owners.
          */
         @Param({"2"})
         public int replicaCount;
-        LoopbackCluster cluster;
-        CheckpointService service;
 
         @Setup(Level.Trial)
         public void start() {
-            cluster = LoopbackCluster.start(LoopbackCluster.Spec.defaults().replicaCount(replicaCount));
-            service = cluster.service();
+            startCluster(LoopbackCluster.Spec.defaults().replicaCount(replicaCount));
             System.out.println("P2 product on " + cluster);
-        }
-
-        @TearDown(Level.Trial)
-        public void stop() {
-            cluster.close();
         }
     }
 
     @State(Scope.Benchmark)
-    public static class RawInfinispan {
+    public static class RawInfinispan extends ClusterState {
         @Param({"2", "3"})
         public int numOwners;
-        LoopbackCluster cluster;
         Cache<String, byte[]> cache;
         ExecutorService twoThreads;
 
         @Setup(Level.Trial)
         public void start(Batch batch) {
-            cluster = LoopbackCluster.start(LoopbackCluster.Spec.defaults());
-            cache = cluster.rawCache(numOwners);
+            cache = startRawCluster(numOwners);
             twoThreads = Executors.newFixedThreadPool(2);
             System.out.println("P2 baseline: raw DIST_SYNC cache, numOwners " + numOwners + ", on " + cluster
                     + "; primary owners of the batch's keys: " + primaryOwners(cache, batch.names));
         }
 
-        @TearDown(Level.Trial)
-        public void stop() {
+        @Override
+        protected void beforeClose() {
             twoThreads.shutdownNow();
-            cluster.close();
         }
     }
 

@@ -1,6 +1,5 @@
 package io.checkpointservice.bench;
 
-import io.checkpointservice.ra.service.CheckpointService;
 import io.checkpointservice.ra.store.Checksums;
 import java.util.concurrent.TimeUnit;
 import org.infinispan.Cache;
@@ -74,7 +73,7 @@ public class WriteLatencyBenchmark {
 
     /** The product: a checkpoint node in this JVM with 2 replica processes. */
     @State(Scope.Benchmark)
-    public static class Product {
+    public static class Product extends ClusterState {
         @Param({"memory", "disk-none"})
         public String storage;
         /**
@@ -84,42 +83,31 @@ public class WriteLatencyBenchmark {
          */
         @Param({"cluster"})
         public String replication;
-        LoopbackCluster cluster;
-        CheckpointService service;
 
         @Setup(Level.Trial)
         public void start() {
             LoopbackCluster.Spec spec = LoopbackCluster.Spec.defaults().storage(storage);
-            cluster = LoopbackCluster.start("alone".equals(replication) ? spec.alone() : spec);
-            service = cluster.service();
+            startCluster("alone".equals(replication) ? spec.alone() : spec);
             System.out.println("P1 product on " + cluster);
         }
 
-        @TearDown(Level.Trial)
-        public void stop() {
+        @Override
+        protected void beforeClose() {
             System.out.println("P1 replicator backlog at the end: " + service.replicator().backlog());
-            cluster.close();
         }
     }
 
     /** The Infinispan baseline: a raw DIST_SYNC cache on the same kind of cluster. */
     @State(Scope.Benchmark)
-    public static class RawInfinispan {
+    public static class RawInfinispan extends ClusterState {
         @Param({"2"})
         public int numOwners;
-        LoopbackCluster cluster;
         Cache<String, byte[]> cache;
 
         @Setup(Level.Trial)
         public void start() {
-            cluster = LoopbackCluster.start(LoopbackCluster.Spec.defaults());
-            cache = cluster.rawCache(numOwners);
+            cache = startRawCluster(numOwners);
             System.out.println("P1 baseline: raw DIST_SYNC cache, numOwners " + numOwners + ", on " + cluster);
-        }
-
-        @TearDown(Level.Trial)
-        public void stop() {
-            cluster.close();
         }
     }
 

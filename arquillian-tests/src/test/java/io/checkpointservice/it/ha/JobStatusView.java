@@ -1,14 +1,19 @@
 package io.checkpointservice.it.ha;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
 
 /**
  * What {@code GET /checkpoint-example/api/status} of the example EAR answers (ear-example's
  * {@code StatusServlet}), parsed on the client. The endpoint answers a flat JSON object whose
- * values are numbers, strings, booleans or null; the client has no JSON implementation on its
- * class path (only the Jakarta EE API), so {@link #parse} reads exactly that shape and refuses
- * anything else.
+ * values are numbers, strings, booleans or null; {@link #parse} reads it with Jakarta JSON
+ * Processing (Parsson on the test class path) and refuses a missing key or a value of another type.
  *
  * @param node the node running the job ({@code jboss.node.name})
  * @param position items processed, null while the job is restoring its state
@@ -42,8 +47,18 @@ record JobStatusView(String node, Long position, String digest, long checkpointV
         return node + "@" + startedAt;
     }
 
+    /**
+     * @param json one answer of the status URL
+     * @return its fields
+     * @throws IllegalArgumentException when it is not a JSON object with every key, each of its type
+     */
     static JobStatusView parse(String json) {
-        Map<String, Object> m = new FlatJson(json).object();
+        JsonObject m;
+        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+            m = reader.readObject();
+        } catch (JsonException e) {
+            throw new IllegalArgumentException("status is not a JSON object (" + e.getMessage() + "): " + json, e);
+        }
         return new JobStatusView(string(m, "node", json), optionalLong(m, "position", json), optionalString(m, "digest", json),
                 number(m, "checkpointVersion", json), number(m, "checkpointPosition", json),
                 number(m, "lastAwaitedVersion", json), number(m, "lastAwaitedPosition", json),
@@ -53,14 +68,16 @@ record JobStatusView(String node, Long position, String digest, long checkpointV
                 number(m, "startedAt", json), optionalString(m, "problem", json), json);
     }
 
-    private static Object required(Map<String, Object> m, String key, String json) {
+    /** @return the value of {@code key}, null for JSON null */
+    private static JsonValue required(JsonObject m, String key, String json) {
         if (!m.containsKey(key)) {
             throw new IllegalArgumentException("status has no key '" + key + "': " + json);
         }
-        return m.get(key);
+        JsonValue v = m.get(key);
+        return v.getValueType() == JsonValue.ValueType.NULL ? null : v;
     }
 
-    private static String string(Map<String, Object> m, String key, String json) {
+    private static String string(JsonObject m, String key, String json) {
         String s = optionalString(m, key, json);
         if (s == null) {
             throw new IllegalArgumentException("status key '" + key + "' is null: " + json);
@@ -68,15 +85,15 @@ record JobStatusView(String node, Long position, String digest, long checkpointV
         return s;
     }
 
-    private static String optionalString(Map<String, Object> m, String key, String json) {
-        Object v = required(m, key, json);
-        if (v != null && !(v instanceof String)) {
+    private static String optionalString(JsonObject m, String key, String json) {
+        JsonValue v = required(m, key, json);
+        if (v != null && !(v instanceof JsonString)) {
             throw new IllegalArgumentException("status key '" + key + "' is not a string: " + json);
         }
-        return (String) v;
+        return v == null ? null : ((JsonString) v).getString();
     }
 
-    private static long number(Map<String, Object> m, String key, String json) {
+    private static long number(JsonObject m, String key, String json) {
         Long v = optionalLong(m, key, json);
         if (v == null) {
             throw new IllegalArgumentException("status key '" + key + "' is null: " + json);
@@ -84,141 +101,30 @@ record JobStatusView(String node, Long position, String digest, long checkpointV
         return v;
     }
 
-    private static Long optionalLong(Map<String, Object> m, String key, String json) {
-        Object v = required(m, key, json);
+    private static Long optionalLong(JsonObject m, String key, String json) {
+        JsonValue v = required(m, key, json);
         if (v == null) {
             return null;
         }
-        if (!(v instanceof Double) || ((Double) v) != Math.rint((Double) v)) {
+        if (!(v instanceof JsonNumber) || !((JsonNumber) v).isIntegral()) {
             throw new IllegalArgumentException("status key '" + key + "' is not an integer: " + json);
         }
-        return ((Double) v).longValue();
+        return ((JsonNumber) v).longValue();
     }
 
-    private static Double optionalDouble(Map<String, Object> m, String key, String json) {
-        Object v = required(m, key, json);
-        if (v != null && !(v instanceof Double)) {
+    private static Double optionalDouble(JsonObject m, String key, String json) {
+        JsonValue v = required(m, key, json);
+        if (v != null && !(v instanceof JsonNumber)) {
             throw new IllegalArgumentException("status key '" + key + "' is not a number: " + json);
         }
-        return (Double) v;
+        return v == null ? null : ((JsonNumber) v).doubleValue();
     }
 
-    private static boolean bool(Map<String, Object> m, String key, String json) {
-        Object v = required(m, key, json);
-        if (!(v instanceof Boolean)) {
+    private static boolean bool(JsonObject m, String key, String json) {
+        JsonValue v = required(m, key, json);
+        if (v != JsonValue.TRUE && v != JsonValue.FALSE) {
             throw new IllegalArgumentException("status key '" + key + "' is not a boolean: " + json);
         }
-        return (Boolean) v;
-    }
-
-    /** A reader of one flat JSON object: string keys; string, number, boolean or null values. */
-    private static final class FlatJson {
-        private final String text;
-        private int at;
-
-        FlatJson(String text) {
-            this.text = text;
-        }
-
-        Map<String, Object> object() {
-            Map<String, Object> result = new LinkedHashMap<>();
-            expect('{');
-            if (peek() == '}') {
-                at++;
-            } else {
-                while (true) {
-                    String key = string();
-                    expect(':');
-                    result.put(key, value());
-                    char c = next();
-                    if (c == '}') {
-                        break;
-                    }
-                    if (c != ',') {
-                        throw error("',' or '}'");
-                    }
-                }
-            }
-            if (peek() != 0) {
-                throw error("end of input");
-            }
-            return result;
-        }
-
-        private Object value() {
-            char c = peek();
-            if (c == '"') {
-                return string();
-            }
-            for (String literal : new String[] {"null", "true", "false"}) {
-                if (text.startsWith(literal, at)) {
-                    at += literal.length();
-                    return literal.equals("null") ? null : Boolean.valueOf(literal);
-                }
-            }
-            int start = at;
-            while (at < text.length() && "+-0123456789.eE".indexOf(text.charAt(at)) >= 0) {
-                at++;
-            }
-            if (start == at) {
-                throw error("a value");
-            }
-            return Double.valueOf(text.substring(start, at));
-        }
-
-        private String string() {
-            expect('"');
-            StringBuilder s = new StringBuilder();
-            while (true) {
-                if (at >= text.length()) {
-                    throw error("'\"'");
-                }
-                char c = text.charAt(at++);
-                if (c == '"') {
-                    return s.toString();
-                }
-                if (c == '\\') {
-                    char e = text.charAt(at++);
-                    switch (e) {
-                        case 'n' -> s.append('\n');
-                        case 't' -> s.append('\t');
-                        case 'r' -> s.append('\r');
-                        case 'b' -> s.append('\b');
-                        case 'f' -> s.append('\f');
-                        case 'u' -> {
-                            s.append((char) Integer.parseInt(text.substring(at, at + 4), 16));
-                            at += 4;
-                        }
-                        default -> s.append(e);
-                    }
-                } else {
-                    s.append(c);
-                }
-            }
-        }
-
-        private void expect(char c) {
-            if (next() != c) {
-                at--;
-                throw error("'" + c + "'");
-            }
-        }
-
-        private char next() {
-            char c = peek();
-            at++;
-            return c;
-        }
-
-        private char peek() {
-            while (at < text.length() && Character.isWhitespace(text.charAt(at))) {
-                at++;
-            }
-            return at < text.length() ? text.charAt(at) : 0;
-        }
-
-        private IllegalArgumentException error(String expected) {
-            return new IllegalArgumentException("expected " + expected + " at offset " + at + " of status: " + text);
-        }
+        return v == JsonValue.TRUE;
     }
 }

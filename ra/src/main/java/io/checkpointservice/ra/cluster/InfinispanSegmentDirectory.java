@@ -31,7 +31,7 @@ final class InfinispanSegmentDirectory implements SegmentDirectory {
      * Local in practice (G1): every member holds every record, and a joining member's
      * {@code getCache} returns only once its initial state transfer is complete (Infinispan's
      * {@code awaitInitialTransfer}, on by default), before this node serves anything.
-     * {@code JoinerHoldsEveryRecordTest} checks that. A plain read rather than a local-only
+     * {@code JoinerHoldsEveryRecordOnMembersTest} checks that. A plain read rather than a local-only
      * one, though: during a merge's conflict resolution, when a member may not hold the
      * resolved record yet, a write or load must decide on the resolved one.
      */

@@ -1,10 +1,10 @@
 package io.checkpointservice.ra.cluster;
 
+import static io.checkpointservice.ra.testsupport.Await.await;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.checkpointservice.ra.config.ClusterSettings;
-import io.checkpointservice.ra.testsupport.Await;
 import io.checkpointservice.ra.testsupport.LoopbackPorts;
 import io.checkpointservice.ra.threads.PlainNodeThreads;
 import java.time.Duration;
@@ -70,9 +70,9 @@ class AbandonedChunkRoutineSweepTest {
                 .size(DATA.length).checksum(0).writtenAt(Instant.now()).origin("b").build();
         assertTrue(node.directory().compareAndSet(KEY, Optional.empty(), record));
 
-        Await.until(() -> replicas.getChunk(crashedPublication) == null,
-                "a crashed writer's chunks, superseded by a take-over, are swept");
-        Await.until(() -> replicas.getChunk(supersededByB) == null, "a superseded version of the current writer is swept");
+        await("a crashed writer's chunks, superseded by a take-over, are swept")
+                .until(() -> replicas.getChunk(crashedPublication) == null);
+        await("a superseded version of the current writer is swept").until(() -> replicas.getChunk(supersededByB) == null);
 
         Thread.sleep(3 * PERIOD.toMillis()); // more sweeps: what is kept stays kept
         assertNotNull(replicas.getChunk(current), "the record's own data is never swept");

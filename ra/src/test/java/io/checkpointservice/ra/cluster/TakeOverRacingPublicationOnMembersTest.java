@@ -1,5 +1,6 @@
 package io.checkpointservice.ra.cluster;
 
+import static io.checkpointservice.ra.testsupport.Await.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +13,6 @@ import io.checkpointservice.ra.testsupport.ServiceOnMember;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -75,10 +75,8 @@ class TakeOverRacingPublicationOnMembersTest {
     }
 
     private static void awaitRemoved(ReplicaStore replicas, ChunkKey chunk) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (replicas.getChunk(chunk) != null) {
-            assertTrue(System.nanoTime() < deadline, "precondition: " + chunk.cacheKey() + " removed after v2");
-            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
-        }
+        await("precondition: " + chunk.cacheKey() + " removed after v2")
+                .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .until(() -> replicas.getChunk(chunk) == null);
     }
 }

@@ -1,5 +1,6 @@
 package io.checkpointservice.ra.replication;
 
+import static io.checkpointservice.ra.testsupport.Await.await;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,7 +15,6 @@ import io.checkpointservice.ra.store.Checksums;
 import io.checkpointservice.ra.store.MemoryStore;
 import io.checkpointservice.ra.store.SegmentMetadata;
 import io.checkpointservice.ra.store.StoredSegment;
-import io.checkpointservice.ra.testsupport.Await;
 import io.checkpointservice.ra.testsupport.ForwardingReplicaStore;
 import io.checkpointservice.ra.testsupport.ForwardingSegmentDirectory;
 import java.nio.charset.StandardCharsets;
@@ -132,9 +132,9 @@ class OverrunSegmentsTest {
         }
     }
 
-    private void awaitPublished(String key, long version) throws InterruptedException {
-        Await.until(() -> cluster.directory().get(key).map(SegmentRecord::version).orElse(0L) == version,
-                key + " v" + version + " is published");
+    private void awaitPublished(String key, long version) {
+        await(key + " v" + version + " is published")
+                .until(() -> cluster.directory().get(key).map(SegmentRecord::version).orElse(0L) == version);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.checkpointservice.ra.replication;
 
+import static io.checkpointservice.ra.testsupport.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +13,6 @@ import io.checkpointservice.ra.store.MemoryStore;
 import io.checkpointservice.ra.store.SegmentMetadata;
 import io.checkpointservice.ra.store.SegmentWrite;
 import io.checkpointservice.ra.store.StoredSegment;
-import io.checkpointservice.ra.testsupport.Await;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
@@ -43,8 +43,8 @@ class WorkerSurvivesErrorTest {
         worker.start();
         try {
             replicator.markDirty(KEY);
-            Await.until(() -> cluster.directory().get(KEY).map(SegmentRecord::version).orElse(0L) == 1,
-                    "the segment is published after the failed attempt");
+            await("the segment is published after the failed attempt")
+                    .until(() -> cluster.directory().get(KEY).map(SegmentRecord::version).orElse(0L) == 1);
             assertTrue(worker.isAlive(), "the worker that met the Error still runs");
             assertEquals(2, reads.get(), "one failed attempt, one retry");
         } finally {

@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * G1: {@code write} returns once the local store holds the version, without a network round
  * trip. The only cluster call a write may make is {@link SegmentDirectory#get}, which reads this
  * node's replicated copy of the record ({@code ClusterNode}: a REPL cache read, held here from the
- * moment the node has joined, see {@code JoinerHoldsEveryRecordTest}); every call that goes to
+ * moment the node has joined, see {@code JoinerHoldsEveryRecordOnMembersTest}); every call that goes to
  * other nodes is refused here, and recorded.
  */
 class WriteStaysLocalTest {

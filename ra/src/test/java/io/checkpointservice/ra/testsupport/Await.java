@@ -1,22 +1,43 @@
 package io.checkpointservice.ra.testsupport;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 
-/** Waiting in tests for something a background thread or another cluster member does. */
+/**
+ * Waiting in tests for something a background thread or another cluster member does, through
+ * Awaitility with the bounds these tests share: the condition is checked at once and then every
+ * {@link #POLL_INTERVAL}; after {@link #AT_MOST} the wait fails with a message that names
+ * {@code what} (and, for {@code untilAsserted}, the last assertion's message).
+ *
+ * <pre>{@code
+ * import static io.checkpointservice.ra.testsupport.Await.await;
+ *
+ * await("a and b form one cluster").until(() -> a.members().size() == 2);
+ * await("the chunk cache settles").atMost(Duration.ofSeconds(30)).until(...);
+ * }</pre>
+ */
 public final class Await {
+
+    /** How long a condition may take before the test fails, unless a test says otherwise. */
+    public static final Duration AT_MOST = Duration.ofSeconds(15);
+    /** How often a condition is checked, unless a test says otherwise. */
+    public static final Duration POLL_INTERVAL = Duration.ofMillis(50);
 
     private Await() {
     }
 
-    /** Polls {@code condition} every 50 ms; fails with {@code message} when it is still false after 15 s. */
-    public static void until(BooleanSupplier condition, String message) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, message);
-            Thread.sleep(50);
-        }
+    /**
+     * @param what what the test waits for, in the failure message
+     * @return Awaitility's builder with the shared bounds; uncaught exceptions of other threads
+     *         are left to those threads (the cluster's own threads log theirs), so that a wait
+     *         fails on its own condition only
+     */
+    public static ConditionFactory await(String what) {
+        return Awaitility.await(what)
+                .atMost(AT_MOST)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(POLL_INTERVAL)
+                .dontCatchUncaughtExceptions();
     }
 }

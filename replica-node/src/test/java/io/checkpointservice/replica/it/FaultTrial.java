@@ -38,6 +38,7 @@ final class FaultTrial {
 
     private final int index;
     private final long seed;
+    private final String replayCommand;
     private final TrialCluster nodes;
     private final int replicaCount;
     private final int steps;
@@ -57,9 +58,13 @@ final class FaultTrial {
     private int fencedWrites;
     private int awaitTimeouts;
 
-    FaultTrial(int index, long seed, TrialCluster nodes, int replicaCount, int steps) {
+    /**
+     * @param replayCommand the command line that runs this trial alone again, for the failure message
+     */
+    FaultTrial(int index, long seed, String replayCommand, TrialCluster nodes, int replicaCount, int steps) {
         this.index = index;
         this.seed = seed;
+        this.replayCommand = replayCommand;
         this.nodes = nodes;
         this.replicaCount = replicaCount;
         this.steps = steps;
@@ -88,7 +93,7 @@ final class FaultTrial {
             load(anyRunningApp());
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError("fault trial " + index + " (seed " + seed + ") failed: " + e.getMessage()
-                    + "\nreplay it with -Dit.test=FaultTrialIT -Dtrials.seed=" + seed
+                    + "\nreplay it with: " + replayCommand
                     + "\nsegment '" + segment + "', node logs in target/it-logs/FaultTrialIT.randomizedFaultTrials"
                     + "\nhistory:\n  " + String.join("\n  ", history), e);
         }

@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
  * default 2), {@code trials.apps} (default 4), {@code trials.replicas} (default 1),
  * {@code trials.storage} ({@code disk}, the default, or {@code memory}), {@code trials.verbose}
  * (print every trial's history, not only a failing one's).
+ *
+ * <p>Every trial prints its seed and the one-line command that runs it alone again, with this
+ * run's settings; a failing trial's message carries the same command.
  */
 class FaultTrialIT extends ClusterTestBase {
 
@@ -27,11 +30,14 @@ class FaultTrialIT extends ClusterTestBase {
         int replicaCount = Integer.getInteger("trials.replicaCount", 2);
         int steps = Integer.getInteger("trials.steps", 14);
         boolean disk = !"memory".equals(System.getProperty("trials.storage", "disk"));
+        int apps = Integer.getInteger("trials.apps", 4);
+        int replicas = Integer.getInteger("trials.replicas", 1);
         NodeOptions options = disk ? NodeOptions.memory(replicaCount).onDisk() : NodeOptions.memory(replicaCount);
-        List<Long> seeds = seeds();
+        String settings = "-Dtrials.steps=" + steps + " -Dtrials.replicaCount=" + replicaCount + " -Dtrials.apps=" + apps
+                + " -Dtrials.replicas=" + replicas + " -Dtrials.storage=" + (disk ? "disk" : "memory");
+        List<Long> seeds = seeds(settings);
 
-        TrialCluster nodes = new TrialCluster(cluster, options, Integer.getInteger("trials.apps", 4),
-                Integer.getInteger("trials.replicas", 1));
+        TrialCluster nodes = new TrialCluster(cluster, options, apps, replicas);
         long started = System.nanoTime();
         nodes.start();
         System.out.printf("fault trials: cluster %s up in %.1f s, R = %d, %s storage, %d trial(s) of %d steps%n",
@@ -47,7 +53,10 @@ class FaultTrialIT extends ClusterTestBase {
         int awaitTimeouts = 0;
         for (int i = 0; i < seeds.size(); i++) {
             long trialStart = System.nanoTime();
-            FaultTrial.Summary s = new FaultTrial(i, seeds.get(i), nodes, replicaCount, steps).run();
+            long seed = seeds.get(i);
+            String replay = replayCommand("-Dtrials.seed=" + seed + " " + settings + " -Dtrials.verbose=true");
+            System.out.println("fault trial " + i + ": seed " + seed + "; replay it with: " + replay);
+            FaultTrial.Summary s = new FaultTrial(i, seed, replay, nodes, replicaCount, steps).run();
             System.out.printf("fault trial %d (seed %d) passed in %.1f s: %d ops, %d crash(es) (%d within G4's "
                     + "premise), %d restart(s), %d acknowledged, %d load(s), %d allowed unavailable, "
                     + "%d fenced write(s) refused, %d await timeout(s) with R others running%n", i, seeds.get(i),
@@ -71,8 +80,12 @@ class FaultTrialIT extends ClusterTestBase {
                 restarts, acknowledgements, loads, unavailable, fencedWrites, awaitTimeouts);
     }
 
-    /** One seed per trial: the replayed one, or a sequence drawn from the printed base seed. */
-    private static List<Long> seeds() {
+    /**
+     * One seed per trial: the replayed one, or a sequence drawn from the printed base seed.
+     *
+     * @param settings this run's settings as system property arguments, for the printed command
+     */
+    private static List<Long> seeds(String settings) {
         String replay = System.getProperty("trials.seed");
         if (replay != null && !replay.isBlank()) {
             System.out.println("fault trials: replaying seed " + replay.trim());
@@ -80,14 +93,23 @@ class FaultTrialIT extends ClusterTestBase {
         }
         long base = Long.getLong("trials.baseSeed", new SecureRandom().nextLong());
         int count = Integer.getInteger("trials.count", 20);
-        System.out.println("fault trials: base seed " + base + " (repeat the run with -Dtrials.baseSeed=" + base
-                + " -Dtrials.count=" + count + ")");
+        System.out.println("fault trials: base seed " + base + "; repeat the whole run with: "
+                + replayCommand("-Dtrials.baseSeed=" + base + " -Dtrials.count=" + count + " " + settings));
         SplittableRandom seeds = new SplittableRandom(base);
         List<Long> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             out.add(seeds.nextLong());
         }
         return out;
+    }
+
+    /**
+     * @param properties the system property arguments that select the trials
+     * @return the command, run from the project root, that runs FaultTrialIT alone with them
+     */
+    static String replayCommand(String properties) {
+        return "mvn -B -pl replica-node -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false"
+                + " -Dit.test=FaultTrialIT -Dfailsafe.failIfNoSpecifiedTests=false " + properties;
     }
 
     private static double seconds(long since) {

@@ -1,12 +1,15 @@
 package io.checkpointservice.replica.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -111,13 +114,16 @@ class WholeClusterRestartIT extends ClusterTestBase {
      * exactly the version and bytes written before the restart: never "absent".
      */
     private static void loadWhenAvailable(NodeProcess node, String segment, Written expected) {
-        long deadline = System.nanoTime() + AVAILABLE_WITHIN.toNanos();
-        NodeProcess.Reply reply = node.load(segment);
-        while (reply.status() == 503 && System.nanoTime() < deadline) {
-            ClusterProcess.sleep(200);
-            reply = node.load(segment);
-        }
-        NodeProcess.Reply last = reply;
+        AtomicReference<NodeProcess.Reply> reply = new AtomicReference<>();
+        await("load of '" + segment + "' on " + node.name() + " after every node restarted")
+                .atMost(AVAILABLE_WITHIN).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                .pollInSameThread()
+                .untilAsserted(() -> {
+                    reply.set(node.load(segment));
+                    assertNotEquals(503, reply.get().status(), () -> "still 'unavailable', expected v"
+                            + expected.version + " (written and awaited on A before): " + reply.get());
+                });
+        NodeProcess.Reply last = reply.get();
         assertEquals(200, last.status(), () -> "load of '" + segment + "' on " + node.name()
                 + " after every node restarted: expected v" + expected.version + " (written and awaited on A before)"
                 + " but was " + last);

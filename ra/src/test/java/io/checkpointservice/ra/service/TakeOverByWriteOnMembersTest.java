@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * each publication happens exactly where the test drains a node's replicator: that is what makes
  * the interleaving (the previous writer publishes the same number first) deterministic.
  */
-class TakeOverByWriteOnRealMembersTest {
+class TakeOverByWriteOnMembersTest {
 
     private static final String NS = "app";
     private final LoopbackMembers members = new LoopbackMembers("take-over-by-write", 2);

@@ -1,5 +1,6 @@
 package io.checkpointservice.ra.cluster;
 
+import static io.checkpointservice.ra.testsupport.Await.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +12,6 @@ import io.checkpointservice.ra.testsupport.ServiceOnMember;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * member leave and a fourth join). A chunk whose
  * primary is elsewhere travels twice: to the primary, then from it to the backup.
  */
-class WriterPlacementTest {
+class WriterPlacementOnMembersTest {
 
     private final LoopbackMembers members = new LoopbackMembers("writer-placement", 4);
     private ServiceOnMember onA;
@@ -138,10 +138,8 @@ class WriterPlacementTest {
     }
 
     private static void awaitBalanced(ClusterNode... nodes) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!Arrays.stream(nodes).allMatch(ClusterNode::chunksBalanced)) {
-            assertTrue(System.nanoTime() < deadline, "the chunk cache did not settle on " + nodes.length + " members");
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
+        await("the chunk cache settles on " + nodes.length + " members")
+                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> Arrays.stream(nodes).allMatch(ClusterNode::chunksBalanced));
     }
 }

@@ -1,5 +1,6 @@
 package io.checkpointservice.ra.cluster;
 
+import static io.checkpointservice.ra.testsupport.Await.await;
 import io.checkpointservice.api.SegmentUnavailableException;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -17,7 +18,6 @@ import io.checkpointservice.ra.config.StorageMode;
 import io.checkpointservice.ra.service.CheckpointService;
 import io.checkpointservice.ra.store.MemoryStore;
 import io.checkpointservice.ra.store.SyncPolicy;
-import io.checkpointservice.ra.testsupport.Await;
 import io.checkpointservice.ra.testsupport.LoopbackPorts;
 import io.checkpointservice.ra.threads.PlainNodeThreads;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
  * The checkpoint cluster's own traffic with a cluster secret: real Infinispan/JGroups members in
  * this JVM, on loopback, with a cluster name and ports of their own.
  */
-class ClusterSecurityTest {
+class ClusterSecurityOnMembersTest {
 
     private static final String SECRET = "test-secret-0123456789abcdef";
     private static final String NS = "app";
@@ -106,7 +106,7 @@ class ClusterSecurityTest {
     void nodesWithTheSameSecretFormAClusterAndReplicateASegment() throws Exception {
         ClusterNode a = node("a", SECRET);
         ClusterNode b = node("b", SECRET);
-        Await.until(() -> a.members().size() == 2 && b.members().size() == 2, "a and b should form one cluster");
+        await("a and b should form one cluster").until(() -> a.members().size() == 2 && b.members().size() == 2);
         for (ClusterNode n : List.of(a, b)) {
             ProtocolStack stack = n.channel().getProtocolStack();
             assertNotNull(stack.findProtocol(GcmSymEncrypt.class), "the stack seals messages");
@@ -125,7 +125,7 @@ class ClusterSecurityTest {
     void nodesWithAnotherSecretOrNoneCannotJoinOrReadSegments() throws Exception {
         ClusterNode a = node("a", SECRET);
         ClusterNode b = node("b", SECRET);
-        Await.until(() -> a.members().size() == 2, "a and b should form one cluster");
+        await("a and b should form one cluster").until(() -> a.members().size() == 2);
         CheckpointService writer = service(a);
         long version = writeAndReplicate(writer, "job", new byte[] {1, 2, 3});
         String key = NS + "/job";
@@ -177,7 +177,7 @@ class ClusterSecurityTest {
     private ConcurrentLinkedQueue<byte[]> sniffedWrite(String secret, byte[] state) throws Exception {
         ClusterNode a = node("a", secret);
         ClusterNode b = node("b", secret);
-        Await.until(() -> a.members().size() == 2, "a and b should form one cluster");
+        await("a and b should form one cluster").until(() -> a.members().size() == 2);
         Sniffer sniffer = new Sniffer();
         a.channel().getProtocolStack().insertProtocol(sniffer, ProtocolStack.Position.ABOVE, TP.class);
         writeAndReplicate(service(a), "sniffed", state);

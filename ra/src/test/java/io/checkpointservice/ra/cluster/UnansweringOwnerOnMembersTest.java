@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
  * every message of one member, as a SIGSTOPped or long-paused JVM does. The randomized fault
  * trials found awaitReplicated saying true in that window (seed -5163545173022923858).
  */
-class UnansweringOwnerTest {
+class UnansweringOwnerOnMembersTest {
 
     private static final String NS = "app";
     /** Chunk 0 of v1 of segment app/job, written by a. */

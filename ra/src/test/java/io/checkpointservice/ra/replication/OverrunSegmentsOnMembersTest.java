@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * held by R other nodes and is what another node loads. {@link OverrunSegmentsTest} proves the
  * lane's rules with the in-JVM stand-in; this proves nothing is lost through it on Infinispan.
  */
-class OverrunSegmentsOnRealMembersTest {
+class OverrunSegmentsOnMembersTest {
 
     private static final String NS = "app";
     private static final int SEGMENTS = 16;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * because Infinispan's {@code getCache} waits for the initial state transfer; a configuration
  * that turned that off would fail here.
  */
-class JoinerHoldsEveryRecordTest {
+class JoinerHoldsEveryRecordOnMembersTest {
 
     private static final int RECORDS = 5_000;
     private final LoopbackMembers members = new LoopbackMembers("joiner-test", 2);

@@ -190,8 +190,7 @@ class ResourceAdapterLifecycleTest {
             assertEquals(3, context.scheduled.stream().filter(TestBootstrapContext::isLongRunning).count(),
                     "each replication worker is a long-running Work on the server's WorkManager");
             assertEquals(1, context.timers.size(), "delayed tasks share one timer of the BootstrapContext");
-            Await.until(() -> context.scheduled.stream().anyMatch(work -> !TestBootstrapContext.isLongRunning(work)),
-                    "the timer hands the routine chunk sweep to the WorkManager");
+            Await.await("the timer hands the routine chunk sweep to the WorkManager").until(() -> context.scheduled.stream().anyMatch(work -> !TestBootstrapContext.isLongRunning(work)));
         } finally {
             adapter.stop();
         }

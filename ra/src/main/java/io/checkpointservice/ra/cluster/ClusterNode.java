@@ -83,6 +83,7 @@ public final class ClusterNode implements AutoCloseable {
     private final AtomicInteger removalsInFlight = new AtomicInteger();
     private final String nodeName;
     private final AbandonedChunkSweeper sweeper;
+    private final MergeGate mergeGate;
     /** See {@link SegmentDirectory#isInformed()}; starts true when no other host is configured. */
     private volatile boolean informed;
 
@@ -93,6 +94,7 @@ public final class ClusterNode implements AutoCloseable {
         this.chunks = cacheManager.getCache(CHUNKS);
         this.sweeper = new AbandonedChunkSweeper(chunks, records, sweepPeriod);
         cacheManager.addListener(sweeper);
+        this.mergeGate = MergeGate.watching(cacheManager, List.of(records, chunks));
     }
 
     /**
@@ -314,6 +316,11 @@ public final class ClusterNode implements AutoCloseable {
             } catch (CacheException e) {
                 throw new ClusterUnavailableException("cannot update the record of '" + key + "': " + e.getMessage(), e);
             }
+        }
+
+        @Override
+        public MergeGate mergeGate() {
+            return mergeGate;
         }
     }
 

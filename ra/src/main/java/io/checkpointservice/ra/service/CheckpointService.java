@@ -6,6 +6,7 @@ import io.checkpointservice.api.SegmentTooLargeException;
 import io.checkpointservice.api.SegmentUnavailableException;
 import io.checkpointservice.ra.cluster.ClusterUnavailableException;
 import io.checkpointservice.ra.cluster.LocalCluster;
+import io.checkpointservice.ra.cluster.MergeGate;
 import io.checkpointservice.ra.cluster.Ownership;
 import io.checkpointservice.ra.cluster.ReplicaStore;
 import io.checkpointservice.ra.cluster.SegmentDirectory;
@@ -40,6 +41,16 @@ import java.util.Optional;
  */
 public final class CheckpointService implements AutoCloseable {
 
+    /**
+     * How long {@code load}, {@code write} and {@code delete} wait at most, after a healed network
+     * split, for its merge to be resolved on this node before they answer (retryable)
+     * {@link SegmentUnavailableException}; resolution usually takes a few seconds
+     * (docs/RELIABILITY.md, "Network partitions").
+     */
+    static final Duration MERGE_PATIENCE = Duration.ofSeconds(10);
+    /** Loads decided while a merge began, after which a load gives up (merges back to back). */
+    private static final int MERGES_PER_LOAD = 3;
+
     private final AdapterSettings settings;
     private final LocalStore store;
     private final SegmentDirectory directory;
@@ -51,6 +62,7 @@ public final class CheckpointService implements AutoCloseable {
     private final SegmentLoader loader;
     private final ReplicationAwait barrier;
     private final KeyLocks locks = new KeyLocks();
+    private final MergeGate mergeGate;
     private volatile boolean closed;
 
     /**
@@ -70,6 +82,7 @@ public final class CheckpointService implements AutoCloseable {
         this.replicator = new Replicator(store, directory, replicas, ownership, progress);
         this.loader = new SegmentLoader(store, directory, replicas, ownership, replicator, clock);
         this.barrier = new ReplicationAwait(settings.replicaCount(), store, directory, replicas, replicator, progress);
+        this.mergeGate = directory.mergeGate();
     }
 
     /** A node alone, without network: no replica ever holds a copy. */
@@ -98,6 +111,8 @@ public final class CheckpointService implements AutoCloseable {
         String key = segment.key();
         long version;
         try (KeyLocks.Held held = locks.lock(key)) {
+            // Fencing decides on the record: not on one a merge may still overturn.
+            passMergeGate(name, mergeGate.passWithin(MERGE_PATIENCE));
             Optional<SegmentRecord> record = directory.get(key);
             long epoch = ownership.epochForWrite(key, name, record);
             long newest = Math.max(store.version(key),
@@ -121,7 +136,17 @@ public final class CheckpointService implements AutoCloseable {
         SegmentKey segment = new SegmentKey(namespace, name);
         ensureOpen();
         try (KeyLocks.Held held = locks.lock(segment.key())) {
-            return loader.load(segment.key(), name).map(stored -> toCheckpoint(segment, stored));
+            long deadline = System.nanoTime() + MERGE_PATIENCE.toNanos();
+            for (int merges = 0; merges < MERGES_PER_LOAD; merges++) {
+                long pass = passMergeGate(name,
+                        mergeGate.passWithin(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
+                Optional<StoredSegment> loaded = loader.load(segment.key(), name);
+                if (mergeGate.stillValid(pass)) {
+                    return loaded.map(stored -> toCheckpoint(segment, stored));
+                }
+                // A merge began while loading: the record or copy it went by may be overturned.
+            }
+            throw unresolvedMerge(name);
         } catch (LocalStoreException e) {
             throw new SegmentUnavailableException("segment '" + name + "' cannot be read now: " + e.getMessage(), e);
         }
@@ -187,6 +212,7 @@ public final class CheckpointService implements AutoCloseable {
         ensureOpen();
         String key = segment.key();
         try (KeyLocks.Held held = locks.lock(key)) {
+            passMergeGate(name, mergeGate.passWithin(MERGE_PATIENCE));
             for (int attempt = 0; attempt < 10; attempt++) {
                 Optional<SegmentRecord> record = directory.get(key);
                 long epoch = ownership.epochForWrite(key, name, record);
@@ -245,6 +271,20 @@ public final class CheckpointService implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new CheckpointException("interrupted while deleting", e);
         }
+    }
+
+    /** @return {@code pass}, unless it says that a merge was still unresolved when the patience ran out */
+    private static long passMergeGate(String name, long pass) {
+        if (pass == MergeGate.UNRESOLVED) {
+            throw unresolvedMerge(name);
+        }
+        return pass;
+    }
+
+    private static SegmentUnavailableException unresolvedMerge(String name) {
+        return new SegmentUnavailableException("segment '" + name + "' cannot be decided on now: the checkpoint"
+                + " cluster is still resolving the merge of a healed network split, which may overturn this"
+                + " node's copy and record; retry shortly");
     }
 
     private void ensureOpen() {

@@ -2,6 +2,7 @@ package io.checkpointservice.ra.service;
 
 import io.checkpointservice.ra.cluster.ChunkKey;
 import io.checkpointservice.ra.cluster.ClusterUnavailableException;
+import io.checkpointservice.ra.cluster.MergeGate;
 import io.checkpointservice.ra.cluster.ReplicaStore;
 import io.checkpointservice.ra.cluster.SegmentDirectory;
 import io.checkpointservice.ra.cluster.SegmentRecord;
@@ -39,6 +40,7 @@ final class ReplicationAwait {
     private final ReplicaStore replicas;
     private final Replicator replicator;
     private final ReplicationProgress progress;
+    private final MergeGate mergeGate;
 
     ReplicationAwait(int replicaCount, LocalStore store, SegmentDirectory directory, ReplicaStore replicas,
                        Replicator replicator, ReplicationProgress progress) {
@@ -48,6 +50,7 @@ final class ReplicationAwait {
         this.replicas = replicas;
         this.replicator = replicator;
         this.progress = progress;
+        this.mergeGate = directory.mergeGate();
     }
 
     /**
@@ -99,6 +102,12 @@ final class ReplicationAwait {
      * @return the keys of {@code waiting} that are replicated now
      */
     private Set<String> replicated(Map<String, Long> waiting, long askedAt, long deadline) {
+        // While a merge of a healed split is unresolved here, the records may be this side's
+        // lineage, which the merge can discard: nothing counts as replicated until it is resolved.
+        long pass = mergeGate.passWithin(Duration.ZERO);
+        if (pass == MergeGate.UNRESOLVED) {
+            return Set.of();
+        }
         Map<String, SegmentRecord> published = new HashMap<>();
         waiting.forEach((key, version) -> {
             Optional<SegmentRecord> record;
@@ -119,7 +128,8 @@ final class ReplicationAwait {
         // replaced owners that were all lost at once. Check that they hold the data now (and put
         // it back from here if nobody does and this node can).
         Duration patience = Duration.ofMillis(Math.max(CONFIRM_MIN_MILLIS, (deadline - System.nanoTime()) / 1_000_000));
-        return replicator.ensureChunksHeld(published, replicaCount, askedAt, patience);
+        Set<String> held = replicator.ensureChunksHeld(published, replicaCount, askedAt, patience);
+        return mergeGate.stillValid(pass) ? held : Set.of();
     }
 
     /**

@@ -94,7 +94,7 @@ public final class ClusterNode implements AutoCloseable {
         this.chunks = cacheManager.getCache(CHUNKS);
         this.sweeper = new AbandonedChunkSweeper(chunks, records, sweepPeriod);
         cacheManager.addListener(sweeper);
-        this.mergeGate = MergeGate.watching(cacheManager, List.of(records, chunks));
+        this.mergeGate = MergeGate.watching(channel(), List.of(records, chunks));
     }
 
     /**

@@ -46,9 +46,10 @@ final class JGroupsStack {
                   <UFC max_credits="4m" min_threshold="0.40"/>
                   <MFC max_credits="4m" min_threshold="0.40"/>
                   <FRAG4 frag_size="60k"/>
+                  <%s/>
                 </config>
                 """.formatted(address, settings.bindPort(), sealing(keyHandle), discovery(settings), address,
-                FAILURE_DETECTION_PORT_OFFSET);
+                FAILURE_DETECTION_PORT_OFFSET, MergeWatch.class.getName());
     }
 
     /**

@@ -7,16 +7,14 @@ import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 import org.infinispan.Cache;
 import org.infinispan.conflict.ConflictManagerFactory;
-import org.infinispan.manager.EmbeddedCacheManager;
 import org.infinispan.notifications.Listener;
 import org.infinispan.notifications.cachelistener.annotation.TopologyChanged;
 import org.infinispan.notifications.cachelistener.event.TopologyChangedEvent;
-import org.infinispan.notifications.cachemanagerlistener.annotation.Merged;
-import org.infinispan.notifications.cachemanagerlistener.event.MergeEvent;
+import org.jgroups.JChannel;
 
 /**
- * Closed from the moment this node installs the merged view of a healed network split until the
- * merge is resolved here: both caches run a topology of every member of the view, with neither
+ * Closed from the moment this node's JGroups stack passes up the merged view of a healed network
+ * split ({@link MergeWatch}), before Infinispan installs it, until the merge is resolved here: both caches run a topology of every member of the view, with neither
  * conflict resolution nor a rebalance in progress. In between, this node's records and chunks
  * may still be its own side's, and {@link RecordMergePolicy} may overturn them: the losing side's
  * writer still finds itself the owner of its discarded lineage, and would return and extend it.
@@ -51,11 +49,20 @@ public final class MergeGate {
         this.resolvedHere = resolvedHere;
     }
 
-    /** A gate over the given caches of {@code manager}, listening to its views and their topologies. */
-    static MergeGate watching(EmbeddedCacheManager manager, List<Cache<?, ?>> caches) {
+    /**
+     * A gate over the given caches, closed by the {@link MergeWatch} of {@code channel}'s stack and
+     * opened by their topologies.
+     *
+     * @throws IllegalStateException when the stack has no MergeWatch
+     */
+    static MergeGate watching(JChannel channel, List<Cache<?, ?>> caches) {
+        MergeWatch watch = channel.getProtocolStack().findProtocol(MergeWatch.class);
+        if (watch == null) {
+            throw new IllegalStateException("the JGroups stack lacks " + MergeWatch.class.getSimpleName());
+        }
         MergeGate gate = new MergeGate(() -> caches.stream().allMatch(MergeGate::settled));
-        manager.addListener(gate);
         caches.forEach(cache -> cache.addListener(gate));
+        watch.closes(gate);
         return gate;
     }
 
@@ -68,13 +75,6 @@ public final class MergeGate {
                 && !ConflictManagerFactory.get(cache.getAdvancedCache()).isConflictResolutionInProgress();
     }
 
-    @Merged
-    public void merged(MergeEvent event) {
-        mergeBegan();
-        LOG.info(() -> "merged view " + event.getNewMembers() + " of " + event.getSubgroupsMerged()
-                + ": loads, writes and awaits wait until the merge is resolved on this node");
-    }
-
     @TopologyChanged
     public void topologyChanged(TopologyChangedEvent<?, ?> event) {
         if (!event.isPre() && pending) {
@@ -82,12 +82,19 @@ public final class MergeGate {
         }
     }
 
-    void mergeBegan() {
+    /**
+     * A merged view is being installed: from now on nothing passes until it is resolved.
+     *
+     * @param subgroups the sides it merges, for the log
+     */
+    void mergeBegan(long viewId, String subgroups) {
         synchronized (monitor) {
             merges++;
             pending = true;
             mergedAtNanos = System.nanoTime();
         }
+        LOG.info(() -> "merged view " + viewId + " of " + subgroups
+                + ": loads, writes and awaits wait until the merge is resolved on this node");
     }
 
     /**

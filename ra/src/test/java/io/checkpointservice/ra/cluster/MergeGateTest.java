@@ -27,7 +27,7 @@ class MergeGateTest {
     @Test
     void closedFromTheMergedViewUntilTheClusterSaysResolved() {
         resolved.set(false);
-        gate.mergeBegan();
+        gate.mergeBegan(1, "[test]");
         assertTrue(gate.isPending());
         long started = System.nanoTime();
         assertEquals(MergeGate.UNRESOLVED, gate.passWithin(Duration.ofMillis(150)));
@@ -43,7 +43,7 @@ class MergeGateTest {
     @Test
     void aWaiterPassesOnceResolvedWithinItsPatience() throws Exception {
         resolved.set(false);
-        gate.mergeBegan();
+        gate.mergeBegan(1, "[test]");
         CompletableFuture<Long> waiter = CompletableFuture.supplyAsync(() -> gate.passWithin(Duration.ofSeconds(10)));
         Thread.sleep(100);
         assertFalse(waiter.isDone(), "still waiting while unresolved");
@@ -54,7 +54,7 @@ class MergeGateTest {
     @Test
     void aPassTakenBeforeAMergeIsNoLongerValidEvenOnceResolved() {
         long before = gate.passWithin(Duration.ZERO);
-        gate.mergeBegan();
+        gate.mergeBegan(1, "[test]");
         assertFalse(gate.stillValid(before), "a merge is pending");
         gate.passWithin(Duration.ZERO); // resolved: opens
         assertFalse(gate.stillValid(before), "an answer decided across the merge went by unmerged records");
@@ -63,7 +63,7 @@ class MergeGateTest {
     @Test
     void interruptedWaiterGetsNoPassAndKeepsItsInterrupt() {
         resolved.set(false);
-        gate.mergeBegan();
+        gate.mergeBegan(1, "[test]");
         Thread.currentThread().interrupt();
         try {
             assertEquals(MergeGate.UNRESOLVED, gate.passWithin(Duration.ofSeconds(10)));

@@ -1,0 +1,203 @@
+package io.checkpointservice.replica.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A real network split, repeated: three nodes, each in a network namespace of its own
+ * ({@link NetworkNamespaces}), in a cluster secured by a cluster secret file, R = 1, memory
+ * storage. Each split: A writes 10 segments and awaits them; A's link is taken down; B takes all
+ * 10 over and writes new versions of 5 (and awaits them) while the isolated A writes new versions
+ * of all 10; the link comes back. From the moment A has installed the merged view, A loads every
+ * segment over and over until each has answered its merged lineage once, and tries one write of
+ * a segment B rewrote: no load may return A's discarded bytes (or anything but the merged
+ * lineage), and the write must never succeed. docs/RELIABILITY.md, "Network partitions", has the
+ * figures this prints: the time from the merged view to the first correct load.
+ *
+ * <p>Needs root to make the namespaces; where {@code ip netns add} is not allowed the test says
+ * so and is skipped. {@code -Dit.linkDownSplits=N} sets the number of splits (default 20).
+ */
+class LinkDownSplitIT extends ClusterTestBase {
+
+    private static final int SPLITS = Integer.getInteger("it.linkDownSplits", 20);
+    private static final int SEGMENTS = 10;
+    private static final int REWRITTEN = 5;
+    private static final NodeOptions NODES = NodeOptions.memory(1);
+    private static final long LOAD_PAUSE_MILLIS = 200;
+
+    @Test
+    @Timeout(1_200)
+    void theIsolatedWriterNeverAnswersFromItsDiscardedLineageAfterTheLinkComesBack() throws Exception {
+        NetworkNamespaces net;
+        try {
+            net = NetworkNamespaces.create("A", "B", "C");
+        } catch (IllegalStateException e) {
+            Assumptions.abort("network namespaces cannot be created on this machine (needs root and iproute2): "
+                    + e.getMessage());
+            return;
+        }
+        List<Round> rounds = new ArrayList<>();
+        try {
+            cluster.runIn(net);
+            cluster.setting("clusterSecretFile", secretFile().toString());
+            List<NodeProcess> nodes = cluster.startApps(NODES, "A", "B", "C");
+            NodeProcess a = nodes.get(0);
+            NodeProcess b = nodes.get(1);
+            cluster.awaitView(nodes.toArray(NodeProcess[]::new));
+            for (int split = 1; split <= SPLITS; split++) {
+                Round round = split(split, net, a, b, nodes);
+                rounds.add(round);
+                System.out.println("link-down split " + split + ": " + round);
+            }
+        } finally {
+            cluster.close(); // the nodes first: their namespaces go next
+            net.close();
+        }
+        long stale = rounds.stream().mapToLong(r -> r.stale).sum();
+        assertEquals(0, stale, "loads on A that returned anything but the merged lineage, over " + SPLITS + " splits");
+        System.out.println("link-down splits: " + SPLITS + ", stale answers 0; merged view to first correct load (ms): "
+                + summary(rounds.stream().mapToLong(r -> r.firstCorrectMillis).sorted().toArray())
+                + "; to every segment correct (ms): "
+                + summary(rounds.stream().mapToLong(r -> r.allCorrectMillis).sorted().toArray())
+                + "; loads answered unavailable meanwhile: " + rounds.stream().mapToLong(r -> r.unavailable).sum());
+    }
+
+    private Round split(int split, NetworkNamespaces net, NodeProcess a, NodeProcess b, List<NodeProcess> nodes)
+            throws Exception {
+        List<Payloads.Expected> merged = new ArrayList<>();
+        for (int i = 0; i < SEGMENTS; i++) {
+            merged.add(Payloads.Expected.of(20_000 + i, split * 1_000L + i));
+            long v = a.write(segment(i), merged.get(i));
+            assertTrue(a.awaitReplicated(segment(i), v, REPLICATION_TIMEOUT),
+                    "split " + split + ": awaitReplicated of " + segment(i) + " v" + v + " before the split");
+        }
+
+        net.linkDown("A");
+        cluster.awaitView(Set.of("A"), a);
+        cluster.awaitView(Set.of("B", "C"), b, nodes.get(2));
+
+        for (int i = 0; i < SEGMENTS; i++) {
+            loadEventually(b, segment(i));
+        }
+        for (int i = 0; i < REWRITTEN; i++) {
+            merged.set(i, Payloads.Expected.of(30_000 + i, split * 1_000L + 100 + i));
+            long v = b.write(segment(i), merged.get(i));
+            assertTrue(b.awaitReplicated(segment(i), v, REPLICATION_TIMEOUT),
+                    "split " + split + ": awaitReplicated of B's " + segment(i) + " v" + v + " on its side");
+        }
+        List<String> discarded = new ArrayList<>();
+        for (int i = 0; i < SEGMENTS; i++) {
+            Payloads.Expected lost = Payloads.Expected.of(40_000 + i, split * 1_000L + 200 + i);
+            a.write(segment(i), lost);
+            discarded.add(lost.sha256());
+        }
+
+        net.linkUp("A");
+        while (a.members().size() < 3) { // A's merged view: from here on no answer may be A's own lineage
+            ClusterProcess.sleep(20);
+        }
+        long mergedAt = System.nanoTime();
+        Round round = new Round();
+        // Before any load of s0 takes it back: A is fenced from it by B's rewrite.
+        CompletableFuture<NodeProcess.Reply> fencedWrite = CompletableFuture.supplyAsync(() -> fencedWrite(a, split));
+        boolean[] correct = new boolean[SEGMENTS];
+        int done = 0;
+        while (done < SEGMENTS) {
+            for (int i = 0; i < SEGMENTS; i++) {
+                if (correct[i] || (i == 0 && !fencedWrite.isDone())) {
+                    continue;
+                }
+                NodeProcess.Reply reply = a.load(segment(i));
+                long millis = (System.nanoTime() - mergedAt) / 1_000_000;
+                if (reply.status() == 503) {
+                    round.unavailable++;
+                    continue;
+                }
+                reply.expectStatus(200, "split " + split + ": load of " + segment(i) + " on A");
+                if (merged.get(i).sha256().equals(reply.get("sha256"))) {
+                    correct[i] = true;
+                    done++;
+                    round.firstCorrectMillis = Math.min(round.firstCorrectMillis, millis);
+                    round.allCorrectMillis = millis;
+                } else {
+                    round.stale++;
+                    System.out.println("split " + split + ": STALE load of " + segment(i) + " on A " + millis
+                            + " ms after the merged view" + (discarded.get(i).equals(reply.get("sha256"))
+                            ? " (A's discarded split-time bytes)" : "") + ": " + reply);
+                }
+            }
+            if (done < SEGMENTS) {
+                ClusterProcess.sleep(LOAD_PAUSE_MILLIS);
+            }
+        }
+        NodeProcess.Reply write = fencedWrite.get();
+        assertFailure(write, 409, io.checkpointservice.api.StaleWriterException.class,
+                "split " + split + ": A's write of " + segment(0) + " (rewritten by B) after the merged view");
+        return round;
+    }
+
+    /** A's write of s0, retried while unavailable; anything but "fenced" is answered at once. */
+    private static NodeProcess.Reply fencedWrite(NodeProcess a, int split) {
+        NodeProcess.Reply reply = a.tryWrite(segment(0), Payloads.Expected.of(1_000, split));
+        while (reply.status() == 503) {
+            ClusterProcess.sleep(LOAD_PAUSE_MILLIS);
+            reply = a.tryWrite(segment(0), Payloads.Expected.of(1_000, split));
+        }
+        return reply;
+    }
+
+    private static void loadEventually(NodeProcess node, String segment) {
+        NodeProcess.Reply reply = node.load(segment);
+        long deadline = System.nanoTime() + REPLICATION_TIMEOUT.toNanos();
+        while (reply.status() == 503 && System.nanoTime() < deadline) {
+            ClusterProcess.sleep(LOAD_PAUSE_MILLIS);
+            reply = node.load(segment);
+        }
+        reply.expectStatus(200, "load of " + segment + " on " + node.name());
+    }
+
+    private static String segment(int i) {
+        return "s" + i;
+    }
+
+    private Path secretFile() throws IOException {
+        Path file = cluster.dataDirectory("secret").resolveSibling("cluster-secret");
+        Files.createDirectories(file.getParent());
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        Files.writeString(file, HexFormat.of().formatHex(random), StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private static String summary(long[] sorted) {
+        return "min " + sorted[0] + ", median " + sorted[sorted.length / 2] + ", max " + sorted[sorted.length - 1];
+    }
+
+    /** What one split's heal looked like from A. */
+    private static final class Round {
+        long firstCorrectMillis = Long.MAX_VALUE;
+        long allCorrectMillis;
+        long unavailable;
+        long stale;
+
+        @Override
+        public String toString() {
+            return "first correct load " + firstCorrectMillis + " ms after the merged view, every segment correct after "
+                    + allCorrectMillis + " ms, " + unavailable + " loads unavailable, " + stale + " stale";
+        }
+    }
+}

@@ -3,19 +3,21 @@ package io.checkpointservice.ra.cluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.function.LongPredicate;
 import java.util.logging.Logger;
 import org.infinispan.Cache;
 import org.infinispan.conflict.ConflictManagerFactory;
 import org.infinispan.notifications.Listener;
 import org.infinispan.notifications.cachelistener.annotation.TopologyChanged;
 import org.infinispan.notifications.cachelistener.event.TopologyChangedEvent;
+import org.infinispan.remoting.transport.Transport;
 import org.jgroups.JChannel;
 
 /**
  * Closed from the moment this node's JGroups stack passes up the merged view of a healed network
- * split ({@link MergeWatch}), before Infinispan installs it, until the merge is resolved here: both caches run a topology of every member of the view, with neither
- * conflict resolution nor a rebalance in progress. In between, this node's records and chunks
+ * split ({@link MergeWatch}), before Infinispan installs it, until the merge is resolved here:
+ * Infinispan has installed that view (or a later one) and both caches run a topology of every
+ * member of it, with neither conflict resolution nor a rebalance in progress. In between, this node's records and chunks
  * may still be its own side's, and {@link RecordMergePolicy} may overturn them: the losing side's
  * writer still finds itself the owner of its discarded lineage, and would return and extend it.
  * So {@code load}, {@code write}'s fencing decision, {@code delete} and {@code awaitReplicated}
@@ -35,17 +37,18 @@ public final class MergeGate {
     private static final long RECHECK_MILLIS = 20;
 
     /** A gate that never closes, for a cluster without merges (one node, or one JVM). */
-    public static final MergeGate NEVER_CLOSED = new MergeGate(() -> true);
+    public static final MergeGate NEVER_CLOSED = new MergeGate(viewId -> true);
 
-    private final BooleanSupplier resolvedHere;
+    private final LongPredicate resolvedHere;
     private final Object monitor = new Object();
     /** Merged views seen; a pass taken before one began is no longer valid. */
     private volatile long merges;
     private volatile boolean pending;
     private long mergedAtNanos;
+    private long mergedViewId;
 
-    /** @param resolvedHere true when no merge of this node's caches is in progress any more */
-    MergeGate(BooleanSupplier resolvedHere) {
+    /** @param resolvedHere true when the merge of the given view id is resolved on this node */
+    MergeGate(LongPredicate resolvedHere) {
         this.resolvedHere = resolvedHere;
     }
 
@@ -60,7 +63,10 @@ public final class MergeGate {
         if (watch == null) {
             throw new IllegalStateException("the JGroups stack lacks " + MergeWatch.class.getSimpleName());
         }
-        MergeGate gate = new MergeGate(() -> caches.stream().allMatch(MergeGate::settled));
+        Transport transport = caches.get(0).getAdvancedCache().getRpcManager().getTransport();
+        // The view must be Infinispan's too: until it is, the old view's members "settle" the old topology.
+        MergeGate gate = new MergeGate(viewId -> transport.getViewId() >= viewId
+                && caches.stream().allMatch(MergeGate::settled));
         caches.forEach(cache -> cache.addListener(gate));
         watch.closes(gate);
         return gate;
@@ -92,6 +98,7 @@ public final class MergeGate {
             merges++;
             pending = true;
             mergedAtNanos = System.nanoTime();
+            mergedViewId = viewId;
         }
         LOG.info(() -> "merged view " + viewId + " of " + subgroups
                 + ": loads, writes and awaits wait until the merge is resolved on this node");
@@ -145,8 +152,13 @@ public final class MergeGate {
     }
 
     private void checkResolved() {
-        long before = merges;
-        boolean resolved = resolvedHere.getAsBoolean();
+        long before;
+        long viewId;
+        synchronized (monitor) {
+            before = merges;
+            viewId = mergedViewId;
+        }
+        boolean resolved = resolvedHere.test(viewId);
         synchronized (monitor) {
             // A merge that began while looking needs a look of its own.
             if (resolved && pending && merges == before) {

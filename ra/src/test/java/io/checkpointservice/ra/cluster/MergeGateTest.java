@@ -9,13 +9,14 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** The gate's rules, with the cluster's "resolved" answer played by the test. */
 class MergeGateTest {
 
     private final AtomicBoolean resolved = new AtomicBoolean(true);
-    private final MergeGate gate = new MergeGate(resolved::get);
+    private final MergeGate gate = new MergeGate(viewId -> resolved.get());
 
     @Test
     void openWithoutAMergeAndPassesStayValid() {
@@ -71,6 +72,18 @@ class MergeGateTest {
         } finally {
             Thread.interrupted();
         }
+    }
+
+    @Test
+    void resolutionIsJudgedForTheMergedViewNotForAnEarlierOne() {
+        AtomicLong askedAbout = new AtomicLong();
+        MergeGate judged = new MergeGate(viewId -> {
+            askedAbout.set(viewId);
+            return viewId == 7; // the cluster has installed view 7, not yet view 9
+        });
+        judged.mergeBegan(9, "[test]");
+        assertEquals(MergeGate.UNRESOLVED, judged.passWithin(Duration.ZERO));
+        assertEquals(9, askedAbout.get());
     }
 
     @Test

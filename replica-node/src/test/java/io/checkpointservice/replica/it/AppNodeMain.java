@@ -46,8 +46,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code POST /write?name=&size=&seed=} or with the bytes as body: 200 {@code version, size,
  *       sha256, crc32c}</li>
- *   <li>{@code GET /load?name=}: 200 {@code version, size, sha256, crc32c, originNode, writtenAt};
- *       404 when the segment is absent (empty)</li>
+ *   <li>{@code GET /load?name=}: 200 {@code membersBefore} (the size of this node's view when the
+ *       load began), {@code version, size, sha256, crc32c, originNode, writtenAt}; 404 when the
+ *       segment is absent (empty)</li>
  *   <li>{@code POST /await?name=&version=&timeoutMs=}: 200 {@code replicated=true|false}</li>
  *   <li>{@code POST /delete?name=}: 200 {@code deleted=true|false}</li>
  *   <li>{@code GET /members}: 200 {@code members=a,b,c}, {@code count}</li>
@@ -109,12 +110,14 @@ public final class AppNodeMain {
             return reply;
         }));
         server.createContext("/load", exchange -> handle(exchange, q -> {
+            int membersBefore = node.cluster().members().size();
             Optional<Checkpoint> loaded = service.load(ns(q), q.get("name"));
             if (loaded.isEmpty()) {
                 throw new Absent();
             }
             Checkpoint c = loaded.get();
             Map<String, String> reply = new LinkedHashMap<>();
+            reply.put("membersBefore", Integer.toString(membersBefore));
             reply.put("version", Long.toString(c.version()));
             reply.put("originNode", c.originNode());
             reply.put("writtenAt", c.writtenAt().toString());

@@ -13,6 +13,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A real network split, repeated: three nodes, each in a network namespace of its own
  * ({@link NetworkNamespaces}), in a cluster secured by a cluster secret file, R = 1, memory
- * storage. Each split: A writes 10 segments and awaits them; A's link is taken down; B takes all
+ * storage; two such clusters side by side, each taking half the splits. Each split: A writes 10 segments and awaits them; A's link is taken down; B takes all
  * 10 over and writes new versions of 5 (and awaits them) while the isolated A writes new versions
  * of all 10; the link comes back. From then on A loads every segment over and over until each
  * has answered its merged lineage once, and once A has installed the merged view it tries one
@@ -42,42 +45,73 @@ class LinkDownSplitIT extends ClusterTestBase {
     @Test
     @Timeout(1_200)
     void theIsolatedWriterNeverAnswersFromItsDiscardedLineageAfterTheLinkComesBack() throws Exception {
+        // Two clusters of three side by side, each its own cluster name and secret, half the splits
+        // each: a split waits mostly for failure detection (about 12 s), so this halves the run.
+        List<List<String>> names = List.of(List.of("A", "B", "C"), List.of("A2", "B2", "C2"));
         NetworkNamespaces net;
         try {
-            net = NetworkNamespaces.create("A", "B", "C");
+            net = NetworkNamespaces.create(names.stream().flatMap(List::stream).toArray(String[]::new));
         } catch (IllegalStateException e) {
             Assumptions.abort("network namespaces cannot be created on this machine (needs root and iproute2): "
                     + e.getMessage());
             return;
         }
+        TestCluster second = new TestCluster(getClass().getSimpleName(), "secondCluster");
+        List<TestCluster> clusters = List.of(cluster, second);
         List<Round> rounds = new ArrayList<>();
+        ExecutorService sides = Executors.newFixedThreadPool(clusters.size());
         try {
-            cluster.runIn(net);
-            cluster.setting("clusterSecretFile", secretFile().toString());
-            List<NodeProcess> nodes = cluster.startApps(NODES, "A", "B", "C");
-            NodeProcess a = nodes.get(0);
-            NodeProcess b = nodes.get(1);
-            cluster.awaitView(nodes.toArray(NodeProcess[]::new));
-            for (int split = 1; split <= SPLITS; split++) {
-                Round round = split(split, net, a, b, nodes);
-                rounds.add(round);
-                System.out.println("link-down split " + split + ": " + round);
+            List<List<NodeProcess>> nodes = new ArrayList<>();
+            for (int c = 0; c < clusters.size(); c++) {
+                clusters.get(c).runIn(net);
+                clusters.get(c).setting("clusterSecretFile", secretFile(clusters.get(c)).toString());
+                nodes.add(clusters.get(c).startApps(NODES, names.get(c).toArray(String[]::new)));
+            }
+            List<Future<List<Round>>> runs = new ArrayList<>();
+            for (int c = 0; c < clusters.size(); c++) {
+                TestCluster testCluster = clusters.get(c);
+                List<NodeProcess> three = nodes.get(c);
+                int splits = SPLITS / clusters.size() + (c < SPLITS % clusters.size() ? 1 : 0);
+                runs.add(sides.submit(() -> splits(testCluster, net, three, splits)));
+            }
+            for (Future<List<Round>> run : runs) {
+                rounds.addAll(run.get());
             }
         } finally {
-            cluster.close(); // the nodes first: their namespaces go next
+            sides.shutdownNow();
+            for (TestCluster testCluster : clusters) {
+                testCluster.close(); // the nodes first: their namespaces go next
+            }
             net.close();
         }
         long stale = rounds.stream().mapToLong(r -> r.stale).sum();
-        assertEquals(0, stale, "loads on A that returned anything but the merged lineage, over " + SPLITS + " splits");
-        System.out.println("link-down splits: " + SPLITS + ", stale answers 0; merged view to first correct load (ms): "
+        assertEquals(0, stale, "loads on the isolated writer that returned anything but the merged lineage, over "
+                + rounds.size() + " splits");
+        System.out.println("link-down splits: " + rounds.size() + ", stale answers 0; merged view to first correct load (ms): "
                 + summary(rounds.stream().mapToLong(r -> r.firstCorrectMillis).sorted().toArray())
                 + "; to every segment correct (ms): "
                 + summary(rounds.stream().mapToLong(r -> r.allCorrectMillis).sorted().toArray())
                 + "; loads answered unavailable meanwhile: " + rounds.stream().mapToLong(r -> r.unavailable).sum());
     }
 
-    private Round split(int split, NetworkNamespaces net, NodeProcess a, NodeProcess b, List<NodeProcess> nodes)
+    /** {@code splits} splits of one cluster, one after the other; its first node is the writer A. */
+    private static List<Round> splits(TestCluster cluster, NetworkNamespaces net, List<NodeProcess> nodes, int splits)
             throws Exception {
+        cluster.awaitView(nodes.toArray(NodeProcess[]::new));
+        List<Round> rounds = new ArrayList<>();
+        for (int split = 1; split <= splits; split++) {
+            Round round = split(split, cluster, net, nodes);
+            rounds.add(round);
+            System.out.println("link-down split " + split + " of " + nodes + ": " + round);
+        }
+        return rounds;
+    }
+
+    private static Round split(int split, TestCluster cluster, NetworkNamespaces net, List<NodeProcess> nodes)
+            throws Exception {
+        NodeProcess a = nodes.get(0);
+        NodeProcess b = nodes.get(1);
+        NodeProcess c = nodes.get(2);
         List<Payloads.Expected> merged = new ArrayList<>();
         for (int i = 0; i < SEGMENTS; i++) {
             merged.add(Payloads.Expected.of(20_000 + i, split * 1_000L + i));
@@ -86,9 +120,9 @@ class LinkDownSplitIT extends ClusterTestBase {
                     "split " + split + ": awaitReplicated of " + segment(i) + " v" + v + " before the split");
         }
 
-        net.linkDown("A");
-        cluster.awaitView(Set.of("A"), a);
-        cluster.awaitView(Set.of("B", "C"), b, nodes.get(2));
+        net.linkDown(a.name());
+        cluster.awaitView(Set.of(a.name()), a);
+        cluster.awaitView(Set.of(b.name(), c.name()), b, c);
 
         for (int i = 0; i < SEGMENTS; i++) {
             loadEventually(b, segment(i));
@@ -106,7 +140,7 @@ class LinkDownSplitIT extends ClusterTestBase {
             discarded.add(lost.sha256());
         }
 
-        net.linkUp("A");
+        net.linkUp(a.name());
         // A loads from the moment the link is back; a load that began once A's view held every
         // member must answer the merged lineage (or unavailable), never A's own.
         CompletableFuture<Long> mergedView = CompletableFuture.supplyAsync(() -> {
@@ -182,7 +216,7 @@ class LinkDownSplitIT extends ClusterTestBase {
         return "s" + i;
     }
 
-    private Path secretFile() throws IOException {
+    private static Path secretFile(TestCluster cluster) throws IOException {
         Path file = cluster.dataDirectory("secret").resolveSibling("cluster-secret");
         Files.createDirectories(file.getParent());
         byte[] random = new byte[24];

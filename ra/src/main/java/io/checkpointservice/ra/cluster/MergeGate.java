@@ -17,11 +17,12 @@ import org.jgroups.JChannel;
  * Closed from the moment this node's JGroups stack passes up the merged view of a healed network
  * split ({@link MergeWatch}), before Infinispan installs it, until the merge is resolved here:
  * Infinispan has installed that view (or a later one) and both caches run a topology of every
- * member of it, with neither conflict resolution nor a rebalance in progress. In between, this node's records and chunks
- * may still be its own side's, and {@link RecordMergePolicy} may overturn them: the losing side's
- * writer still finds itself the owner of its discarded lineage, and would return and extend it.
- * So {@code load}, {@code write}'s fencing decision, {@code delete} and {@code awaitReplicated}
- * pass this gate first (docs/RELIABILITY.md, "Network partitions").
+ * member of it, with neither conflict resolution nor a rebalance in progress. In between, this
+ * node's records and chunks may still be its own side's, and {@link RecordMergePolicy} may
+ * overturn them: the losing side's writer still finds itself the owner of its discarded lineage,
+ * and would return and extend it. So {@code load}, {@code write}'s fencing decision,
+ * {@code delete} and {@code awaitReplicated} pass this gate first (docs/RELIABILITY.md, "Network
+ * partitions").
  *
  * <p>Open, the gate costs two volatile reads: the write path stays local and fast (G1). A node
  * cannot know of a split before its merged view arrives, so what it answers before then is its

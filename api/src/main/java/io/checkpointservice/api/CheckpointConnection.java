@@ -34,6 +34,9 @@ public interface CheckpointConnection extends AutoCloseable {
      * @throws NullPointerException when {@code state} is null (G9)
      * @throws StaleWriterException when another node has taken the segment over since this node
      *     last wrote or loaded it (G6)
+     * @throws SegmentUnavailableException right after a network split healed, while the cluster
+     *     has not yet decided which side's lineage wins (this call waits up to about 10 s for
+     *     that), so this node cannot tell whether it still owns the segment; the caller may retry
      * @throws CheckpointException when the local store cannot write, for example a full disk;
      *     the previous version is then left as it was
      * @throws IllegalStateException when this connection is closed
@@ -50,7 +53,9 @@ public interface CheckpointConnection extends AutoCloseable {
      * @return the newest checkpoint, or empty when no such segment exists (G8)
      * @throws InvalidSegmentNameException when {@code name} is null or not a valid name
      * @throws SegmentUnavailableException when the segment exists but no intact copy is
-     *     reachable now; the caller may retry (G8)
+     *     reachable now, or right after a network split healed, while the cluster has not yet
+     *     decided which side's lineage wins (this call waits up to about 10 s for that); the
+     *     caller may retry (G8)
      * @throws IllegalStateException when this connection is closed
      */
     Optional<Checkpoint> load(String name);
@@ -66,7 +71,9 @@ public interface CheckpointConnection extends AutoCloseable {
      * @param version a version returned by {@link #write}
      * @param timeout how long to wait at most; zero checks once without waiting for replication
      *     (the check may ask the replicas, one round trip, and gives them at least 0.5 s)
-     * @return true when the replicas hold that version or a newer one, false on timeout
+     * @return true when the replicas hold that version or a newer one, false on timeout (right
+     *     after a network split healed, nothing counts until the cluster has decided which side's
+     *     lineage wins)
      * @throws InvalidSegmentNameException when {@code name} is null or not a valid name
      * @throws IllegalArgumentException when {@code version} is not positive or {@code timeout}
      *     is null or negative
@@ -107,6 +114,7 @@ public interface CheckpointConnection extends AutoCloseable {
      * @return true when the segment existed, false when it was absent
      * @throws InvalidSegmentNameException when {@code name} is null or not a valid name
      * @throws StaleWriterException when another node has taken the segment over
+     * @throws SegmentUnavailableException right after a network split healed, as for {@link #write}
      * @throws IllegalStateException when this connection is closed
      */
     boolean delete(String name);

@@ -142,7 +142,7 @@ final class AbandonedChunkSweeper implements AutoCloseable {
      * @return true when {@code cache} runs a topology of all current members with neither conflict
      *     resolution nor a rebalance in progress: after a merge, its entries are the resolved ones
      */
-    private static boolean isSettled(Cache<?, ?> cache) {
+    static boolean isSettled(Cache<?, ?> cache) {
         CacheTopology topology = cache.getAdvancedCache().getDistributionManager().getCacheTopology();
         return isSettled(topology.getPhase(), topology.getActualMembers(), cache.getCacheManager().getMembers());
     }

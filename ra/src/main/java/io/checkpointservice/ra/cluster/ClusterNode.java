@@ -46,7 +46,9 @@ public final class ClusterNode implements AutoCloseable {
         ViewChanges views = new ViewChanges();
         cacheManager.addListener(views);
         this.chunkOwners = new ChunkOwners(chunks, cacheManager);
-        this.directory = new InfinispanSegmentDirectory(records, cacheManager, !StartupChecks.expectsPeers(settings));
+        MergeGate mergeGate = MergeGate.watching(InfinispanInternals.channel(cacheManager), List.of(records, chunks));
+        this.directory = new InfinispanSegmentDirectory(records, cacheManager, !StartupChecks.expectsPeers(settings),
+                mergeGate);
         this.replicas = new InfinispanReplicaStore(chunks, cacheManager, chunkOwners, views, nodeName);
         this.sweeper = new AbandonedChunkSweeper(chunks, records, settings.chunkSweepPeriod(), threads);
         cacheManager.addListener(sweeper);

@@ -10,13 +10,21 @@ final class InfinispanSegmentDirectory implements SegmentDirectory {
 
     private final Cache<String, String> records;
     private final EmbeddedCacheManager manager;
+    private final MergeGate mergeGate;
     /** See {@link SegmentDirectory#knowsEveryRecord()}; starts true when no other host is configured. */
     private volatile boolean informed;
 
-    InfinispanSegmentDirectory(Cache<String, String> records, EmbeddedCacheManager manager, boolean alone) {
+    InfinispanSegmentDirectory(Cache<String, String> records, EmbeddedCacheManager manager, boolean alone,
+                               MergeGate mergeGate) {
         this.records = records;
         this.manager = manager;
         this.informed = alone;
+        this.mergeGate = mergeGate;
+    }
+
+    @Override
+    public MergeGate mergeGate() {
+        return mergeGate;
     }
 
     @Override

@@ -47,10 +47,12 @@ final class JGroupsStack {
                   <UFC max_credits="4m" min_threshold="0.40"/>
                   <MFC max_credits="4m" min_threshold="0.40"/>
                   <FRAG4 frag_size="60k"/>
+                  <%s/>
                 </config>
                 """.formatted(address, settings.bindPort(), sealing(keyHandle), discovery(settings), address,
                 FAILURE_DETECTION_PORT_OFFSET, failureDetection.timeout().toMillis(),
-                failureDetection.heartbeatInterval().toMillis(), failureDetection.verifySuspect().toMillis());
+                failureDetection.heartbeatInterval().toMillis(), failureDetection.verifySuspect().toMillis(),
+                MergeWatch.class.getName());
     }
 
     /**

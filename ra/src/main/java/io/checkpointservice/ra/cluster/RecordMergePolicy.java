@@ -46,6 +46,7 @@ public final class RecordMergePolicy implements EntryMergePolicy<String, String>
     @Override
     public CacheEntry<String, String> merge(CacheEntry<String, String> preferredEntry,
                                             List<CacheEntry<String, String>> otherEntries) {
+        RecordMergeHold.holdIfArmed(); // test-only, inert in production (see there)
         List<CacheEntry<String, String>> candidates = new ArrayList<>();
         if (preferredEntry != null && preferredEntry.getValue() != null) {
             candidates.add(preferredEntry);

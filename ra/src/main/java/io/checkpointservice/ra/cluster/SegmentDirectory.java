@@ -28,4 +28,12 @@ public interface SegmentDirectory {
      * @throws ClusterUnavailableException when the cluster cannot take the change now
      */
     boolean compareAndSet(String key, Optional<SegmentRecord> expected, SegmentRecord next);
+
+    /**
+     * @return the gate that is closed while the merge of a healed network split may still
+     *     overturn these records; never closed for a cluster without merges
+     */
+    default MergeGate mergeGate() {
+        return MergeGate.NEVER_CLOSED;
+    }
 }

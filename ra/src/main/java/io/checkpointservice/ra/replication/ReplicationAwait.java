@@ -2,6 +2,8 @@ package io.checkpointservice.ra.replication;
 
 import io.checkpointservice.ra.cluster.ChunkKey;
 import io.checkpointservice.ra.cluster.ClusterUnavailableException;
+import io.checkpointservice.ra.cluster.MergeGate;
+import io.checkpointservice.ra.cluster.MergeGate;
 import io.checkpointservice.ra.cluster.ReplicaStore;
 import io.checkpointservice.ra.cluster.SegmentDirectory;
 import io.checkpointservice.ra.cluster.SegmentRecord;
@@ -36,7 +38,8 @@ public final class ReplicationAwait {
     private final SegmentDirectory directory;
     private final ReplicaStore replicas;
     private final ReplicaConfirmation confirmation;
-    private final PublicationSignal published;
+    private final PublicationSignal publications;
+    private final MergeGate mergeGate;
 
     public ReplicationAwait(int replicaCount, LocalStore store, SegmentDirectory directory, ReplicaStore replicas,
                             ReplicaConfirmation confirmation, PublicationSignal published) {
@@ -45,7 +48,8 @@ public final class ReplicationAwait {
         this.directory = directory;
         this.replicas = replicas;
         this.confirmation = confirmation;
-        this.published = published;
+        this.publications = published;
+        this.mergeGate = directory.mergeGate();
     }
 
     /**
@@ -64,7 +68,7 @@ public final class ReplicationAwait {
         while (true) {
             // Read before the check: a publish right after it still ends the wait below at once.
             Map<String, Long> seen = new HashMap<>();
-            waiting.keySet().forEach(key -> seen.put(key, published.publications(key)));
+            waiting.keySet().forEach(key -> seen.put(key, publications.publications(key)));
             waiting.keySet().removeAll(replicated(waiting, askedAt, deadline));
             if (waiting.isEmpty()) {
                 return true;
@@ -76,7 +80,7 @@ public final class ReplicationAwait {
             // All of them are needed: waking for the first one left loses nothing.
             String next = waiting.keySet().iterator().next();
             try {
-                published.awaitPublishAfter(next, seen.get(next), Math.min(left, POLL_MILLIS));
+                publications.awaitPublishAfter(next, seen.get(next), Math.min(left, POLL_MILLIS));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
@@ -97,6 +101,12 @@ public final class ReplicationAwait {
      * @return the keys of {@code waiting} that are replicated now
      */
     private Set<String> replicated(Map<String, Long> waiting, long askedAt, long deadline) {
+        // While a merge of a healed split is unresolved here, the records may be this side's
+        // lineage, which the merge can discard: nothing counts as replicated until it is resolved.
+        long pass = mergeGate.passWithin(Duration.ZERO);
+        if (pass == MergeGate.UNRESOLVED) {
+            return Set.of();
+        }
         Map<String, SegmentRecord> published = new HashMap<>();
         waiting.forEach((key, version) -> {
             Optional<SegmentRecord> record;
@@ -117,7 +127,8 @@ public final class ReplicationAwait {
         // replaced owners that were all lost at once. Check that they hold the data now (and put
         // it back from here if nobody does and this node can).
         Duration patience = Duration.ofMillis(Math.max(CONFIRM_MIN_MILLIS, (deadline - System.nanoTime()) / 1_000_000));
-        return confirmation.confirmOrPutBack(published, replicaCount, askedAt, patience);
+        Set<String> held = confirmation.confirmOrPutBack(published, replicaCount, askedAt, patience);
+        return mergeGate.stillValid(pass) ? held : Set.of();
     }
 
     /**

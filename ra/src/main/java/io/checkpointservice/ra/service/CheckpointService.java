@@ -6,6 +6,7 @@ import io.checkpointservice.api.SegmentTooLargeException;
 import io.checkpointservice.api.SegmentUnavailableException;
 import io.checkpointservice.ra.cluster.ClusterUnavailableException;
 import io.checkpointservice.ra.cluster.LocalCluster;
+import io.checkpointservice.ra.cluster.MergeGate;
 import io.checkpointservice.ra.cluster.Ownership;
 import io.checkpointservice.ra.cluster.ReplicaStore;
 import io.checkpointservice.ra.cluster.SegmentDirectory;
@@ -45,6 +46,16 @@ import java.util.Optional;
  */
 public final class CheckpointService implements AutoCloseable {
 
+    /**
+     * How long {@code load}, {@code write} and {@code delete} wait at most, after a healed network
+     * split, for its merge to be resolved on this node before they answer (retryable)
+     * {@link SegmentUnavailableException}; resolution usually takes a few seconds
+     * (docs/RELIABILITY.md, "Network partitions").
+     */
+    static final Duration MERGE_PATIENCE = Duration.ofSeconds(10);
+    /** Loads decided while a merge began, after which a load gives up (merges back to back). */
+    private static final int MERGES_PER_LOAD = 3;
+
     private final AdapterSettings settings;
     private final LocalStore store;
     private final SegmentDirectory directory;
@@ -57,6 +68,7 @@ public final class CheckpointService implements AutoCloseable {
     private final ReplicationAwait barrier;
     private final KeyLocks locks = new KeyLocks();
     private static final int DELETE_ATTEMPTS = 10;
+    private final MergeGate mergeGate;
     private volatile boolean closed;
 
     /**
@@ -77,6 +89,7 @@ public final class CheckpointService implements AutoCloseable {
         this.replicator = new Replicator(store, directory, replicas, ownership, progress, confirmation);
         this.loader = new SegmentLoader(store, directory, replicas, ownership, replicator, clock, locks);
         this.barrier = new ReplicationAwait(settings.replicaCount(), store, directory, replicas, confirmation, progress);
+        this.mergeGate = directory.mergeGate();
     }
 
     /** A node alone, without network: no replica ever holds a copy. */
@@ -104,7 +117,11 @@ public final class CheckpointService implements AutoCloseable {
         ensureOpen();
         String key = segment.key();
         long version;
+        // Fencing decides on the record: not on one a merge may still overturn. Waited out before
+        // the lock (a volatile read when no merge is pending), checked again under it.
+        long pass = passMergeGate(name, mergeGate.passWithin(MERGE_PATIENCE));
         try (KeyLocks.Held held = locks.lock(key)) {
+            requireNoMergeSince(pass, name);
             Optional<SegmentRecord> record = directory.get(key);
             long epoch = ownership.epochForWrite(key, name, record);
             long newest = Math.max(store.version(key),
@@ -127,7 +144,18 @@ public final class CheckpointService implements AutoCloseable {
         SegmentKey segment = new SegmentKey(namespace, name);
         ensureOpen();
         try {
-            return loader.load(segment.key(), name).map(stored -> toCheckpoint(segment, stored));
+            long deadline = System.nanoTime() + MERGE_PATIENCE.toNanos();
+            for (int merges = 0; merges < MERGES_PER_LOAD; merges++) {
+                // Waited out before any lock is taken: the segments sharing a lock stripe go on meanwhile.
+                long pass = passMergeGate(name,
+                        mergeGate.passWithin(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
+                Optional<StoredSegment> loaded = loader.load(segment.key(), name);
+                if (mergeGate.stillValid(pass)) {
+                    return loaded.map(stored -> toCheckpoint(segment, stored));
+                }
+                // A merge began while loading: the record or copy it went by may be overturned.
+            }
+            throw unresolvedMerge(name);
         } catch (LocalStoreException e) {
             throw new SegmentUnavailableException("segment '" + name + "' cannot be read now: " + e.getMessage(), e);
         }
@@ -192,10 +220,11 @@ public final class CheckpointService implements AutoCloseable {
         ensureOpen();
         String key = segment.key();
         try {
+            long pass = passMergeGate(name, mergeGate.passWithin(MERGE_PATIENCE)); // before any lock, as load
             // A record that changed under us (a publish, a rebalance while a node joins) settles
             // during the pause, as for load; the pause holds no lock, so the segments that share
             // this one's lock stripe are written meanwhile.
-            Deletion deletion = Backoff.CONTENDED_RECORD.retry(DELETE_ATTEMPTS, () -> tryDelete(key, name))
+            Deletion deletion = Backoff.CONTENDED_RECORD.retry(DELETE_ATTEMPTS, () -> tryDelete(key, name, pass))
                     .orElseThrow(() -> new CheckpointException("segment '" + name
                             + "' is being changed by other nodes too often to delete it now; retry"));
             // After the lock: no record points at these chunks any more, and the round trips to
@@ -212,8 +241,9 @@ public final class CheckpointService implements AutoCloseable {
 
     /** One decision of {@link #delete} under the segment's lock; empty when the record changed under us. */
     @SuppressWarnings("try")
-    private Optional<Deletion> tryDelete(String key, String name) {
+    private Optional<Deletion> tryDelete(String key, String name, long mergePass) {
         try (KeyLocks.Held held = locks.lock(key)) {
+            requireNoMergeSince(mergePass, name);
             Optional<SegmentRecord> record = directory.get(key);
             long epoch = ownership.epochForWrite(key, name, record);
             Optional<SegmentMetadata> local = store.metadata(key);
@@ -259,6 +289,27 @@ public final class CheckpointService implements AutoCloseable {
         closed = true;
         replicator.stop();
         store.close();
+    }
+
+    /** @return {@code pass}, unless it says that a merge was still unresolved when the patience ran out */
+    private static long passMergeGate(String name, long pass) {
+        if (pass == MergeGate.UNRESOLVED) {
+            throw unresolvedMerge(name);
+        }
+        return pass;
+    }
+
+    /** Under the segment's lock: a merge that began since the gate was passed may overturn the record read. */
+    private void requireNoMergeSince(long pass, String name) {
+        if (!mergeGate.stillValid(pass)) {
+            throw unresolvedMerge(name);
+        }
+    }
+
+    private static SegmentUnavailableException unresolvedMerge(String name) {
+        return new SegmentUnavailableException("segment '" + name + "' cannot be decided on now: the checkpoint"
+                + " cluster is still resolving the merge of a healed network split, which may overturn this"
+                + " node's copy and record; retry shortly");
     }
 
     private void ensureOpen() {

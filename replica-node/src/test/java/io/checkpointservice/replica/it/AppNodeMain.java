@@ -7,6 +7,7 @@ import io.checkpointservice.api.InvalidSegmentNameException;
 import io.checkpointservice.api.SegmentTooLargeException;
 import io.checkpointservice.api.SegmentUnavailableException;
 import io.checkpointservice.api.StaleWriterException;
+import io.checkpointservice.ra.cluster.RecordMergeHold;
 import io.checkpointservice.ra.cluster.SegmentRecord;
 import io.checkpointservice.ra.config.AdapterSettings;
 import io.checkpointservice.ra.config.ClusterSettings;
@@ -35,16 +36,19 @@ import java.util.concurrent.Executors;
  * same {@code -Dcheckpoint.<name>} system properties the adapter reads, with replication workers
  * on daemon threads, and a small HTTP control server on 127.0.0.1 that lets the test drive it.
  *
- * <p>Control port: {@code -Dit.controlPort} (default 0, any free port). Once everything runs it
- * prints {@code READY controlPort=<port> node=<name> pid=<pid>}.
+ * <p>Control port: {@code -Dit.controlPort} (default 0, any free port), on
+ * {@code -Dit.controlAddress} (default 127.0.0.1; a node in a network namespace of its own is
+ * reached on its namespace's address). Once everything runs it prints
+ * {@code READY controlPort=<port> node=<name> pid=<pid>}.
  *
  * <p>Endpoints (query parameters {@code ns} (default "it") and {@code name}); every reply is
  * {@code key=value} lines:
  * <ul>
  *   <li>{@code POST /write?name=&size=&seed=} or with the bytes as body: 200 {@code version, size,
  *       sha256, crc32c}</li>
- *   <li>{@code GET /load?name=}: 200 {@code version, size, sha256, crc32c, originNode, writtenAt};
- *       404 when the segment is absent (empty)</li>
+ *   <li>{@code GET /load?name=}: 200 {@code membersBefore} (the size of this node's view when the
+ *       load began), {@code version, size, sha256, crc32c, originNode, writtenAt}; 404 when the
+ *       segment is absent (empty)</li>
  *   <li>{@code POST /await?name=&version=&timeoutMs=}: 200 {@code replicated=true|false}</li>
  *   <li>{@code POST /delete?name=}: 200 {@code deleted=true|false}</li>
  *   <li>{@code GET /members}: 200 {@code members=a,b,c}, {@code count}</li>
@@ -52,6 +56,9 @@ import java.util.concurrent.Executors;
  *       writer, dataEpoch, dataWriter, checksum, deleted}; 404 when it has none</li>
  *   <li>{@code POST /partition?from=a,b}: drop every cluster message from those members (a network
  *       split, see {@link ChannelSplitter}); {@code POST /heal}: let them through again</li>
+ *   <li>{@code POST /recordMergeHold?action=arm|release|status}: the test-only {@link RecordMergeHold}
+ *       (needs {@code -Dcheckpoint.test.recordMergeHold=true}); 200 {@code held} (record merges
+ *       held since armed)</li>
  *   <li>{@code POST /writeLoop?name=&minSize=&maxSize=}: starts a thread that writes version after
  *       version of {@link Payloads#forVersion} as fast as it can, until the process dies; see
  *       {@link VersionedWriteLoop}. 200 {@code next} (the first version it writes)</li>
@@ -78,7 +85,9 @@ public final class AppNodeMain {
         CheckpointNode node = CheckpointNode.start(settings, clusterSettings, threads);
 
         int port = Integer.getInteger("it.controlPort", 0);
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        String controlAddress = System.getProperty("it.controlAddress");
+        HttpServer server = HttpServer.create(new InetSocketAddress(controlAddress == null
+                ? InetAddress.getLoopbackAddress() : InetAddress.getByName(controlAddress), port), 16);
         ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "control");
             t.setDaemon(true);
@@ -97,12 +106,14 @@ public final class AppNodeMain {
             return reply;
         }));
         server.createContext("/load", exchange -> handle(exchange, q -> {
+            int membersBefore = node.cluster().members().size();
             Optional<Checkpoint> loaded = service.load(ns(q), q.get("name"));
             if (loaded.isEmpty()) {
                 throw new Absent();
             }
             Checkpoint c = loaded.get();
             Map<String, String> reply = new LinkedHashMap<>();
+            reply.put("membersBefore", Integer.toString(membersBefore));
             reply.put("version", Long.toString(c.version()));
             reply.put("originNode", c.originNode());
             reply.put("writtenAt", c.writtenAt().toString());
@@ -133,6 +144,15 @@ public final class AppNodeMain {
         server.createContext("/heal", exchange -> handle(exchange, q -> {
             splitter.heal();
             return Map.of("healed", "true");
+        }));
+        server.createContext("/recordMergeHold", exchange -> handle(exchange, q -> {
+            switch (q.getOrDefault("action", "status")) {
+                case "arm" -> RecordMergeHold.arm();
+                case "release" -> RecordMergeHold.release();
+                case "status" -> { }
+                default -> throw new IllegalArgumentException("action must be arm, release or status");
+            }
+            return Map.of("held", Integer.toString(RecordMergeHold.held()));
         }));
         server.createContext("/record", exchange -> handle(exchange, q -> {
             SegmentRecord record = node.cluster().directory().get(new SegmentKey(ns(q), q.get("name")).key())

@@ -29,20 +29,30 @@ public final class NodeProcess extends ClusterProcess {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
+    private final String controlHost;
     private volatile int controlPort = -1;
 
-    NodeProcess(String name, int clusterPort, Path logFile, List<String> command) {
+    /** @param controlHost the address its control server listens on (see {@link #command}) */
+    NodeProcess(String name, int clusterPort, Path logFile, String controlHost, List<String> command) {
         super(name, clusterPort, logFile, command);
+        this.controlHost = controlHost;
     }
 
-    /** The command line of an app node. */
-    static List<String> command(Map<String, String> checkpointSettings, String heap) {
-        List<String> command = new ArrayList<>();
+    /**
+     * The command line of an app node.
+     *
+     * @param launcher what runs the JVM, e.g. {@code ip netns exec <namespace>}; empty to run it directly
+     * @param controlHost the address its control server listens on
+     */
+    static List<String> command(List<String> launcher, Map<String, String> checkpointSettings, String heap,
+                                String controlHost) {
+        List<String> command = new ArrayList<>(launcher);
         command.add(javaExecutable());
         command.add("-Xmx" + heap);
         command.addAll(COMMON_JVM_FLAGS);
         command.addAll(checkpointProperties(checkpointSettings));
         command.add("-Dit.controlPort=0");
+        command.add("-Dit.controlAddress=" + controlHost);
         command.add("-Dit.parentPid=" + ProcessHandle.current().pid());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
@@ -127,6 +137,17 @@ public final class NodeProcess extends ClusterProcess {
         post("/heal").expectStatus(200, "heal of " + name());
     }
 
+    /**
+     * Arms, releases or only reads the node's test-only record merge hold (see RecordMergeHold).
+     *
+     * @return how many record merges it has held since it was armed
+     */
+    public int recordMergeHold(String action) {
+        Reply reply = post("/recordMergeHold", "action", action);
+        reply.expectStatus(200, "record merge hold (" + action + ") on " + name());
+        return Integer.parseInt(reply.get("held"));
+    }
+
     /** This node's copy of the segment's cluster record: 200 with its fields, 404 when it has none. */
     public Reply record(String name) {
         return send("/record", HttpRequest.BodyPublishers.noBody(), Duration.ofSeconds(10), "name", name);
@@ -168,7 +189,7 @@ public final class NodeProcess extends ClusterProcess {
         if (controlPort < 0) {
             throw new IllegalStateException(name() + " is not ready");
         }
-        StringBuilder uri = new StringBuilder("http://127.0.0.1:").append(controlPort).append(path);
+        StringBuilder uri = new StringBuilder("http://").append(controlHost).append(':').append(controlPort).append(path);
         for (int i = 0; i < params.length; i += 2) {
             uri.append(i == 0 ? '?' : '&').append(params[i]).append('=')
                     .append(URLEncoder.encode(params[i + 1], StandardCharsets.UTF_8));

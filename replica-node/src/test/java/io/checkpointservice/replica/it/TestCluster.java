@@ -35,6 +35,10 @@ public final class TestCluster implements AutoCloseable {
     /** Every cluster port handed out in this cluster, in order: the initialHosts of later nodes. */
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final List<ClusterProcess> processes = new ArrayList<>();
+    /** {@code checkpoint.*} settings every node started from now on gets, besides its options'. */
+    private final Map<String, String> commonSettings = new LinkedHashMap<>();
+    /** Null: every node on this host's loopback; else each in a network namespace of its own. */
+    private NetworkNamespaces namespaces;
 
     /**
      * @param testClass the test class, for directories
@@ -54,6 +58,20 @@ public final class TestCluster implements AutoCloseable {
 
     public String clusterName() {
         return clusterName;
+    }
+
+    /** Gives every node started from now on the setting {@code checkpoint.<key>=<value>}. */
+    public void setting(String key, String value) {
+        commonSettings.put(key, value);
+    }
+
+    /**
+     * Runs every node started from now on in its own network namespace of {@code namespaces}
+     * ({@code ip netns exec}), bound to that namespace's address and controlled on its control
+     * link. Such a cluster is not on loopback, so it needs a cluster secret: see {@link #setting}.
+     */
+    public void runIn(NetworkNamespaces namespaces) {
+        this.namespaces = namespaces;
     }
 
     /** @return where {@code node} keeps its disk store in disk mode */
@@ -128,16 +146,18 @@ public final class TestCluster implements AutoCloseable {
      */
     public NodeProcess launchApp(String name, NodeOptions options) {
         plan(name);
-        NodeProcess node = new NodeProcess(name, ports.get(name), logFile(name),
-                NodeProcess.command(settings(name, options), options.heap()));
+        String control = namespaces == null ? "127.0.0.1" : namespaces.controlAddress(name);
+        NodeProcess node = new NodeProcess(name, ports.get(name), logFile(name), control,
+                NodeProcess.command(launcher(name), settings(name, options), options.heap(), control));
         return seeded(node);
     }
 
     /** Starts a replica node's process; waits only if it is the cluster's first, see {@link #seeded}. */
     public ReplicaProcess launchReplica(String name, NodeOptions options) {
         plan(name);
-        ReplicaProcess node = new ReplicaProcess(name, ports.get(name), logFile(name),
-                ReplicaProcess.command(settings(name, options), options.heap()));
+        List<String> command = new ArrayList<>(launcher(name));
+        command.addAll(ReplicaProcess.command(settings(name, options), options.heap()));
+        ReplicaProcess node = new ReplicaProcess(name, ports.get(name), logFile(name), command);
         return seeded(node);
     }
 
@@ -170,11 +190,22 @@ public final class TestCluster implements AutoCloseable {
         Map<String, String> settings = new LinkedHashMap<>(options.checkpointSettings(dataDirectory(name)));
         settings.put("nodeName", name);
         settings.put("clusterName", clusterName);
-        settings.put("bindAddress", "127.0.0.1");
+        settings.put("bindAddress", addressOf(name));
         settings.put("bindPort", Integer.toString(ports.get(name)));
-        settings.put("initialHosts", ports.values().stream().map(p -> "127.0.0.1[" + p + "]")
+        settings.put("initialHosts", ports.entrySet().stream().map(p -> addressOf(p.getKey()) + "[" + p.getValue() + "]")
                 .collect(Collectors.joining(",")));
+        settings.putAll(commonSettings);
         return settings;
+    }
+
+    /** @return the address {@code name} binds to: loopback, or its namespace's */
+    private String addressOf(String name) {
+        return namespaces == null ? "127.0.0.1" : namespaces.address(name);
+    }
+
+    /** @return what the node's JVM is started under: nothing, or {@code ip netns exec <its namespace>} */
+    private List<String> launcher(String name) {
+        return namespaces == null ? List.of() : namespaces.launcher(name);
     }
 
     private Path logFile(String name) {

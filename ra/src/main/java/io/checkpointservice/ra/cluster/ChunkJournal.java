@@ -12,8 +12,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.infinispan.Cache;
-import org.infinispan.configuration.cache.CacheMode;
-import org.infinispan.configuration.cache.ConfigurationBuilder;
 import org.infinispan.context.Flag;
 import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.notifications.Listener;
@@ -57,7 +55,7 @@ final class ChunkJournal {
     private final Cache<String, byte[]> journal;
     private final ChunkOwners owners;
     private final String nodeName;
-    private final JournalFailures failures = new JournalFailures(LOG, "chunk journal");
+    private final JournalSupport failures = new JournalSupport(LOG, "chunk journal");
 
     private ChunkJournal(Cache<String, byte[]> journal, ChunkOwners owners, String nodeName) {
         this.journal = journal;
@@ -67,14 +65,7 @@ final class ChunkJournal {
 
     /** Defines the journal's cache, with its files under {@code directory}. */
     static void define(DefaultCacheManager manager, Path directory) {
-        manager.defineConfiguration(CACHE, new ConfigurationBuilder()
-                .clustering().cacheMode(CacheMode.LOCAL)
-                .memory().maxCount(IN_MEMORY)
-                .persistence().passivation(false)
-                .addSoftIndexFileStore()
-                .dataLocation(directory.resolve("data").toAbsolutePath().toString())
-                .indexLocation(directory.resolve("index").toAbsolutePath().toString())
-                .build());
+        JournalSupport.defineLocalFileCache(manager, CACHE, directory, IN_MEMORY);
     }
 
     /**

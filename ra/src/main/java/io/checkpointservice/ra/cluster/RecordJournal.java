@@ -7,8 +7,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.infinispan.Cache;
-import org.infinispan.configuration.cache.CacheMode;
-import org.infinispan.configuration.cache.ConfigurationBuilder;
 import org.infinispan.context.Flag;
 import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.notifications.Listener;
@@ -47,7 +45,7 @@ final class RecordJournal {
     private static final int IN_MEMORY = 1_024;
 
     private final Cache<String, String> journal;
-    private final JournalFailures failures = new JournalFailures(LOG, "record journal");
+    private final JournalSupport failures = new JournalSupport(LOG, "record journal");
 
     private RecordJournal(Cache<String, String> journal) {
         this.journal = journal;
@@ -55,14 +53,7 @@ final class RecordJournal {
 
     /** Defines the journal's cache, with its files under {@code directory}. */
     static void define(DefaultCacheManager manager, Path directory) {
-        manager.defineConfiguration(CACHE, new ConfigurationBuilder()
-                .clustering().cacheMode(CacheMode.LOCAL)
-                .memory().maxCount(IN_MEMORY)
-                .persistence().passivation(false)
-                .addSoftIndexFileStore()
-                .dataLocation(directory.resolve("data").toAbsolutePath().toString())
-                .indexLocation(directory.resolve("index").toAbsolutePath().toString())
-                .build());
+        JournalSupport.defineLocalFileCache(manager, CACHE, directory, IN_MEMORY);
     }
 
     /**

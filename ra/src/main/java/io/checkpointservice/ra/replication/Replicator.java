@@ -62,12 +62,12 @@ public final class Replicator {
     private final String nodeName;
 
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
-    private final DelayQueue<DirtyKey> queue = new DelayQueue<>();
+    private final DelayQueue<DueKey> queue = new DelayQueue<>();
     private volatile boolean stopped;
     private final AtomicInteger runningWorkers = new AtomicInteger();
-    private final OverrunThrottle<DirtyKey> overrunThrottle = new OverrunThrottle<>();
+    private final OverrunThrottle<DueKey> overrunThrottle = new OverrunThrottle<>();
     /** Local copies whose replicas a worker checks, and puts back when none holds them (see {@link #checkReplicasOf}). */
-    private final DelayQueue<CopyCheck> copiesToCheck = new DelayQueue<>();
+    private final DelayQueue<DueKey> copiesToCheck = new DelayQueue<>();
     /** Segments the start-up check asks about at once: one round trip for all of them. */
     static final int COPIES_CHECKED_AT_ONCE = 1_024;
     private static final int COPY_CHECK_ATTEMPTS = 10;
@@ -111,7 +111,7 @@ public final class Replicator {
         if (!pending.add(key)) {
             return false;
         }
-        queue.add(new DirtyKey(key, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis), attempt));
+        queue.add(new DueKey(key, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis), attempt));
         return true;
     }
 
@@ -124,7 +124,7 @@ public final class Replicator {
      */
     public void checkReplicasOf(Collection<String> keys) {
         long now = System.nanoTime();
-        keys.forEach(key -> copiesToCheck.add(new CopyCheck(key, 0, now)));
+        keys.forEach(key -> copiesToCheck.add(new DueKey(key, now, 0)));
     }
 
     /** @return true when {@code key} is published in the overrun lane now; for tests */
@@ -153,7 +153,7 @@ public final class Replicator {
     private void work() {
         while (!stopped) {
             checkDueCopies();
-            DirtyKey next;
+            DueKey next;
             try {
                 next = queue.poll(200, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -201,8 +201,8 @@ public final class Replicator {
      * (too few members yet, or an owner did not answer) is checked again later, a few times.
      */
     private void checkDueCopies() {
-        List<CopyCheck> due = new ArrayList<>();
-        for (CopyCheck check; due.size() < COPIES_CHECKED_AT_ONCE && (check = copiesToCheck.poll()) != null; ) {
+        List<DueKey> due = new ArrayList<>();
+        for (DueKey check; due.size() < COPIES_CHECKED_AT_ONCE && (check = copiesToCheck.poll()) != null; ) {
             due.add(check);
         }
         if (due.isEmpty()) {
@@ -211,7 +211,7 @@ public final class Replicator {
         Map<String, SegmentRecord> records = new HashMap<>();
         Map<String, Integer> attempts = new HashMap<>();
         try {
-            for (CopyCheck check : due) {
+            for (DueKey check : due) {
                 Optional<SegmentRecord> record = directory.get(check.key());
                 Optional<SegmentMetadata> local = store.metadata(check.key());
                 if (record.isPresent() && record.get().hasData() && local.isPresent()
@@ -229,14 +229,14 @@ public final class Replicator {
         records.keySet().forEach(key -> {
             int attempt = attempts.get(key) + 1;
             if (attempt < COPY_CHECK_ATTEMPTS) {
-                copiesToCheck.add(new CopyCheck(key, attempt, later));
+                copiesToCheck.add(new DueKey(key, later, attempt));
             }
         });
     }
 
     /** Queues an entry whose key is still pending (it waited for the overrun lane) to be taken now. */
-    private void requeueNow(DirtyKey waited) {
-        queue.add(new DirtyKey(waited.key(), System.nanoTime(), waited.attempt()));
+    private void requeueNow(DueKey waited) {
+        queue.add(new DueKey(waited.key(), System.nanoTime(), waited.attempt()));
     }
 
     /**
@@ -395,8 +395,8 @@ public final class Replicator {
         Chunks.removeLater(replicas, key, attempt);
     }
 
-    /** A local copy whose replicas are to be checked, from {@code dueNanos} on. */
-    private record CopyCheck(String key, int attempt, long dueNanos) implements Delayed {
+    /** A key waiting in a queue (to be published, or its replicas checked), with the time it may be taken and how often it failed. */
+    private record DueKey(String key, long dueNanos, int attempt) implements Delayed {
 
         @Override
         public long getDelay(TimeUnit unit) {
@@ -405,21 +405,7 @@ public final class Replicator {
 
         @Override
         public int compareTo(Delayed other) {
-            return Long.compare(dueNanos, ((CopyCheck) other).dueNanos);
-        }
-    }
-
-    /** A key waiting to be published, with the time it may be taken and how often it failed. */
-    private record DirtyKey(String key, long dueNanos, int attempt) implements Delayed {
-
-        @Override
-        public long getDelay(TimeUnit unit) {
-            return unit.convert(dueNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
-        }
-
-        @Override
-        public int compareTo(Delayed other) {
-            return Long.compare(dueNanos, ((DirtyKey) other).dueNanos);
+            return Long.compare(dueNanos, ((DueKey) other).dueNanos);
         }
     }
 }

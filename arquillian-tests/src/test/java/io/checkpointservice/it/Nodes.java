@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -64,6 +65,26 @@ public enum Nodes {
     /** @return the node's deployment scanner directory, {@code <base dir>/deployments} */
     public Path deploymentsDir() {
         return baseDir().resolve("deployments");
+    }
+
+    /**
+     * Puts the build's server configuration back (the distribution's {@code standalone.xml}): a
+     * server killed with SIGKILL keeps its deployments in its configuration and deploys them again
+     * at its next start, where a test that deploys the same archives would find them a duplicate.
+     * Only for the plain nodes (node-1..node-4), and only while the node is stopped.
+     */
+    public void resetConfiguration() {
+        String jbossHome = System.getProperty("jboss.home");
+        if (jbossHome == null || jbossHome.isBlank()) {
+            throw new IllegalStateException("system property jboss.home is not set; run with 'mvn verify'");
+        }
+        Path pristine = Path.of(jbossHome, "standalone", "configuration", "standalone.xml");
+        try {
+            Files.copy(pristine, baseDir().resolve("configuration").resolve("standalone.xml"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reset the configuration of " + qualifier, e);
+        }
     }
 
     /** @return the node's server.log, for failure messages */

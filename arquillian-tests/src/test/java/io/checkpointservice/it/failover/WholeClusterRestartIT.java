@@ -104,6 +104,8 @@ class WholeClusterRestartIT {
     @Test
     void everyAwaitedSegmentLoadsOnTheOtherNodeAfterBothWereKilledAndRestarted() throws Exception {
         deleteRecursively(STORAGE);
+        A.resetConfiguration(); // no deployments left by a test that killed these nodes before
+        B.resetConfiguration();
         start(A, A_ADAPTER, A_APP);
         start(B, B_ADAPTER, B_APP);
 

@@ -145,6 +145,7 @@ class WriterKilledIT {
         for (Nodes node : List.of(A, B, C)) {
             assertEquals(List.of(), node.serverProcesses().stream().map(ProcessHandle::pid).toList(),
                     "expected no " + node.qualifier() + " server process before the test (pids)");
+            node.resetConfiguration(); // no deployments left by a test that killed this node before
         }
         timed("start+deploy " + A.qualifier(), () -> startAndDeploy(A, A_ADAPTER, A_APP));
         timed("start+deploy " + B.qualifier(), () -> startAndDeploy(B, B_ADAPTER, B_APP));

@@ -127,6 +127,7 @@ public final class ClusterNode implements AutoCloseable {
                 ChunkJournal.open(manager, node.chunks, node.chunkOwners, node.directory, node.replicas);
             }
             if (globalStore.configured()) {
+                GlobalRecovery.restoreInto(node.records, globalStore);
                 node.archiver = GlobalArchiver.start(node.records, manager, node.replicas, node.chunkOwners,
                         globalStore, nodeName, threads);
             }

@@ -2,6 +2,8 @@ package io.checkpointservice.ra.cluster;
 
 import io.checkpointservice.ra.config.ClusterSettings;
 import io.checkpointservice.ra.config.EphemeralPortRange;
+import io.checkpointservice.ra.global.GlobalStore;
+import io.checkpointservice.ra.global.GlobalStores;
 import io.checkpointservice.ra.threads.NodeThreads;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,10 +37,14 @@ public final class ClusterNode implements AutoCloseable {
     private final InfinispanSegmentDirectory directory;
     private final InfinispanReplicaStore replicas;
     private final AbandonedChunkSweeper sweeper;
+    private final GlobalStore globalStore;
+    /** Null without a global store, and until the global store's records were brought back. */
+    private volatile GlobalArchiver archiver;
     /** How long {@link #close()} waits for background chunk removals (setting {@code stopRemovalsMillis}). */
     private final Duration stopRemovals;
 
-    private ClusterNode(DefaultCacheManager cacheManager, String nodeName, ClusterSettings settings, NodeThreads threads) {
+    private ClusterNode(DefaultCacheManager cacheManager, String nodeName, ClusterSettings settings, NodeThreads threads,
+                        GlobalStore globalStore) {
         this.cacheManager = cacheManager;
         this.nodeName = nodeName;
         this.records = cacheManager.getCache(CacheDefinitions.RECORDS);
@@ -53,6 +59,7 @@ public final class ClusterNode implements AutoCloseable {
         this.sweeper = new AbandonedChunkSweeper(chunks, records, settings.chunkSweepPeriod(), threads);
         cacheManager.addListener(sweeper);
         this.stopRemovals = settings.stopRemovals();
+        this.globalStore = globalStore;
     }
 
     /**
@@ -74,11 +81,19 @@ public final class ClusterNode implements AutoCloseable {
      * brought back into the cluster before this returns.
      *
      * @param persistence where to keep records and chunks on disk; null to keep them in memory only
-     * @param threads where the chunk sweeps run; the caller closes it after this node
+     * With a global store configured, its records are brought into the cluster after the journals
+     * ({@link GlobalRecovery}) and this node archives the versions it is chosen for
+     * ({@link GlobalArchiver}).
+     *
+     * @param threads where the chunk sweeps and the archiver run; the caller closes it after this node
      * @throws ClusterUnavailableException when the channel cannot start, e.g. the port is taken
+     * @throws io.checkpointservice.ra.config.InvalidSettingsException when the global store
+     *     cannot be used, saying what to change
      */
     public static ClusterNode start(String nodeName, int replicaCount, ClusterSettings settings, Path persistence,
                                     NodeThreads threads) {
+        // Checked before joining: a node that cannot reach the store it is told to use refuses to start.
+        GlobalStore globalStore = GlobalStores.open(settings.globalStore());
         GlobalConfigurationBuilder global = GlobalConfigurationBuilder.defaultClusteredBuilder();
         global.classLoader(ClusterNode.class.getClassLoader());
         global.cacheManagerName("checkpoint-" + nodeName);
@@ -105,13 +120,18 @@ public final class ClusterNode implements AutoCloseable {
             }
             portWarning.ifPresent(LOG::warning);
             manager.start();
-            ClusterNode node = new ClusterNode(manager, nodeName, settings, threads);
+            ClusterNode node = new ClusterNode(manager, nodeName, settings, threads, globalStore);
             started = node;
             StartupChecks.boundWhereConfigured(node.physicalAddresses(), settings.bindAddress());
             StartupChecks.sealed(manager, keyHandle != null);
             if (persistence != null) {
                 RecordJournal.open(manager, node.records);
                 ChunkJournal.open(manager, node.chunks, node.chunkOwners, node.directory, node.replicas, nodeName);
+            }
+            if (globalStore.configured()) {
+                GlobalRecovery.restoreInto(node.records, globalStore);
+                node.archiver = GlobalArchiver.start(node.records, manager, node.replicas, node.chunkOwners,
+                        globalStore, nodeName, threads);
             }
             LOG.info(() -> "node '" + nodeName + "' joined checkpoint cluster '" + settings.clusterName()
                     + "' at " + node.physicalAddresses() + (keyHandle != null
@@ -121,6 +141,7 @@ public final class ClusterNode implements AutoCloseable {
         } catch (RuntimeException e) {
             if (started != null) {
                 started.sweeper.close();
+                started.closeArchiver();
             }
             manager.stop();
             throw new ClusterUnavailableException("cannot join checkpoint cluster '" + settings.clusterName()
@@ -185,11 +206,25 @@ public final class ClusterNode implements AutoCloseable {
         return replicas;
     }
 
+    /** @return the global store ({@link GlobalStore#NONE} when none is configured) */
+    public GlobalStore globalStore() {
+        return globalStore;
+    }
+
+    private void closeArchiver() {
+        GlobalArchiver running = archiver;
+        if (running != null) {
+            running.close();
+        }
+    }
+
     /** Leaves the cluster; the other members take over this node's copies. */
     @Override
     public void close() {
+        closeArchiver();
         sweeper.close();
         replicas.awaitRemovals(stopRemovals.toMillis());
         cacheManager.stop();
+        globalStore.close();
     }
 }

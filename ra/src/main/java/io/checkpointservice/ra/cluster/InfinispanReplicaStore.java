@@ -111,7 +111,13 @@ final class InfinispanReplicaStore implements ReplicaStore {
 
     @Override
     public byte[] getChunk(ChunkKey chunk) {
-        if (owners.liveReadOwners(chunk).isEmpty()) {
+        List<String> live;
+        try {
+            live = owners.liveReadOwners(chunk);
+        } catch (RuntimeException e) { // no topology to read: the node is stopping, or no member holds chunks
+            throw new ClusterUnavailableException("owners of '" + chunk.segmentKey() + "' unknown now: " + e.getMessage(), e);
+        }
+        if (live.isEmpty()) {
             // Asking would wait for a topology that has no owner to offer (about 15 s):
             // answer "unreachable" at once instead.
             throw new ClusterUnavailableException("no live node holds the chunks of '" + chunk.segmentKey()

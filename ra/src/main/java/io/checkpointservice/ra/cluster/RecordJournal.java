@@ -94,7 +94,7 @@ final class RecordJournal {
      * Sets the cluster's record to the remembered one unless the cluster's is at least as new.
      * A compare-and-set: a node changing the record meanwhile makes it decide again.
      */
-    private static boolean offer(Cache<String, String> records, String key, String encoded, SegmentRecord remembered) {
+    static boolean offer(Cache<String, String> records, String key, String encoded, SegmentRecord remembered) {
         for (int attempt = 0; attempt < 10; attempt++) {
             String current = records.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).get(key);
             if (current == null) {

@@ -237,6 +237,22 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
         }
     }
 
+    /**
+     * @return the record's string form, as the records cache holds it; for stores outside the
+     *     cluster (the global store) that keep a record next to its data
+     */
+    public String encoded() {
+        return encode();
+    }
+
+    /**
+     * @return the record of a string form made by {@link #encoded()}
+     * @throws IllegalStateException when the text is not a record of this release's format
+     */
+    public static SegmentRecord fromEncoded(String encoded) {
+        return decode(Objects.requireNonNull(encoded));
+    }
+
     static SegmentRecord decode(String encoded) {
         if (encoded == null) {
             return null;

@@ -9,6 +9,7 @@ import static io.checkpointservice.ra.config.Settings.CLUSTER_SECRET;
 import static io.checkpointservice.ra.config.Settings.CLUSTER_SECRET_FILE;
 import static io.checkpointservice.ra.config.Settings.DISCOVERY;
 import static io.checkpointservice.ra.config.Settings.FAILURE_DETECTION_TIMEOUT_MILLIS;
+import static io.checkpointservice.ra.config.Settings.GLOBAL_STORE;
 import static io.checkpointservice.ra.config.Settings.HEARTBEAT_INTERVAL_MILLIS;
 import static io.checkpointservice.ra.config.Settings.INITIAL_HOSTS;
 import static io.checkpointservice.ra.config.Settings.MACHINE_ID;
@@ -19,6 +20,7 @@ import static io.checkpointservice.ra.config.Settings.STOP_REMOVALS_MILLIS;
 import static io.checkpointservice.ra.config.Settings.SUSPECT_VERIFY_MILLIS;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,11 +50,13 @@ import java.util.Objects;
  * @param multicastAddress the group multicast discovery sends to
  * @param failureDetection when a member that stopped answering is removed
  * @param stopRemovals how long a graceful stop waits for background chunk removals
+ * @param globalStore the global store's URL ({@code file:} only); null for none
  */
 public record ClusterSettings(String clusterName, String bindAddress, int bindPort, Discovery discovery,
                               List<String> initialHosts, String siteId, String rackId, String machineId,
                               float capacityFactor, ClusterSecret secret, Duration chunkSweepPeriod,
-                              String multicastAddress, FailureDetection failureDetection, Duration stopRemovals) {
+                              String multicastAddress, FailureDetection failureDetection, Duration stopRemovals,
+                              URI globalStore) {
 
     /**
      * The first port of the checkpoint cluster, before WildFly's port offset. Below Linux's
@@ -86,7 +90,14 @@ public record ClusterSettings(String clusterName, String bindAddress, int bindPo
                            float capacityFactor, ClusterSecret secret, Duration chunkSweepPeriod) {
         this(clusterName, bindAddress, bindPort, discovery, initialHosts, siteId, rackId, machineId, capacityFactor,
                 secret, chunkSweepPeriod, MULTICAST_ADDRESS.defaultValue(), FailureDetection.DEFAULT,
-                Duration.ofMillis(STOP_REMOVALS_MILLIS.defaultValue()));
+                Duration.ofMillis(STOP_REMOVALS_MILLIS.defaultValue()), null);
+    }
+
+    /** @return the same settings with {@code url} as the global store (null for none) */
+    public ClusterSettings withGlobalStore(URI url) {
+        return new ClusterSettings(clusterName, bindAddress, bindPort, discovery, initialHosts, siteId, rackId,
+                machineId, capacityFactor, secret, chunkSweepPeriod, multicastAddress, failureDetection, stopRemovals,
+                url);
     }
 
     /** Default of {@code chunkSweepSeconds}. */
@@ -172,7 +183,8 @@ public record ClusterSettings(String clusterName, String bindAddress, int bindPo
                 DISCOVERY.from(raw, problems), hosts, SITE_ID.from(raw, problems), RACK_ID.from(raw, problems),
                 MACHINE_ID.from(raw, problems), CAPACITY_FACTOR.from(raw, problems), secret,
                 Duration.ofSeconds(CHUNK_SWEEP_SECONDS.from(raw, problems)), MULTICAST_ADDRESS.from(raw, problems),
-                failureDetection, Duration.ofMillis(STOP_REMOVALS_MILLIS.from(raw, problems)));
+                failureDetection, Duration.ofMillis(STOP_REMOVALS_MILLIS.from(raw, problems)),
+                GLOBAL_STORE.from(raw, problems));
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }

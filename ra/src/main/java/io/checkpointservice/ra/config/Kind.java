@@ -3,6 +3,8 @@ package io.checkpointservice.ra.config;
 import io.checkpointservice.api.InvalidSegmentNameException;
 import io.checkpointservice.api.SegmentNames;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,6 +107,38 @@ record Kind<T>(String values, Parser<T> parser) {
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(name + " '" + text + "' is not a valid path: " + e.getMessage());
             }
+        });
+    }
+
+    /**
+     * Where the global store is: empty for none, or a {@code file:} URL of an absolute directory
+     * path. Other schemes are refused by name, so a database URL configured before its backend
+     * exists fails at start instead of being taken for a directory.
+     */
+    static Kind<URI> globalStoreUrl() {
+        return new Kind<>("empty, or `file:` + an absolute directory path", (name, text) -> {
+            if (text.isEmpty()) {
+                return null;
+            }
+            URI url;
+            try {
+                url = new URI(text);
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException(name + " '" + text + "' is not a URL: " + e.getReason()
+                        + "; use file:/absolute/path/of/a/shared/directory");
+            }
+            if (!"file".equalsIgnoreCase(url.getScheme())) {
+                throw new IllegalArgumentException(name + " '" + text + "': only file: URLs are supported (a "
+                        + "directory every replica node mounts, e.g. file:/mnt/checkpoint-global); "
+                        + (url.getScheme() == null ? "add the file: scheme" : "scheme '" + url.getScheme()
+                        + ":' is not"));
+            }
+            if (url.getPath() == null || !url.getPath().startsWith("/") || url.getQuery() != null
+                    || url.getFragment() != null || (url.getAuthority() != null && !url.getAuthority().isEmpty())) {
+                throw new IllegalArgumentException(name + " '" + text + "' must be file: followed by an absolute "
+                        + "path, without host, query or fragment, e.g. file:/mnt/checkpoint-global");
+            }
+            return url;
         });
     }
 

@@ -1,5 +1,6 @@
 package io.checkpointservice.ra.config;
 
+import static io.checkpointservice.ra.config.Kind.globalStoreUrl;
 import static io.checkpointservice.ra.config.Kind.hosts;
 import static io.checkpointservice.ra.config.Kind.multicastAddress;
 import static io.checkpointservice.ra.config.Kind.namespace;
@@ -14,6 +15,7 @@ import static io.checkpointservice.ra.config.Setting.connectionFactory;
 
 import io.checkpointservice.ra.config.ClusterSettings.Discovery;
 import io.checkpointservice.ra.store.SyncPolicy;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,6 +165,13 @@ public final class Settings {
             wholeNumber(0, 60_000), 2_000,
             "graceful stop: how long (ms) to wait for the removal of superseded chunks before leaving the "
                     + "cluster; chunks still there are removed by a later sweep (`chunkSweepSeconds`)"));
+
+    public static final Setting<URI> GLOBAL_STORE = declare(adapter("globalStore", globalStoreUrl(), null,
+            "optional store every replica node reaches, written in the background by a replica node (never on "
+                    + "`write`'s path) with the newest published version of each segment: `load` falls back to it "
+                    + "when no replica is reachable, and a cluster whose nodes lost memory and disks recovers from "
+                    + "it. `file:/path`: a shared directory (e.g. an NFS mount), the same on every node; checked "
+                    + "writable at start. Empty: none"));
 
     public static final Setting<String> CLUSTER_SECRET = declare(adapter("clusterSecret",
             text("at least " + ClusterSecret.MIN_LENGTH + " characters"), null,

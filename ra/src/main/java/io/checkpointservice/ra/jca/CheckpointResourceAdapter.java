@@ -124,6 +124,9 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
     @ConfigProperty
     private String stopRemovalsMillis;
 
+    @ConfigProperty
+    private String globalStore;
+
     @ConfigProperty(confidential = true)
     private String clusterSecret;
 
@@ -430,6 +433,14 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
 
     public void setStopRemovalsMillis(String stopRemovalsMillis) {
         this.stopRemovalsMillis = stopRemovalsMillis;
+    }
+
+    public String getGlobalStore() {
+        return globalStore;
+    }
+
+    public void setGlobalStore(String globalStore) {
+        this.globalStore = globalStore;
     }
 
     public String getClusterSecret() {

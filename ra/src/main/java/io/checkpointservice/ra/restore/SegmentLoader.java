@@ -7,6 +7,7 @@ import io.checkpointservice.ra.cluster.Ownership;
 import io.checkpointservice.ra.cluster.ReplicaStore;
 import io.checkpointservice.ra.cluster.SegmentDirectory;
 import io.checkpointservice.ra.cluster.SegmentRecord;
+import io.checkpointservice.ra.global.GlobalStore;
 import io.checkpointservice.ra.replication.Replicator;
 import io.checkpointservice.ra.store.Checksums;
 import io.checkpointservice.ra.store.CorruptSegmentException;
@@ -41,10 +42,21 @@ public final class SegmentLoader {
     private final Clock clock;
     private final String nodeName;
     private final KeyLocks locks;
+    private final GlobalStoreFallback globalStore;
 
     /** @param locks the per-segment locks the service's other operations take */
     public SegmentLoader(LocalStore store, SegmentDirectory directory, ReplicaStore replicas,
                          Ownership ownership, Replicator replicator, Clock clock, KeyLocks locks) {
+        this(store, directory, replicas, ownership, replicator, clock, locks, GlobalStore.NONE);
+    }
+
+    /**
+     * @param locks the per-segment locks the service's other operations take
+     * @param globalStore where a version no replica can give is looked for next
+     */
+    public SegmentLoader(LocalStore store, SegmentDirectory directory, ReplicaStore replicas,
+                         Ownership ownership, Replicator replicator, Clock clock, KeyLocks locks,
+                         GlobalStore globalStore) {
         this.store = store;
         this.directory = directory;
         this.replicas = replicas;
@@ -53,6 +65,7 @@ public final class SegmentLoader {
         this.clock = clock;
         this.nodeName = ownership.nodeName();
         this.locks = locks;
+        this.globalStore = new GlobalStoreFallback(globalStore);
     }
 
     /**
@@ -217,13 +230,39 @@ public final class SegmentLoader {
     }
 
     /**
-     * Fetches the record's version from the replicas, checks it and stores it locally.
+     * Fetches the record's version from the replicas, or from the global store when no replica
+     * can give it, checks it and stores it locally.
      *
      * @return empty when a chunk is missing because the record has moved on meanwhile: the
      *     writer published a newer version and removed this one's chunks, which is no reason to
      *     call the segment unavailable
      */
     private Optional<StoredSegment> fetch(String key, String name, SegmentRecord record) {
+        byte[] data;
+        try {
+            Optional<byte[]> fetched = fetchFromReplicas(key, name, record);
+            if (fetched.isEmpty()) {
+                return Optional.empty();
+            }
+            data = fetched.get();
+        } catch (SegmentUnavailableException unreachable) {
+            data = globalStore.fetch(key, name, record, unreachable);
+        }
+        StoredSegment segment = new StoredSegment(new SegmentMetadata(key, record.version(), record.dataEpoch(),
+                record.writtenAt(), record.origin(), record.size(), record.checksum()), data);
+        try {
+            store.put(segment);
+        } catch (LocalStoreException e) {
+            LOG.warning(() -> "restored '" + key + "' but cannot keep it locally: " + e.getMessage());
+        }
+        return Optional.of(segment);
+    }
+
+    /**
+     * @return the record's version from the replicas, checked; empty when the record moved on
+     * @throws SegmentUnavailableException when no replica can give an intact copy now
+     */
+    private Optional<byte[]> fetchFromReplicas(String key, String name, SegmentRecord record) {
         int count = record.chunkCount();
         // Segments of one chunk are the chunk itself: nothing changes a fetched array.
         byte[] data = count == 1 ? null : new byte[Math.toIntExact(record.size())];
@@ -259,14 +298,7 @@ public final class SegmentLoader {
             throw new SegmentUnavailableException("segment '" + name + "' v" + record.version()
                     + ": the copy fetched from a replica is torn or corrupt and was discarded; retry");
         }
-        StoredSegment segment = new StoredSegment(new SegmentMetadata(key, record.version(), record.dataEpoch(),
-                record.writtenAt(), record.origin(), record.size(), record.checksum()), data);
-        try {
-            store.put(segment);
-        } catch (LocalStoreException e) {
-            LOG.warning(() -> "restored '" + key + "' but cannot keep it locally: " + e.getMessage());
-        }
-        return Optional.of(segment);
+        return Optional.of(data);
     }
 
     /** @return true when the cluster's record no longer points at {@code record}'s chunks */

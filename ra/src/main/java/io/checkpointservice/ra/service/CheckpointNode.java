@@ -55,7 +55,7 @@ public final class CheckpointNode implements AutoCloseable {
             throw e;
         }
         CheckpointService service = new CheckpointService(settings, store, cluster.directory(),
-                cluster.replicas(), Clock.systemUTC());
+                cluster.replicas(), Clock.systemUTC(), cluster.globalStore());
         if (disk) {
             // After a restart of the whole cluster the records are back (journal) but the replicas'
             // memory is empty: this node's disk copies put the chunks back where none are held.

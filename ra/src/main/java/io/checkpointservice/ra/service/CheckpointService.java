@@ -12,6 +12,7 @@ import io.checkpointservice.ra.cluster.ReplicaStore;
 import io.checkpointservice.ra.cluster.SegmentDirectory;
 import io.checkpointservice.ra.cluster.SegmentRecord;
 import io.checkpointservice.ra.config.AdapterSettings;
+import io.checkpointservice.ra.global.GlobalStore;
 import io.checkpointservice.ra.replication.Chunks;
 import io.checkpointservice.ra.replication.ReplicaConfirmation;
 import io.checkpointservice.ra.replication.ReplicationAwait;
@@ -79,6 +80,18 @@ public final class CheckpointService implements AutoCloseable {
      */
     public CheckpointService(AdapterSettings settings, LocalStore store, SegmentDirectory directory,
                              ReplicaStore replicas, Clock clock) {
+        this(settings, store, directory, replicas, clock, GlobalStore.NONE);
+    }
+
+    /**
+     * A node of a cluster with a global store.
+     *
+     * @param directory the cluster's segment records
+     * @param replicas the cluster's chunk copies
+     * @param globalStore where {@code load} looks for a version no replica can give
+     */
+    public CheckpointService(AdapterSettings settings, LocalStore store, SegmentDirectory directory,
+                             ReplicaStore replicas, Clock clock, GlobalStore globalStore) {
         this.settings = Objects.requireNonNull(settings);
         this.store = Objects.requireNonNull(store);
         this.directory = Objects.requireNonNull(directory);
@@ -87,7 +100,7 @@ public final class CheckpointService implements AutoCloseable {
         this.ownership = new Ownership(settings.nodeName());
         ReplicaConfirmation confirmation = new ReplicaConfirmation(store, directory, replicas);
         this.replicator = new Replicator(store, directory, replicas, ownership, progress, confirmation);
-        this.loader = new SegmentLoader(store, directory, replicas, ownership, replicator, clock, locks);
+        this.loader = new SegmentLoader(store, directory, replicas, ownership, replicator, clock, locks, globalStore);
         this.barrier = new ReplicationAwait(settings.replicaCount(), store, directory, replicas, confirmation, progress);
         this.mergeGate = directory.mergeGate();
     }

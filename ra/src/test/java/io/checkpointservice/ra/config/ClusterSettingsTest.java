@@ -39,6 +39,19 @@ class ClusterSettingsTest {
     }
 
     @Test
+    void globalStoreIsAFileUrlOrNothingAndOtherSchemesAreRefusedByName() {
+        assertNull(ClusterSettings.parse(raw()).globalStore(), "none by default");
+        assertNull(ClusterSettings.parse(raw("globalStore", " ")).globalStore(), "empty is none");
+        assertEquals(java.net.URI.create("file:/mnt/checkpoint-global"),
+                ClusterSettings.parse(raw("globalStore", "file:/mnt/checkpoint-global")).globalStore());
+        String database = problem(raw("globalStore", "jdbc:postgresql://db/checkpoints"));
+        assertTrue(database.contains("only file: URLs are supported") && database.contains("scheme 'jdbc:' is not"),
+                database);
+        assertTrue(problem(raw("globalStore", "/mnt/checkpoint-global")).contains("add the file: scheme"));
+        assertTrue(problem(raw("globalStore", "file:relative/dir")).contains("absolute path"));
+    }
+
+    @Test
     void loopbackWithoutSecretIsAllowedAndInClear() {
         assertNull(ClusterSettings.parse(raw()).secret(), "the default (127.0.0.1, no secret) stays allowed");
         assertNull(ClusterSettings.parse(raw("bindAddress", "localhost")).secret(), "localhost is loopback");

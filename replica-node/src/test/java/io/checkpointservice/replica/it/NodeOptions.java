@@ -17,40 +17,47 @@ import java.util.Map;
  *     otherwise, so that every test's checks of G3-G8 (kills, take-overs, fenced writers, restarts)
  *     hold with the sweep running all the time; it must never remove chunks a record can reach
  * @param rackId null for none; the node's rack, for topology-aware placement
+ * @param globalStore null for none; the {@code globalStore} URL
  */
 public record NodeOptions(int replicaCount, boolean disk, String capacityFactor, String heap, String syncPolicy,
-                          String chunkSweepSeconds, String rackId) {
+                          String chunkSweepSeconds, String rackId, String globalStore) {
 
     /** Memory mode, default capacity, 512 MiB heap. */
     public static NodeOptions memory(int replicaCount) {
-        return new NodeOptions(replicaCount, false, null, "512m", null, "1", null);
+        return new NodeOptions(replicaCount, false, null, "512m", null, "1", null, null);
     }
 
     /** Disk mode (fsync policy, the default), each node in its own directory. */
     public NodeOptions onDisk() {
-        return new NodeOptions(replicaCount, true, capacityFactor, heap, syncPolicy, chunkSweepSeconds, rackId);
+        return new NodeOptions(replicaCount, true, capacityFactor, heap, syncPolicy, chunkSweepSeconds, rackId, globalStore);
     }
 
     public NodeOptions capacityFactor(String factor) {
-        return new NodeOptions(replicaCount, disk, factor, heap, syncPolicy, chunkSweepSeconds, rackId);
+        return new NodeOptions(replicaCount, disk, factor, heap, syncPolicy, chunkSweepSeconds, rackId, globalStore);
     }
 
     public NodeOptions heap(String xmx) {
-        return new NodeOptions(replicaCount, disk, capacityFactor, xmx, syncPolicy, chunkSweepSeconds, rackId);
+        return new NodeOptions(replicaCount, disk, capacityFactor, xmx, syncPolicy, chunkSweepSeconds, rackId, globalStore);
     }
 
     /** Disk mode with the given sync policy ("fsync" or "none"). */
     public NodeOptions onDisk(String policy) {
-        return new NodeOptions(replicaCount, true, capacityFactor, heap, policy, chunkSweepSeconds, rackId);
+        return new NodeOptions(replicaCount, true, capacityFactor, heap, policy, chunkSweepSeconds, rackId, globalStore);
     }
 
     public NodeOptions chunkSweepSeconds(String seconds) {
-        return new NodeOptions(replicaCount, disk, capacityFactor, heap, syncPolicy, seconds, rackId);
+        return new NodeOptions(replicaCount, disk, capacityFactor, heap, syncPolicy, seconds, rackId, globalStore);
     }
 
     /** On the given rack: Infinispan places a chunk's owners on as many racks as it can. */
     public NodeOptions onRack(String rack) {
-        return new NodeOptions(replicaCount, disk, capacityFactor, heap, syncPolicy, chunkSweepSeconds, rack);
+        return new NodeOptions(replicaCount, disk, capacityFactor, heap, syncPolicy, chunkSweepSeconds, rack, globalStore);
+    }
+
+    /** With the shared directory {@code directory} as global store ({@code file:} URL). */
+    public NodeOptions globalStore(Path directory) {
+        return new NodeOptions(replicaCount, disk, capacityFactor, heap, syncPolicy, chunkSweepSeconds, rackId,
+                directory.toAbsolutePath().toUri().toString());
     }
 
     /**
@@ -75,6 +82,9 @@ public record NodeOptions(int replicaCount, boolean disk, String capacityFactor,
         settings.put("chunkSweepSeconds", chunkSweepSeconds);
         if (rackId != null) {
             settings.put("rackId", rackId);
+        }
+        if (globalStore != null) {
+            settings.put("globalStore", globalStore);
         }
         return settings;
     }

@@ -79,6 +79,11 @@ public final class TestCluster implements AutoCloseable {
         return dataDirectory.resolve(node);
     }
 
+    /** @return the test's shared directory for a global store: outside every node's own directory */
+    public Path globalStoreDirectory() {
+        return dataDirectory.resolve("global-store");
+    }
+
     /**
      * Reserves cluster ports for nodes about to start, so that each of them lists all the others
      * in its initialHosts. Names already reserved keep their port.

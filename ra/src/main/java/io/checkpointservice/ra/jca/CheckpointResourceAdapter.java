@@ -124,6 +124,12 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
     @ConfigProperty
     private String stopRemovalsMillis;
 
+    @ConfigProperty
+    private String backlogWarnSegments;
+
+    @ConfigProperty
+    private String underReplicatedWarnSeconds;
+
     @ConfigProperty(confidential = true)
     private String clusterSecret;
 
@@ -430,6 +436,22 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
 
     public void setStopRemovalsMillis(String stopRemovalsMillis) {
         this.stopRemovalsMillis = stopRemovalsMillis;
+    }
+
+    public String getBacklogWarnSegments() {
+        return backlogWarnSegments;
+    }
+
+    public void setBacklogWarnSegments(String backlogWarnSegments) {
+        this.backlogWarnSegments = backlogWarnSegments;
+    }
+
+    public String getUnderReplicatedWarnSeconds() {
+        return underReplicatedWarnSeconds;
+    }
+
+    public void setUnderReplicatedWarnSeconds(String underReplicatedWarnSeconds) {
+        this.underReplicatedWarnSeconds = underReplicatedWarnSeconds;
     }
 
     public String getClusterSecret() {

@@ -3,6 +3,7 @@ package io.checkpointservice.ra.service;
 import io.checkpointservice.ra.cluster.ClusterNode;
 import io.checkpointservice.ra.config.AdapterSettings;
 import io.checkpointservice.ra.config.ClusterSettings;
+import io.checkpointservice.ra.config.EffectiveSettings;
 import io.checkpointservice.ra.config.StorageMode;
 import io.checkpointservice.ra.replication.Replicator;
 import io.checkpointservice.ra.store.DiskStore;
@@ -42,6 +43,7 @@ public final class CheckpointNode implements AutoCloseable {
      */
     public static CheckpointNode start(AdapterSettings settings, ClusterSettings clusterSettings,
                                        NodeThreads threads) {
+        LOG.info(EffectiveSettings.line(settings, clusterSettings));
         LocalStore store = settings.storageMode() == StorageMode.DISK
                 ? DiskStore.open(settings.storageDirectory(), settings.syncPolicy())
                 : new MemoryStore();

@@ -95,6 +95,7 @@ public final class ClusterNode implements AutoCloseable {
         Optional<String> portWarning = EphemeralPortRange.ofThisHost().flatMap(r -> r.warningFor(settings.bindPort()));
         DefaultCacheManager manager = new DefaultCacheManager(global.build(), false);
         ClusterNode started = null;
+        GracefulCloseLogFilter.install();
         try {
             CacheDefinitions.define(manager, replicaCount, settings.capacityFactor());
             if (persistence != null) {
@@ -121,6 +122,7 @@ public final class ClusterNode implements AutoCloseable {
                 started.sweeper.close();
             }
             manager.stop();
+            GracefulCloseLogFilter.uninstall();
             throw new ClusterUnavailableException("cannot join checkpoint cluster '" + settings.clusterName()
                     + "' on " + settings.bindAddress() + ":" + settings.bindPort() + ": " + e.getMessage()
                     + "; check bindAddress, bindPort (is the port free?) and initialHosts"
@@ -189,5 +191,6 @@ public final class ClusterNode implements AutoCloseable {
         sweeper.close();
         replicas.awaitRemovals(stopRemovals.toMillis());
         cacheManager.stop();
+        GracefulCloseLogFilter.uninstall();
     }
 }

@@ -7,6 +7,8 @@ import io.checkpointservice.ra.cluster.Ownership;
 import io.checkpointservice.ra.cluster.ReplicaStore;
 import io.checkpointservice.ra.cluster.SegmentDirectory;
 import io.checkpointservice.ra.cluster.SegmentRecord;
+import io.checkpointservice.ra.monitoring.LoadOutcome;
+import io.checkpointservice.ra.monitoring.NodeMetrics;
 import io.checkpointservice.ra.replication.Replicator;
 import io.checkpointservice.ra.store.Checksums;
 import io.checkpointservice.ra.store.CorruptSegmentException;
@@ -41,10 +43,14 @@ public final class SegmentLoader {
     private final Clock clock;
     private final String nodeName;
     private final KeyLocks locks;
+    private final NodeMetrics metrics;
 
-    /** @param locks the per-segment locks the service's other operations take */
+    /**
+     * @param locks the per-segment locks the service's other operations take
+     * @param metrics counts loads by outcome and take-overs
+     */
     public SegmentLoader(LocalStore store, SegmentDirectory directory, ReplicaStore replicas,
-                         Ownership ownership, Replicator replicator, Clock clock, KeyLocks locks) {
+                         Ownership ownership, Replicator replicator, Clock clock, KeyLocks locks, NodeMetrics metrics) {
         this.store = store;
         this.directory = directory;
         this.replicas = replicas;
@@ -53,6 +59,7 @@ public final class SegmentLoader {
         this.clock = clock;
         this.nodeName = ownership.nodeName();
         this.locks = locks;
+        this.metrics = metrics;
     }
 
     /**
@@ -69,10 +76,19 @@ public final class SegmentLoader {
             result = Backoff.CONTENDED_RECORD.retry(ATTEMPTS, () -> decide(key, name));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            metrics.loaded(LoadOutcome.UNAVAILABLE);
             throw new SegmentUnavailableException("interrupted while loading", e);
+        } catch (SegmentUnavailableException e) {
+            metrics.loaded(LoadOutcome.UNAVAILABLE);
+            throw e;
         }
-        return result.orElseThrow(() -> new SegmentUnavailableException("segment '" + name
-                + "' is being changed by other nodes too often to load it now; retry")).segment();
+        LoadResult decided = result.orElseThrow(() -> {
+            metrics.loaded(LoadOutcome.UNAVAILABLE);
+            return new SegmentUnavailableException("segment '" + name
+                    + "' is being changed by other nodes too often to load it now; retry");
+        });
+        metrics.loaded(decided.outcome());
+        return decided.segment();
     }
 
     /** One decision under the segment's lock; empty when the record changed under us. */
@@ -132,6 +148,7 @@ public final class SegmentLoader {
                     || tookOverByWrite && writtenHereUnder(local.get(), mine.get()));
 
         Optional<StoredSegment> segment;
+        boolean fetched = false;
         if (ownUnpublished) {
             segment = readLocal(key);
             if (segment.isEmpty()) {
@@ -159,6 +176,7 @@ public final class SegmentLoader {
             }
             Optional<StoredSegment> here = sameHere ? readLocal(key) : Optional.empty();
             segment = here.isPresent() ? here : fetch(key, name, record);
+            fetched = here.isEmpty();
             if (segment.isEmpty()) {
                 return Optional.empty(); // the record moved on while fetching: decide again
             }
@@ -171,11 +189,14 @@ public final class SegmentLoader {
                 return Optional.empty();
             }
             ownership.took(key, epoch);
+            if (!record.writer().equals(nodeName)) {
+                metrics.tookOver();
+            }
             if (ownUnpublished) {
                 replicator.markDirty(key); // published under the new epoch, as a write would be
             }
         }
-        return LoadResult.of(segment);
+        return fetched ? LoadResult.fetched(segment) : LoadResult.of(segment);
     }
 
     /**
@@ -292,9 +313,15 @@ public final class SegmentLoader {
     }
 
     /** A decided load; empty segment means absent. */
-    private record LoadResult(Optional<StoredSegment> segment) {
+    private record LoadResult(Optional<StoredSegment> segment, LoadOutcome outcome) {
+        /** A segment this node held, or none. */
         static Optional<LoadResult> of(Optional<StoredSegment> segment) {
-            return Optional.of(new LoadResult(segment));
+            return Optional.of(new LoadResult(segment, segment.isPresent() ? LoadOutcome.LOCAL : LoadOutcome.ABSENT));
+        }
+
+        /** A segment fetched from the replicas. */
+        static Optional<LoadResult> fetched(Optional<StoredSegment> segment) {
+            return Optional.of(new LoadResult(segment, LoadOutcome.REPLICA));
         }
     }
 

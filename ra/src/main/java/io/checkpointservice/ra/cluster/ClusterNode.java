@@ -170,6 +170,16 @@ public final class ClusterNode implements AutoCloseable {
         return cacheManager.getMembers().stream().map(Address::toString).collect(Collectors.toList());
     }
 
+    /** @return the names of the chunk's owners that are members now (for monitoring: the owners of a segment) */
+    public List<String> liveOwners(ChunkKey chunk) {
+        return chunkOwners.liveReadOwners(chunk);
+    }
+
+    /** @return the chunk copies this node holds; reads every chunk key held here (for monitoring) */
+    public HeldCopies heldCopies() {
+        return HeldCopies.of(chunks);
+    }
+
     /** @return this node's name */
     public String nodeName() {
         return nodeName;

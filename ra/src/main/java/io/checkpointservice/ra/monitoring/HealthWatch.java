@@ -11,16 +11,22 @@ import java.util.logging.Logger;
 
 /**
  * Looks at the node every second, on the node's threads: notes the cluster view's members,
- * counts the segments below R copies every {@link #TICKS_PER_COUNT} seconds, and warns when the
- * replication backlog or that count stays up too long ({@link SustainedCondition}: rate-limited,
- * with an INFO line when it ends). Nothing here runs on the write or load path.
+ * counts the segments below R copies every {@link #COUNT_EVERY} (less often when a count takes
+ * long, see {@link #COUNT_SHARE}), and warns when the replication backlog or that count stays up
+ * too long ({@link SustainedCondition}: rate-limited, with an INFO line when it ends). Nothing
+ * here runs on the write or load path.
  */
 final class HealthWatch implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(HealthWatch.class.getName());
     static final Duration TICK = Duration.ofSeconds(1);
     /** Counting the segments below R reads a record per segment this node writes: every 5 s, not every second. */
-    static final int TICKS_PER_COUNT = 5;
+    static final Duration COUNT_EVERY = Duration.ofSeconds(5);
+    /**
+     * A count of many segments (100,000 take a few hundred ms) waits this many times its own
+     * duration before the next: counting never takes more than 1% of a core from the application.
+     */
+    static final int COUNT_SHARE = 100;
     private static final String NAME = "checkpoint-health-watch";
 
     private final NodeThreads threads;
@@ -36,7 +42,7 @@ final class HealthWatch implements AutoCloseable {
     private volatile long countedAt;
     private volatile boolean closed;
     private volatile NodeThreads.Scheduled next = () -> { };
-    private int ticks;
+    private long nextCountAt = Long.MIN_VALUE;
 
     /**
      * @param view the names of the current view's members
@@ -76,9 +82,12 @@ final class HealthWatch implements AutoCloseable {
             long now = System.currentTimeMillis();
             List<String> current = view.get();
             members.observe(current, now);
-            if (ticks++ % TICKS_PER_COUNT == 0) {
+            if (now >= nextCountAt) {
+                long started = System.nanoTime();
                 underReplicated = underReplication.count();
                 countedAt = now;
+                long tookMillis = (System.nanoTime() - started) / 1_000_000;
+                nextCountAt = now + Math.max(COUNT_EVERY.toMillis(), tookMillis * COUNT_SHARE);
             }
             int waiting = replicator.backlog();
             backlogHigh.observe(waiting > backlogWarnSegments, now,

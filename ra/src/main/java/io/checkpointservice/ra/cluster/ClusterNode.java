@@ -112,6 +112,7 @@ public final class ClusterNode implements AutoCloseable {
         Optional<String> portWarning = EphemeralPortRange.ofThisHost().flatMap(r -> r.warningFor(settings.bindPort()));
         DefaultCacheManager manager = new DefaultCacheManager(global.build(), false);
         ClusterNode started = null;
+        GracefulCloseLogFilter.install();
         try {
             CacheDefinitions.define(manager, replicaCount, settings.capacityFactor());
             if (persistence != null) {
@@ -144,6 +145,7 @@ public final class ClusterNode implements AutoCloseable {
                 started.closeArchiver();
             }
             manager.stop();
+            GracefulCloseLogFilter.uninstall();
             throw new ClusterUnavailableException("cannot join checkpoint cluster '" + settings.clusterName()
                     + "' on " + settings.bindAddress() + ":" + settings.bindPort() + ": " + e.getMessage()
                     + "; check bindAddress, bindPort (is the port free?) and initialHosts"
@@ -191,6 +193,16 @@ public final class ClusterNode implements AutoCloseable {
         return cacheManager.getMembers().stream().map(Address::toString).collect(Collectors.toList());
     }
 
+    /** @return the names of the chunk's owners that are members now (for monitoring: the owners of a segment) */
+    public List<String> liveOwners(ChunkKey chunk) {
+        return chunkOwners.liveReadOwners(chunk);
+    }
+
+    /** @return the chunk copies this node holds; reads every chunk key held here (for monitoring) */
+    public HeldCopies heldCopies() {
+        return HeldCopies.of(chunks);
+    }
+
     /** @return this node's name */
     public String nodeName() {
         return nodeName;
@@ -226,5 +238,6 @@ public final class ClusterNode implements AutoCloseable {
         replicas.awaitRemovals(stopRemovals.toMillis());
         cacheManager.stop();
         globalStore.close();
+        GracefulCloseLogFilter.uninstall();
     }
 }

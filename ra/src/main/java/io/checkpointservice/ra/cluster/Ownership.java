@@ -4,6 +4,7 @@ import io.checkpointservice.api.StaleWriterException;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.stream.Stream;
 
 /**
  * Which segments this node writes, and under which epoch (G6). Only memory: after a restart a
@@ -67,6 +68,14 @@ public final class Ownership {
      */
     public boolean fenced(String key, long staleEpoch) {
         return epochs.replace(key, staleEpoch, FENCED);
+    }
+
+    /**
+     * @return the keys this node writes now; weakly consistent (a take-over or fencing meanwhile
+     *     may or may not show), which suits a monitoring sample and nothing that decides
+     */
+    public Stream<String> owned() {
+        return epochs.entrySet().stream().filter(e -> e.getValue() != FENCED).map(ConcurrentMap.Entry::getKey);
     }
 
     /** @return this node's name */

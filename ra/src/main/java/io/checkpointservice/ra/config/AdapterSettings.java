@@ -1,5 +1,6 @@
 package io.checkpointservice.ra.config;
 
+import static io.checkpointservice.ra.config.Settings.BACKLOG_WARN_SEGMENTS;
 import static io.checkpointservice.ra.config.Settings.MAX_REPLICA_COUNT;
 import static io.checkpointservice.ra.config.Settings.MAX_REPLICATION_WORKERS;
 import static io.checkpointservice.ra.config.Settings.MAX_SEGMENT_BYTES;
@@ -11,6 +12,7 @@ import static io.checkpointservice.ra.config.Settings.STOP_WORKERS_MILLIS;
 import static io.checkpointservice.ra.config.Settings.STORAGE_DIRECTORY;
 import static io.checkpointservice.ra.config.Settings.STORAGE_MODE;
 import static io.checkpointservice.ra.config.Settings.SYNC_POLICY;
+import static io.checkpointservice.ra.config.Settings.UNDER_REPLICATED_WARN_SECONDS;
 
 import io.checkpointservice.ra.store.SyncPolicy;
 import java.nio.file.Path;
@@ -35,10 +37,13 @@ import java.util.Objects;
  * @param replicationWorkers how many segments this node publishes in parallel
  * @param stopDrain how long a graceful stop keeps publishing pending versions
  * @param stopWorkers how long a graceful stop then waits for the replication workers to end
+ * @param backlogWarnSegments the replication backlog above which the node warns, once it stays there
+ * @param underReplicatedWarnAfter how long segments may stay below R copies before the node warns
  */
 public record AdapterSettings(String nodeName, StorageMode storageMode, Path storageDirectory,
                               SyncPolicy syncPolicy, int maxSegmentBytes, int replicaCount,
-                              int replicationWorkers, Duration stopDrain, Duration stopWorkers) {
+                              int replicationWorkers, Duration stopDrain, Duration stopWorkers,
+                              int backlogWarnSegments, Duration underReplicatedWarnAfter) {
 
     public AdapterSettings {
         Objects.requireNonNull(nodeName);
@@ -47,20 +52,22 @@ public record AdapterSettings(String nodeName, StorageMode storageMode, Path sto
         Objects.requireNonNull(syncPolicy);
         Objects.requireNonNull(stopDrain);
         Objects.requireNonNull(stopWorkers);
+        Objects.requireNonNull(underReplicatedWarnAfter);
         if (replicationWorkers < 1 || replicationWorkers > MAX_REPLICATION_WORKERS) {
             throw new IllegalArgumentException("replicationWorkers " + replicationWorkers + " is outside 1.."
                     + MAX_REPLICATION_WORKERS);
         }
     }
 
-    /** Settings with the default stop timeouts. */
+    /** Settings with the default stop timeouts and warning thresholds. */
     public AdapterSettings(String nodeName, StorageMode storageMode, Path storageDirectory,
                            SyncPolicy syncPolicy, int maxSegmentBytes, int replicaCount, int replicationWorkers) {
         this(nodeName, storageMode, storageDirectory, syncPolicy, maxSegmentBytes, replicaCount, replicationWorkers,
-                Duration.ofMillis(STOP_DRAIN_MILLIS.defaultValue()), Duration.ofMillis(STOP_WORKERS_MILLIS.defaultValue()));
+                Duration.ofMillis(STOP_DRAIN_MILLIS.defaultValue()), Duration.ofMillis(STOP_WORKERS_MILLIS.defaultValue()),
+                BACKLOG_WARN_SEGMENTS.defaultValue(), Duration.ofSeconds(UNDER_REPLICATED_WARN_SECONDS.defaultValue()));
     }
 
-    /** Settings with the default number of replication workers and stop timeouts. */
+    /** Settings with the default number of replication workers, stop timeouts and warning thresholds. */
     public AdapterSettings(String nodeName, StorageMode storageMode, Path storageDirectory,
                            SyncPolicy syncPolicy, int maxSegmentBytes, int replicaCount) {
         this(nodeName, storageMode, storageDirectory, syncPolicy, maxSegmentBytes, replicaCount,
@@ -82,7 +89,9 @@ public record AdapterSettings(String nodeName, StorageMode storageMode, Path sto
                 SYNC_POLICY.from(raw, problems), MAX_SEGMENT_BYTES.from(raw, problems),
                 REPLICA_COUNT.from(raw, problems), REPLICATION_WORKERS.from(raw, problems),
                 Duration.ofMillis(STOP_DRAIN_MILLIS.from(raw, problems)),
-                Duration.ofMillis(STOP_WORKERS_MILLIS.from(raw, problems)));
+                Duration.ofMillis(STOP_WORKERS_MILLIS.from(raw, problems)),
+                BACKLOG_WARN_SEGMENTS.from(raw, problems),
+                Duration.ofSeconds(UNDER_REPLICATED_WARN_SECONDS.from(raw, problems)));
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }

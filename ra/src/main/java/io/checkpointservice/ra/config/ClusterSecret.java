@@ -35,9 +35,12 @@ public final class ClusterSecret {
     private static final Logger LOG = Logger.getLogger(ClusterSecret.class.getName());
 
     private final String secret;
+    /** The file it was read from; null when it was given as {@code clusterSecret}. */
+    private final String file;
 
-    private ClusterSecret(String secret) {
+    private ClusterSecret(String secret, String file) {
         this.secret = secret;
+        this.file = file;
     }
 
     /**
@@ -72,7 +75,7 @@ public final class ClusterSecret {
                     + "e.g. the output of 'openssl rand -base64 32'");
             return null;
         }
-        return new ClusterSecret(secret);
+        return new ClusterSecret(secret, file);
     }
 
     private static void warnIfOthersCanRead(Path path) throws IOException {
@@ -102,6 +105,11 @@ public final class ClusterSecret {
         } finally {
             spec.clearPassword();
         }
+    }
+
+    /** @return the {@code clusterSecretFile} it was read from; null when it was set as {@code clusterSecret} */
+    public String file() {
+        return file;
     }
 
     @Override

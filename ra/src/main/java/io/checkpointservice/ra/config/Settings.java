@@ -39,6 +39,12 @@ public final class Settings {
     /** Sanity bound on replicationWorkers: each one is a thread the server lends the adapter. */
     public static final int MAX_REPLICATION_WORKERS = 64;
 
+    /**
+     * How long the backlog must stay above {@code backlogWarnSegments} before the warning: a burst
+     * of writes fills it for a moment on a healthy node, a node that cannot publish keeps it full.
+     */
+    public static final int BACKLOG_WARN_AFTER_SECONDS = 10;
+
     public static final Setting<String> NODE_NAME = declare(adapter("nodeName", word(), null,
             "this node's name; unique in the cluster")
             .defaultText("`jboss.node.name`, else host name"));
@@ -172,6 +178,27 @@ public final class Settings {
                     + "when no replica is reachable, and a cluster whose nodes lost memory and disks recovers from "
                     + "it. `file:/path`: a shared directory (e.g. an NFS mount), the same on every node; checked "
                     + "writable at start. Empty: none"));
+
+    /**
+     * 1,000: far above what a healthy node holds (a few segments per worker while they publish),
+     * far below a node that cannot reach its replicas for a while under a steady write load.
+     */
+    public static final Setting<Integer> BACKLOG_WARN_SEGMENTS = declare(adapter("backlogWarnSegments",
+            wholeNumber(1, 100_000_000), 1_000,
+            "segments waiting to be replicated (written here, not yet published) above which the node logs a "
+                    + "warning once they stay above it for " + BACKLOG_WARN_AFTER_SECONDS
+                    + " s, repeated while it lasts (after 1, 2, 4 ... minutes, at most hourly), and an INFO line "
+                    + "when the backlog is back below it; see [Monitoring](#monitoring)"));
+
+    /**
+     * 60 s: a member's crash is detected and its copies restored by state transfer within seconds
+     * when enough members remain; a minute later the cluster is short of members.
+     */
+    public static final Setting<Integer> UNDER_REPLICATED_WARN_SECONDS = declare(adapter("underReplicatedWarnSeconds",
+            wholeNumber(1, 86_400), 60,
+            "how long (seconds) segments this node writes may have fewer than R copies off this node before it "
+                    + "logs a warning, repeated while it lasts (after 1, 2, 4 ... minutes, at most hourly), and an "
+                    + "INFO line when every one is back at R copies; see [Monitoring](#monitoring) (`UnderReplicatedSegments`)"));
 
     public static final Setting<String> CLUSTER_SECRET = declare(adapter("clusterSecret",
             text("at least " + ClusterSecret.MIN_LENGTH + " characters"), null,

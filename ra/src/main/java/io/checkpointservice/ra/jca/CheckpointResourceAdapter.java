@@ -127,6 +127,12 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
     @ConfigProperty
     private String globalStore;
 
+    @ConfigProperty
+    private String backlogWarnSegments;
+
+    @ConfigProperty
+    private String underReplicatedWarnSeconds;
+
     @ConfigProperty(confidential = true)
     private String clusterSecret;
 
@@ -441,6 +447,22 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
 
     public void setGlobalStore(String globalStore) {
         this.globalStore = globalStore;
+    }
+
+    public String getBacklogWarnSegments() {
+        return backlogWarnSegments;
+    }
+
+    public void setBacklogWarnSegments(String backlogWarnSegments) {
+        this.backlogWarnSegments = backlogWarnSegments;
+    }
+
+    public String getUnderReplicatedWarnSeconds() {
+        return underReplicatedWarnSeconds;
+    }
+
+    public void setUnderReplicatedWarnSeconds(String underReplicatedWarnSeconds) {
+        this.underReplicatedWarnSeconds = underReplicatedWarnSeconds;
     }
 
     public String getClusterSecret() {

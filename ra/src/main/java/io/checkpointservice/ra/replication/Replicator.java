@@ -6,6 +6,7 @@ import io.checkpointservice.ra.cluster.Ownership;
 import io.checkpointservice.ra.cluster.ReplicaStore;
 import io.checkpointservice.ra.cluster.SegmentDirectory;
 import io.checkpointservice.ra.cluster.SegmentRecord;
+import io.checkpointservice.ra.monitoring.NodeMetrics;
 import io.checkpointservice.ra.store.LocalStore;
 import io.checkpointservice.ra.store.LocalStoreException;
 import io.checkpointservice.ra.store.SegmentMetadata;
@@ -52,6 +53,8 @@ public final class Replicator {
 
     private static final Logger LOG = Logger.getLogger(Replicator.class.getName());
     private static final int CAS_ATTEMPTS = 10;
+    /** {@code waitingSince} of a key that starts waiting now. */
+    private static final long NOW = Long.MIN_VALUE;
 
     private final LocalStore store;
     private final SegmentDirectory directory;
@@ -60,8 +63,10 @@ public final class Replicator {
     private final PublicationSignal progress;
     private final ReplicaConfirmation confirmation;
     private final String nodeName;
+    private final NodeMetrics metrics;
 
-    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    /** The keys waiting to be published, each with the time (System.nanoTime) it started waiting. */
+    private final ConcurrentHashMap<String, Long> pending = new ConcurrentHashMap<>();
     private final DelayQueue<DueKey> queue = new DelayQueue<>();
     private volatile boolean stopped;
     private final AtomicInteger runningWorkers = new AtomicInteger();
@@ -76,9 +81,11 @@ public final class Replicator {
     /**
      * @param confirmation told of every publication's acknowledgement by all members, which
      *     proves the copies to {@code awaitReplicated} without a further round trip
+     * @param metrics counts publications, their bytes and lag, and failures
      */
     public Replicator(LocalStore store, SegmentDirectory directory, ReplicaStore replicas,
-                      Ownership ownership, PublicationSignal progress, ReplicaConfirmation confirmation) {
+                      Ownership ownership, PublicationSignal progress, ReplicaConfirmation confirmation,
+                      NodeMetrics metrics) {
         this.store = store;
         this.directory = directory;
         this.replicas = replicas;
@@ -86,6 +93,13 @@ public final class Replicator {
         this.progress = progress;
         this.confirmation = confirmation;
         this.nodeName = ownership.nodeName();
+        this.metrics = metrics;
+    }
+
+    /** A replicator whose counters nobody reads. */
+    public Replicator(LocalStore store, SegmentDirectory directory, ReplicaStore replicas,
+                      Ownership ownership, PublicationSignal progress, ReplicaConfirmation confirmation) {
+        this(store, directory, replicas, ownership, progress, confirmation, new NodeMetrics());
     }
 
     /** A replicator whose acknowledgements nobody else reads (tests, tools). */
@@ -101,17 +115,23 @@ public final class Replicator {
 
     /** Notes that {@code key} has a new local version to publish. Never blocks. */
     public void markDirty(String key) {
-        if (!schedule(key, 0, 0)) {
+        if (!schedule(key, 0, 0, NOW)) {
             overrunThrottle.overrun(key); // written again before its last version was published
         }
     }
 
-    /** @return false when the key was pending already */
-    private boolean schedule(String key, long delayMillis, int attempt) {
-        if (!pending.add(key)) {
+    /**
+     * @param waitingSince when the key started waiting (System.nanoTime): {@link #NOW}, or for a
+     *     retry when its failed attempts began, so that the backlog's oldest wait includes them
+     * @return false when the key was pending already
+     */
+    private boolean schedule(String key, long delayMillis, int attempt, long waitingSince) {
+        long now = System.nanoTime();
+        long since = waitingSince == NOW ? now : waitingSince;
+        if (pending.putIfAbsent(key, since) != null) {
             return false;
         }
-        queue.add(new DueKey(key, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis), attempt));
+        queue.add(new DueKey(key, now + TimeUnit.MILLISECONDS.toNanos(delayMillis), attempt, since));
         return true;
     }
 
@@ -124,7 +144,7 @@ public final class Replicator {
      */
     public void checkReplicasOf(Collection<String> keys) {
         long now = System.nanoTime();
-        keys.forEach(key -> copiesToCheck.add(new DueKey(key, now, 0)));
+        keys.forEach(key -> copiesToCheck.add(new DueKey(key, now, 0, now)));
     }
 
     /** @return true when {@code key} is published in the overrun lane now; for tests */
@@ -135,6 +155,21 @@ public final class Replicator {
     /** @return how many segments wait to be published; for monitoring and tests */
     public int backlog() {
         return pending.size();
+    }
+
+    /**
+     * @return how long (ms) the segment that has waited longest to be published has waited, its
+     *     failed attempts included; 0 when none waits. Reads every pending key: for monitoring.
+     */
+    public long oldestWaitMillis() {
+        long now = System.nanoTime();
+        long oldest = now;
+        for (long since : pending.values()) {
+            if (since - oldest < 0) { // nanoTime values compare only by their difference
+                oldest = since;
+            }
+        }
+        return TimeUnit.NANOSECONDS.toMillis(now - oldest);
     }
 
     /** Runs until {@link #stop}: takes dirty keys and publishes them. */
@@ -184,7 +219,8 @@ public final class Replicator {
                 Level level = e instanceof Error ? Level.SEVERE : next.attempt() == 0 ? Level.INFO : Level.FINE;
                 LOG.log(level, "cannot replicate '" + key + "' now, retrying in " + delay + " ms: " + e,
                         e instanceof Error ? e : null);
-                schedule(key, delay, next.attempt() + 1);
+                metrics.publicationFailed(key, e);
+                schedule(key, delay, next.attempt() + 1, next.waitingSince());
             } finally {
                 if (laned) {
                     overrunThrottle.leave(this::requeueNow);
@@ -229,14 +265,14 @@ public final class Replicator {
         records.keySet().forEach(key -> {
             int attempt = attempts.get(key) + 1;
             if (attempt < COPY_CHECK_ATTEMPTS) {
-                copiesToCheck.add(new DueKey(key, later, attempt));
+                copiesToCheck.add(new DueKey(key, later, attempt, later));
             }
         });
     }
 
     /** Queues an entry whose key is still pending (it waited for the overrun lane) to be taken now. */
     private void requeueNow(DueKey waited) {
-        queue.add(new DueKey(waited.key(), System.nanoTime(), waited.attempt()));
+        queue.add(new DueKey(waited.key(), System.nanoTime(), waited.attempt(), waited.waitingSince()));
     }
 
     /**
@@ -249,7 +285,7 @@ public final class Replicator {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         // Straight from the pending set, ignoring back-off delays; queue entries left behind
         // find their key already published, which costs one local read.
-        for (String key : List.copyOf(pending)) {
+        for (String key : List.copyOf(pending.keySet())) {
             if (System.nanoTime() >= deadline) {
                 break;
             }
@@ -257,6 +293,7 @@ public final class Replicator {
                 publish(key);
                 pending.remove(key);
             } catch (RuntimeException e) {
+                metrics.publicationFailed(key, e);
                 LOG.warning(() -> "not replicated before stopping: '" + key + "': " + e.getMessage());
             }
         }
@@ -330,6 +367,10 @@ public final class Replicator {
                 // Every member, so every chunk owner, acknowledged the record after casSentAt
                 // (REPL_SYNC): all were alive then, after the chunks they hold were put.
                 confirmation.acknowledged(key, next, membership, casSentAt);
+                metrics.published(version.size(), version.writtenAt().toEpochMilli());
+                if (record.isPresent() && !record.get().writer().equals(nodeName)) {
+                    metrics.tookOver(); // a write here took the segment over; this publication made it so
+                }
                 // The new version is in place: wake awaitReplicated now. The previous version's
                 // chunks are unreachable from here on; removing them is nobody's wait.
                 progress.published(key);
@@ -357,14 +398,14 @@ public final class Replicator {
             return false;
         }
         if (ownership.current(key).map(now -> now != epoch).orElse(false)) {
-            schedule(key, 0, 0);
+            schedule(key, 0, 0, NOW);
             return true;
         }
         if (ownership.fenced(key, epoch)) {
             LOG.info(() -> "segment '" + key + "' was taken over by '" + record.get().writer()
                     + "' (epoch " + record.get().epoch() + "); this node's copies are no longer published");
         } else {
-            schedule(key, 0, 0); // Our epoch changed between the two reads: decide again.
+            schedule(key, 0, 0, NOW); // Our epoch changed between the two reads: decide again.
         }
         return true;
     }
@@ -395,8 +436,11 @@ public final class Replicator {
         Chunks.removeLater(replicas, key, attempt);
     }
 
-    /** A key waiting in a queue (to be published, or its replicas checked), with the time it may be taken and how often it failed. */
-    private record DueKey(String key, long dueNanos, int attempt) implements Delayed {
+    /**
+     * A key waiting in a queue (to be published, or its replicas checked): the time it may be
+     * taken, how often it failed, and since when it waits (System.nanoTime).
+     */
+    private record DueKey(String key, long dueNanos, int attempt, long waitingSince) implements Delayed {
 
         @Override
         public long getDelay(TimeUnit unit) {

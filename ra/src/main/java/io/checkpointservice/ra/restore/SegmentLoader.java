@@ -8,6 +8,8 @@ import io.checkpointservice.ra.cluster.ReplicaStore;
 import io.checkpointservice.ra.cluster.SegmentDirectory;
 import io.checkpointservice.ra.cluster.SegmentRecord;
 import io.checkpointservice.ra.global.GlobalStore;
+import io.checkpointservice.ra.monitoring.LoadOutcome;
+import io.checkpointservice.ra.monitoring.NodeMetrics;
 import io.checkpointservice.ra.replication.Replicator;
 import io.checkpointservice.ra.store.Checksums;
 import io.checkpointservice.ra.store.CorruptSegmentException;
@@ -43,20 +45,25 @@ public final class SegmentLoader {
     private final String nodeName;
     private final KeyLocks locks;
     private final GlobalStoreFallback globalStore;
+    private final NodeMetrics metrics;
 
-    /** @param locks the per-segment locks the service's other operations take */
+    /**
+     * @param locks the per-segment locks the service's other operations take
+     * @param metrics counts loads by outcome and take-overs
+     */
     public SegmentLoader(LocalStore store, SegmentDirectory directory, ReplicaStore replicas,
-                         Ownership ownership, Replicator replicator, Clock clock, KeyLocks locks) {
-        this(store, directory, replicas, ownership, replicator, clock, locks, GlobalStore.NONE);
+                         Ownership ownership, Replicator replicator, Clock clock, KeyLocks locks, NodeMetrics metrics) {
+        this(store, directory, replicas, ownership, replicator, clock, locks, GlobalStore.NONE, metrics);
     }
 
     /**
      * @param locks the per-segment locks the service's other operations take
      * @param globalStore where a version no replica can give is looked for next
+     * @param metrics counts loads by outcome and take-overs
      */
     public SegmentLoader(LocalStore store, SegmentDirectory directory, ReplicaStore replicas,
                          Ownership ownership, Replicator replicator, Clock clock, KeyLocks locks,
-                         GlobalStore globalStore) {
+                         GlobalStore globalStore, NodeMetrics metrics) {
         this.store = store;
         this.directory = directory;
         this.replicas = replicas;
@@ -66,6 +73,7 @@ public final class SegmentLoader {
         this.nodeName = ownership.nodeName();
         this.locks = locks;
         this.globalStore = new GlobalStoreFallback(globalStore);
+        this.metrics = metrics;
     }
 
     /**
@@ -82,10 +90,19 @@ public final class SegmentLoader {
             result = Backoff.CONTENDED_RECORD.retry(ATTEMPTS, () -> decide(key, name));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            metrics.loaded(LoadOutcome.UNAVAILABLE);
             throw new SegmentUnavailableException("interrupted while loading", e);
+        } catch (SegmentUnavailableException e) {
+            metrics.loaded(LoadOutcome.UNAVAILABLE);
+            throw e;
         }
-        return result.orElseThrow(() -> new SegmentUnavailableException("segment '" + name
-                + "' is being changed by other nodes too often to load it now; retry")).segment();
+        LoadResult decided = result.orElseThrow(() -> {
+            metrics.loaded(LoadOutcome.UNAVAILABLE);
+            return new SegmentUnavailableException("segment '" + name
+                    + "' is being changed by other nodes too often to load it now; retry");
+        });
+        metrics.loaded(decided.outcome());
+        return decided.segment();
     }
 
     /** One decision under the segment's lock; empty when the record changed under us. */
@@ -145,6 +162,7 @@ public final class SegmentLoader {
                     || tookOverByWrite && writtenHereUnder(local.get(), mine.get()));
 
         Optional<StoredSegment> segment;
+        LoadOutcome source = null; // where the segment was fetched from; null when this node held it
         if (ownUnpublished) {
             segment = readLocal(key);
             if (segment.isEmpty()) {
@@ -171,9 +189,15 @@ public final class SegmentLoader {
                         + " is stale; fetching v" + record.version() + " from a replica");
             }
             Optional<StoredSegment> here = sameHere ? readLocal(key) : Optional.empty();
-            segment = here.isPresent() ? here : fetch(key, name, record);
-            if (segment.isEmpty()) {
-                return Optional.empty(); // the record moved on while fetching: decide again
+            if (here.isPresent()) {
+                segment = here;
+            } else {
+                Optional<Fetched> fetchedCopy = fetch(key, name, record);
+                if (fetchedCopy.isEmpty()) {
+                    return Optional.empty(); // the record moved on while fetching: decide again
+                }
+                segment = Optional.of(fetchedCopy.get().segment());
+                source = fetchedCopy.get().source();
             }
         }
         if (!owner) {
@@ -184,11 +208,14 @@ public final class SegmentLoader {
                 return Optional.empty();
             }
             ownership.took(key, epoch);
+            if (!record.writer().equals(nodeName)) {
+                metrics.tookOver();
+            }
             if (ownUnpublished) {
                 replicator.markDirty(key); // published under the new epoch, as a write would be
             }
         }
-        return LoadResult.of(segment);
+        return source != null ? LoadResult.fetched(segment, source) : LoadResult.of(segment);
     }
 
     /**
@@ -237,16 +264,19 @@ public final class SegmentLoader {
      *     writer published a newer version and removed this one's chunks, which is no reason to
      *     call the segment unavailable
      */
-    private Optional<StoredSegment> fetch(String key, String name, SegmentRecord record) {
+    private Optional<Fetched> fetch(String key, String name, SegmentRecord record) {
         byte[] data;
+        LoadOutcome source;
         try {
             Optional<byte[]> fetched = fetchFromReplicas(key, name, record);
             if (fetched.isEmpty()) {
                 return Optional.empty();
             }
             data = fetched.get();
+            source = LoadOutcome.REPLICA;
         } catch (SegmentUnavailableException unreachable) {
             data = globalStore.fetch(key, name, record, unreachable);
+            source = LoadOutcome.GLOBAL_STORE;
         }
         StoredSegment segment = new StoredSegment(new SegmentMetadata(key, record.version(), record.dataEpoch(),
                 record.writtenAt(), record.origin(), record.size(), record.checksum()), data);
@@ -255,7 +285,11 @@ public final class SegmentLoader {
         } catch (LocalStoreException e) {
             LOG.warning(() -> "restored '" + key + "' but cannot keep it locally: " + e.getMessage());
         }
-        return Optional.of(segment);
+        return Optional.of(new Fetched(segment, source));
+    }
+
+    /** A version fetched from elsewhere, and from where. */
+    private record Fetched(StoredSegment segment, LoadOutcome source) {
     }
 
     /**
@@ -324,9 +358,15 @@ public final class SegmentLoader {
     }
 
     /** A decided load; empty segment means absent. */
-    private record LoadResult(Optional<StoredSegment> segment) {
+    private record LoadResult(Optional<StoredSegment> segment, LoadOutcome outcome) {
+        /** A segment this node held, or none. */
         static Optional<LoadResult> of(Optional<StoredSegment> segment) {
-            return Optional.of(new LoadResult(segment));
+            return Optional.of(new LoadResult(segment, segment.isPresent() ? LoadOutcome.LOCAL : LoadOutcome.ABSENT));
+        }
+
+        /** A segment fetched from the replicas or the global store. */
+        static Optional<LoadResult> fetched(Optional<StoredSegment> segment, LoadOutcome source) {
+            return Optional.of(new LoadResult(segment, source));
         }
     }
 

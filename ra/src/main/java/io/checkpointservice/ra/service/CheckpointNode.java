@@ -3,7 +3,9 @@ package io.checkpointservice.ra.service;
 import io.checkpointservice.ra.cluster.ClusterNode;
 import io.checkpointservice.ra.config.AdapterSettings;
 import io.checkpointservice.ra.config.ClusterSettings;
+import io.checkpointservice.ra.config.EffectiveSettings;
 import io.checkpointservice.ra.config.StorageMode;
+import io.checkpointservice.ra.monitoring.NodeMonitor;
 import io.checkpointservice.ra.replication.Replicator;
 import io.checkpointservice.ra.store.DiskStore;
 import io.checkpointservice.ra.store.LocalStore;
@@ -27,11 +29,13 @@ public final class CheckpointNode implements AutoCloseable {
     private final LocalStore store;
     private final ClusterNode cluster;
     private final CheckpointService service;
+    private final NodeMonitor monitor;
 
-    private CheckpointNode(LocalStore store, ClusterNode cluster, CheckpointService service) {
+    private CheckpointNode(LocalStore store, ClusterNode cluster, CheckpointService service, NodeMonitor monitor) {
         this.store = store;
         this.cluster = cluster;
         this.service = service;
+        this.monitor = monitor;
     }
 
     /**
@@ -42,6 +46,7 @@ public final class CheckpointNode implements AutoCloseable {
      */
     public static CheckpointNode start(AdapterSettings settings, ClusterSettings clusterSettings,
                                        NodeThreads threads) {
+        LOG.info(EffectiveSettings.line(settings, clusterSettings));
         LocalStore store = settings.storageMode() == StorageMode.DISK
                 ? DiskStore.open(settings.storageDirectory(), settings.syncPolicy())
                 : new MemoryStore();
@@ -75,12 +80,19 @@ public final class CheckpointNode implements AutoCloseable {
         LOG.info(() -> "checkpoint node '" + settings.nodeName() + "' started: store " + store.describe()
                 + " with " + store.list().size() + " segments, replicaCount " + settings.replicaCount()
                 + ", " + settings.replicationWorkers() + " replication workers, cluster members " + cluster.members());
-        return new CheckpointNode(store, cluster, service);
+        NodeMonitor monitor = NodeMonitor.start(settings, cluster, store, replicator, service.metrics(),
+                service.ownership(), threads);
+        return new CheckpointNode(store, cluster, service, monitor);
     }
 
     /** @return the service connections use */
     public CheckpointService service() {
         return service;
+    }
+
+    /** @return the node's MBean and log warnings */
+    public NodeMonitor monitor() {
+        return monitor;
     }
 
     /** @return the cluster membership */
@@ -94,6 +106,7 @@ public final class CheckpointNode implements AutoCloseable {
      */
     @Override
     public void close() {
+        monitor.close();
         AdapterSettings settings = service.settings();
         boolean drained = service.replicator().drain(settings.stopDrain().toMillis());
         if (!drained) {

@@ -4,6 +4,7 @@ import io.checkpointservice.api.Checkpoint;
 import io.checkpointservice.api.CheckpointException;
 import io.checkpointservice.api.SegmentTooLargeException;
 import io.checkpointservice.api.SegmentUnavailableException;
+import io.checkpointservice.api.StaleWriterException;
 import io.checkpointservice.ra.cluster.ClusterUnavailableException;
 import io.checkpointservice.ra.cluster.LocalCluster;
 import io.checkpointservice.ra.cluster.MergeGate;
@@ -13,6 +14,8 @@ import io.checkpointservice.ra.cluster.SegmentDirectory;
 import io.checkpointservice.ra.cluster.SegmentRecord;
 import io.checkpointservice.ra.config.AdapterSettings;
 import io.checkpointservice.ra.global.GlobalStore;
+import io.checkpointservice.ra.monitoring.LoadOutcome;
+import io.checkpointservice.ra.monitoring.NodeMetrics;
 import io.checkpointservice.ra.replication.Chunks;
 import io.checkpointservice.ra.replication.ReplicaConfirmation;
 import io.checkpointservice.ra.replication.ReplicationAwait;
@@ -68,6 +71,7 @@ public final class CheckpointService implements AutoCloseable {
     private final SegmentLoader loader;
     private final ReplicationAwait barrier;
     private final KeyLocks locks = new KeyLocks();
+    private final NodeMetrics metrics = new NodeMetrics();
     private static final int DELETE_ATTEMPTS = 10;
     private final MergeGate mergeGate;
     private volatile boolean closed;
@@ -99,8 +103,8 @@ public final class CheckpointService implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock);
         this.ownership = new Ownership(settings.nodeName());
         ReplicaConfirmation confirmation = new ReplicaConfirmation(store, directory, replicas);
-        this.replicator = new Replicator(store, directory, replicas, ownership, progress, confirmation);
-        this.loader = new SegmentLoader(store, directory, replicas, ownership, replicator, clock, locks, globalStore);
+        this.replicator = new Replicator(store, directory, replicas, ownership, progress, confirmation, metrics);
+        this.loader = new SegmentLoader(store, directory, replicas, ownership, replicator, clock, locks, globalStore, metrics);
         this.barrier = new ReplicationAwait(settings.replicaCount(), store, directory, replicas, confirmation, progress);
         this.mergeGate = directory.mergeGate();
     }
@@ -136,7 +140,13 @@ public final class CheckpointService implements AutoCloseable {
         try (KeyLocks.Held held = locks.lock(key)) {
             requireNoMergeSince(pass, name);
             Optional<SegmentRecord> record = directory.get(key);
-            long epoch = ownership.epochForWrite(key, name, record);
+            long epoch;
+            try {
+                epoch = ownership.epochForWrite(key, name, record);
+            } catch (StaleWriterException e) {
+                metrics.fencedWrite();
+                throw e;
+            }
             long newest = Math.max(store.version(key),
                     record.map(SegmentRecord::version).orElse(0L));
             version = newest + 1;
@@ -170,6 +180,7 @@ public final class CheckpointService implements AutoCloseable {
             }
             throw unresolvedMerge(name);
         } catch (LocalStoreException e) {
+            metrics.loaded(LoadOutcome.UNAVAILABLE);
             throw new SegmentUnavailableException("segment '" + name + "' cannot be read now: " + e.getMessage(), e);
         }
     }
@@ -289,6 +300,16 @@ public final class CheckpointService implements AutoCloseable {
     /** @return the local store, for the adapter's own components */
     public LocalStore store() {
         return store;
+    }
+
+    /** @return the counters of this node's publications, loads, take-overs and fenced writes */
+    public NodeMetrics metrics() {
+        return metrics;
+    }
+
+    /** @return which segments this node writes, under which epoch */
+    public Ownership ownership() {
+        return ownership;
     }
 
     /** @return the background publisher; its workers are run by the adapter */

@@ -39,14 +39,14 @@ public final class LoopbackMembers implements AutoCloseable {
 
     /**
      * Starts member {@code index} (0-based) as node {@code name}, keeping {@code replicaCount}
-     * copies and, unless {@code recordJournal} is null, the cluster's records on disk there.
+     * copies and, unless {@code persistence} is null, the cluster's records and its chunks on disk there.
      */
-    public ClusterNode start(int index, String name, int replicaCount, Path recordJournal) {
+    public ClusterNode start(int index, String name, int replicaCount, Path persistence) {
         ClusterNode node = ClusterNode.start(name, replicaCount, ClusterSettings.parse(Map.of(
                 "clusterName", cluster,
                 "bindAddress", "127.0.0.1",
                 "bindPort", String.valueOf(ports[index]),
-                "initialHosts", hosts)), recordJournal, threads);
+                "initialHosts", hosts)), persistence, threads);
         started.add(node);
         return node;
     }

@@ -141,8 +141,7 @@ public final class SegmentLoader {
         }
         Optional<StoredSegment> copy = readLocal(key);
         if (copy.isEmpty()) {
-            throw new SegmentUnavailableException("segment '" + name + "': the only copy, on this node, is "
-                    + "corrupt and was quarantined");
+            throw lostCopy(name);
         }
         replicator.markDirty(key);
         return LoadResult.of(copy);
@@ -166,8 +165,8 @@ public final class SegmentLoader {
         if (ownUnpublished) {
             segment = readLocal(key);
             if (segment.isEmpty()) {
-                throw new SegmentUnavailableException("segment '" + name + "': this node's newest copy is "
-                        + "corrupt and was quarantined, and it had not reached a replica yet");
+                throw new SegmentUnavailableException("segment '" + name + "': this node's newest copy was "
+                        + "damaged and quarantined, and it had not reached a replica yet");
             }
         } else if (!record.hasData()) {
             if (record.writer().equals(nodeName) && local.isEmpty() && store.hasLostCopy(key)) {
@@ -275,7 +274,8 @@ public final class SegmentLoader {
             data = fetched.get();
             source = LoadOutcome.REPLICA;
         } catch (SegmentUnavailableException unreachable) {
-            data = globalStore.fetch(key, name, record, unreachable);
+            data = globalStore.fetch(key, name, record, store.hasLostCopy(key) ? lostCopyToo(name, unreachable)
+                    : unreachable);
             source = LoadOutcome.GLOBAL_STORE;
         }
         StoredSegment segment = new StoredSegment(new SegmentMetadata(key, record.version(), record.dataEpoch(),
@@ -368,6 +368,16 @@ public final class SegmentLoader {
         static Optional<LoadResult> fetched(Optional<StoredSegment> segment, LoadOutcome source) {
             return Optional.of(new LoadResult(segment, source));
         }
+    }
+
+    /**
+     * The replicas could not give the version and this node's own copy of it was damaged: say
+     * both, so that an operator looks for the quarantined file as well as the replica nodes.
+     */
+    private static SegmentUnavailableException lostCopyToo(String name, SegmentUnavailableException unreachable) {
+        return new SegmentUnavailableException("segment '" + name + "': this node's copy was damaged and "
+                + "quarantined (the damaged file is in the store's quarantine directory), and no other copy can be "
+                + "read now: " + unreachable.getMessage(), unreachable);
     }
 
     private static SegmentUnavailableException lostCopy(String name) {

@@ -94,10 +94,16 @@ class DiskCheckpointServiceTest {
             Path file = onlySegmentFile();
             flipLastByte(file);
 
-            assertThrows(SegmentUnavailableException.class, () -> service.load(NS, "corrupt"),
+            SegmentUnavailableException first = assertThrows(SegmentUnavailableException.class,
+                    () -> service.load(NS, "corrupt"),
                     "a corrupt only copy must make load fail retryably, not return the bytes (G7, G8)");
-            assertThrows(SegmentUnavailableException.class, () -> service.load(NS, "corrupt"),
+            SegmentUnavailableException again = assertThrows(SegmentUnavailableException.class,
+                    () -> service.load(NS, "corrupt"),
                     "the segment exists and its only copy is damaged: unavailable again, never absent (G8)");
+            for (SegmentUnavailableException e : List.of(first, again)) {
+                assertTrue(e.getMessage().contains("damaged and quarantined"),
+                        () -> "the reason names the damaged local copy, not only the missing replicas: " + e.getMessage());
+            }
             service.close();
             service = newService(2);
             assertThrows(SegmentUnavailableException.class, () -> service.load(NS, "corrupt"),

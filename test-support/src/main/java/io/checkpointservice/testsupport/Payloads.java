@@ -1,4 +1,4 @@
-package io.checkpointservice.replica.it;
+package io.checkpointservice.testsupport;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -7,8 +7,10 @@ import java.util.Random;
 import java.util.zip.CRC32C;
 
 /**
- * Segment contents both sides can produce from (size, seed) alone, so a 64 MiB segment never
- * crosses the control connection: the app node generates it, the test computes its hash.
+ * Segment contents any JVM can produce from (size, seed) alone: pseudo-random, so incompressible
+ * like serialised state, and repeatable, so a 64 MiB segment never has to cross a control
+ * connection (a node process generates it, the test computes its hash) and a benchmark writes the
+ * same bytes in every run.
  */
 public final class Payloads {
 
@@ -20,6 +22,15 @@ public final class Payloads {
         byte[] bytes = new byte[size];
         new Random(seed).nextBytes(bytes);
         return bytes;
+    }
+
+    /** @return {@code count} names {@code prefix-0 .. prefix-(count-1)} */
+    public static String[] names(String prefix, int count) {
+        String[] names = new String[count];
+        for (int i = 0; i < count; i++) {
+            names[i] = prefix + "-" + i;
+        }
+        return names;
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.checkpointservice.ra.testsupport;
+package io.checkpointservice.testsupport;
 
 import java.time.Duration;
 import org.awaitility.Awaitility;
@@ -11,7 +11,7 @@ import org.awaitility.core.ConditionFactory;
  * {@code what} (and, for {@code untilAsserted}, the last assertion's message).
  *
  * <pre>{@code
- * import static io.checkpointservice.ra.testsupport.Await.await;
+ * import static io.checkpointservice.testsupport.Await.await;
  *
  * await("a and b form one cluster").until(() -> a.members().size() == 2);
  * await("the chunk cache settles").atMost(Duration.ofSeconds(30)).until(...);

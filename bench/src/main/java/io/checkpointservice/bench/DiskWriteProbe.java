@@ -5,6 +5,8 @@ import io.checkpointservice.ra.store.DiskStore;
 import io.checkpointservice.ra.store.SegmentMetadata;
 import io.checkpointservice.ra.store.StoredSegment;
 import io.checkpointservice.ra.store.SyncPolicy;
+import io.checkpointservice.testsupport.Directories;
+import io.checkpointservice.testsupport.Payloads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -47,7 +49,7 @@ public final class DiskWriteProbe {
         int writes = args.length > 1 ? Integer.parseInt(args[1]) : 3000;
         String[] dirs = args.length > 2 ? Arrays.copyOfRange(args, 2, args.length)
                 : new String[] {System.getProperty("java.io.tmpdir"), "/dev/shm"};
-        byte[] data = Payloads.random(bytes, 17);
+        byte[] data = Payloads.generate(bytes, 17);
         System.out.printf(Locale.ROOT, "%d writes of %d B per pattern (after %d warm-up writes)%n%n", writes, bytes, writes / 3);
         System.out.println("| directory | pattern | p50 us | p90 us | p99 us | p99.9 us |");
         System.out.println("|---|---|---|---|---|---|");
@@ -65,7 +67,7 @@ public final class DiskWriteProbe {
                 run(work, "A/B slots, overwrite the other slot in place", writes, abSlots(work, data));
                 run(work, "overwrite in place (not crash-safe)", writes, inPlace(work, data));
             } finally {
-                LoopbackCluster.deleteRecursively(work);
+                Directories.deleteQuietly(work);
             }
         }
     }

@@ -2,6 +2,8 @@ package io.checkpointservice.bench;
 
 import io.checkpointservice.ra.replication.Replicator;
 import io.checkpointservice.ra.service.CheckpointService;
+import io.checkpointservice.testsupport.Await;
+import io.checkpointservice.testsupport.Payloads;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
@@ -59,7 +61,7 @@ public final class HeapProbe {
 
     static void overhead(LoopbackCluster cluster, int segments, int bytes) {
         CheckpointService service = cluster.service();
-        byte[] payload = Payloads.random(bytes, 9);
+        byte[] payload = Payloads.generate(bytes, 9);
         long before = usedAfterGc();
         ClassHistogram classesBefore = HISTOGRAM ? ClassHistogram.take() : null;
         long started = System.nanoTime();
@@ -77,7 +79,7 @@ public final class HeapProbe {
         // JGroups keeps each sent message until its receiver acknowledges it (UNICAST3 acks in
         // batches, every xmit_interval) and multicasts until STABLE's gossip (5 s): a window
         // bounded by flow control (UFC credits), not by the number of segments. At rest it is gone.
-        LoopbackCluster.sleep(SETTLE_MILLIS);
+        Await.pause(SETTLE_MILLIS);
         long atRest = usedAfterGc();
         Cache<?, ?> chunks = LoopbackCluster.cacheManager(cluster.node().cluster()).getCache("checkpoint-chunks");
         int localChunks = chunks.getAdvancedCache().getDataContainer().size();
@@ -115,7 +117,7 @@ public final class HeapProbe {
     static void backlog(LoopbackCluster cluster, int segments, int bytes, int seconds) throws InterruptedException {
         CheckpointService service = cluster.service();
         Replicator replicator = service.replicator();
-        byte[] payload = Payloads.random(bytes, 13);
+        byte[] payload = Payloads.generate(bytes, 13);
         String[] names = Payloads.names("p5-backlog-" + segments, segments);
         long baseHeap = usedAfterGc();
         AtomicBoolean running = new AtomicBoolean(true);
@@ -130,7 +132,7 @@ public final class HeapProbe {
                 backlogSum.addAndGet(backlog);
                 samples.incrementAndGet();
                 maxHeap.accumulateAndGet(MEMORY.getHeapMemoryUsage().getUsed(), Math::max);
-                LoopbackCluster.sleep(5);
+                Await.pause(5);
             }
         }, "p5-sampler");
         sampler.start();
@@ -168,7 +170,7 @@ public final class HeapProbe {
         for (int i = 0; i < segments; i++) {
             service.delete(LoopbackCluster.NAMESPACE, names[i]);
         }
-        LoopbackCluster.sleep(SETTLE_MILLIS);
+        Await.pause(SETTLE_MILLIS);
         System.out.printf(Locale.ROOT, "| used heap after GC once deleted (+%d s) | %d MiB |%n", SETTLE_MILLIS / 1000, usedAfterGc() >> 20);
     }
 
@@ -181,7 +183,7 @@ public final class HeapProbe {
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 5; i++) {
             System.gc();
-            LoopbackCluster.sleep(200);
+            Await.pause(200);
             long now = MEMORY.getHeapMemoryUsage().getUsed();
             if (now >= used - (1 << 16)) {
                 return Math.min(now, used);

@@ -9,33 +9,35 @@ import io.checkpointservice.ra.config.StorageMode;
 import io.checkpointservice.ra.service.CheckpointNode;
 import io.checkpointservice.ra.service.CheckpointService;
 import io.checkpointservice.ra.store.SyncPolicy;
-import io.checkpointservice.ra.testsupport.LoopbackPorts;
 import io.checkpointservice.ra.threads.PlainNodeThreads;
+import io.checkpointservice.testsupport.Await;
+import io.checkpointservice.testsupport.Directories;
+import io.checkpointservice.testsupport.JavaCommand;
+import io.checkpointservice.testsupport.JavaProcess;
+import io.checkpointservice.testsupport.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.infinispan.Cache;
 import org.infinispan.commons.api.CacheContainerAdmin;
 import org.infinispan.configuration.cache.CacheMode;
-import org.infinispan.context.Flag;
 import org.infinispan.configuration.cache.ConfigurationBuilder;
+import org.infinispan.context.Flag;
 import org.infinispan.manager.EmbeddedCacheManager;
 import org.infinispan.topology.CacheTopology;
 
@@ -60,7 +62,7 @@ public final class LoopbackCluster implements AutoCloseable {
     /** Keeps Infinispan's and JGroups' INFO chatter out of JMH's output (strong references). */
     private static final List<Logger> QUIET = Stream.of("org.infinispan", "org.jgroups")
             .map(Logger::getLogger).peek(l -> l.setLevel(Level.WARNING)).collect(Collectors.toList());
-    private static final String READY = "ready at";
+    private static final Pattern READY = Pattern.compile("ready at");
     static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     /** How often {@link #awaitChunkRemovals} looks: 0.05 ms is nothing against a batch of about 100 ms. */
     private static final long POLL_NANOS = 50_000;
@@ -70,7 +72,7 @@ public final class LoopbackCluster implements AutoCloseable {
     private final Spec spec;
     private final String clusterName;
     private final Path workDirectory;
-    private final List<Process> replicas = new ArrayList<>();
+    private final List<JavaProcess> replicas = new ArrayList<>();
     private CheckpointNode node;
     private final PlainNodeThreads threads = new PlainNodeThreads("bench");
 
@@ -156,10 +158,10 @@ public final class LoopbackCluster implements AutoCloseable {
     private void startAll() {
         spec.syncPolicy(); // checks the storage name before anything starts
         Path replicaJar = copyReplicaJar();
-        int localPort = LoopbackPorts.clusterPort();
+        int localPort = LoopbackPorts.pair(ClusterSettings.FAILURE_DETECTION_PORT_OFFSET);
         List<Integer> replicaPorts = new ArrayList<>();
         for (int i = 0; i < spec.replicaProcesses(); i++) {
-            replicaPorts.add(LoopbackPorts.clusterPort());
+            replicaPorts.add(LoopbackPorts.pair(ClusterSettings.FAILURE_DETECTION_PORT_OFFSET));
         }
         List<String> hosts = new ArrayList<>();
         hosts.add("127.0.0.1[" + localPort + "]");
@@ -179,14 +181,14 @@ public final class LoopbackCluster implements AutoCloseable {
         // not let a cache start on zero-capacity members only.
         if (!replicaPorts.isEmpty()) {
             replicas.add(startReplica(replicaJar, "bench-replica-1", replicaPorts.get(0), hosts));
-            awaitReady(replicas.get(0), logOf("bench-replica-1"));
+            awaitReady(replicas.get(0));
         }
         for (int i = 1; i < replicaPorts.size(); i++) {
             replicas.add(startReplica(replicaJar, "bench-replica-" + (i + 1), replicaPorts.get(i), hosts));
         }
         node = CheckpointNode.start(settings, clusterSettings, threads);
         for (int i = 1; i < replicas.size(); i++) {
-            awaitReady(replicas.get(i), logOf("bench-replica-" + (i + 1)));
+            awaitReady(replicas.get(i));
         }
         awaitMembers(1 + spec.replicaProcesses());
         awaitProbeReplicated();
@@ -230,63 +232,30 @@ public final class LoopbackCluster implements AutoCloseable {
                 + "-DskipTests) and run the benchmarks from the project root, or set -Dbench.replicaJar");
     }
 
-    private Process startReplica(Path jar, String name, int port, List<String> hosts) {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.add("-Xmx" + spec.replicaHeap());
+    private JavaProcess startReplica(Path jar, String name, int port, List<String> hosts) {
+        JavaCommand command = JavaCommand.create().maxHeap(spec.replicaHeap());
         // -Dbench.replicaJvmArgs: extra options for the replica JVMs (e.g. GC logging), separated by
         // ';' or spaces (JMH's -jvmArgsAppend splits its own value at spaces, so inside it use ';').
         // "%n" in them becomes the replica's name, so each replica can log to a file of its own.
         for (String option : System.getProperty("bench.replicaJvmArgs", "").trim().split("[;\\s]+")) {
             if (!option.isEmpty()) {
-                command.add(option.replace("%n", name));
+                command.jvmOptions(option.replace("%n", name));
             }
         }
-        command.add("-Djava.net.preferIPv4Stack=true");
-        command.add("-Dcheckpoint.nodeName=" + name);
-        command.add("-Dcheckpoint.clusterName=" + clusterName);
-        command.add("-Dcheckpoint.bindAddress=127.0.0.1");
-        command.add("-Dcheckpoint.bindPort=" + port);
-        command.add("-Dcheckpoint.initialHosts=" + String.join(",", hosts));
-        command.add("-Dcheckpoint.replicaCount=" + spec.replicaCount());
-        command.add("-jar");
-        command.add(jar.toString());
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(logOf(name).toFile());
-        builder.environment().remove("JAVA_TOOL_OPTIONS");
-        try {
-            Process process = builder.start();
-            // A fork that dies without its @TearDown must not leave replicas behind.
-            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-            return process;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start replica process " + name, e);
-        }
+        command.jvmOptions("-Djava.net.preferIPv4Stack=true")
+                .systemProperty("checkpoint.nodeName", name)
+                .systemProperty("checkpoint.clusterName", clusterName)
+                .systemProperty("checkpoint.bindAddress", "127.0.0.1")
+                .systemProperty("checkpoint.bindPort", Integer.toString(port))
+                .systemProperty("checkpoint.initialHosts", String.join(",", hosts))
+                .systemProperty("checkpoint.replicaCount", Integer.toString(spec.replicaCount()))
+                .jar(jar);
+        // In the ProcessRegistry: a fork that dies without its @TearDown does not leave replicas behind.
+        return JavaProcess.start(name, workDirectory.resolve(name + ".log"), command.toList());
     }
 
-    private Path logOf(String name) {
-        return workDirectory.resolve(name + ".log");
-    }
-
-    private static void awaitReady(Process process, Path log) {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (true) {
-            String text = read(log);
-            if (text.contains(READY)) {
-                return;
-            }
-            if (!process.isAlive()) {
-                throw new IllegalStateException("replica process exited with status " + process.exitValue()
-                        + " before it was ready; log " + log + ":\n" + text);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("replica process not ready within " + START_TIMEOUT + "; log "
-                        + log + ":\n" + text);
-            }
-            sleep(50);
-        }
+    private static void awaitReady(JavaProcess replica) {
+        replica.awaitLogLine(READY, START_TIMEOUT);
     }
 
     private void awaitMembers(int expected) {
@@ -296,7 +265,7 @@ public final class LoopbackCluster implements AutoCloseable {
                 throw new IllegalStateException("cluster " + clusterName + " has members " + node.cluster().members()
                         + ", expected " + expected + "; replica logs in " + workDirectory);
             }
-            sleep(50);
+            Await.pause(50);
         }
     }
 
@@ -328,7 +297,7 @@ public final class LoopbackCluster implements AutoCloseable {
                     System.out.println("note: the probe segment (1 byte) stays in the cluster");
                     return;
                 }
-                sleep(250);
+                Await.pause(250);
             }
         }
     }
@@ -350,7 +319,7 @@ public final class LoopbackCluster implements AutoCloseable {
 
     /** @return the PIDs of the replica processes */
     public List<Long> replicaPids() {
-        return replicas.stream().map(Process::pid).collect(Collectors.toList());
+        return replicas.stream().map(JavaProcess::pid).collect(Collectors.toList());
     }
 
     /**
@@ -378,7 +347,7 @@ public final class LoopbackCluster implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("raw cache " + name + " did not reach all members: " + topology);
             }
-            sleep(50);
+            Await.pause(50);
         }
     }
 
@@ -454,51 +423,10 @@ public final class LoopbackCluster implements AutoCloseable {
                         + "; killing the replicas anyway");
             }
         }
-        for (Process replica : replicas) {
-            ProcessHandle.of(replica.pid()).ifPresent(ProcessHandle::destroyForcibly);
-            try {
-                replica.waitFor(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        deleteRecursively(workDirectory.resolve("store"));
+        replicas.forEach(JavaProcess::killQuietly);
+        Directories.deleteQuietly(workDirectory.resolve("store"));
         if (!Boolean.getBoolean("bench.keepLogs")) {
-            deleteRecursively(workDirectory);
-        }
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: a temp directory
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            Directories.deleteQuietly(workDirectory);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.checkpointservice.bench;
 
+import io.checkpointservice.testsupport.Payloads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +36,7 @@ public final class PlacementProbe {
         int numOwners = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int warmupRounds = args.length > 1 ? Integer.parseInt(args[1]) : 120;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 60;
-        byte[] payload = Payloads.random(1 << 20, 5);
+        byte[] payload = Payloads.generate(1 << 20, 5);
         try (LoopbackCluster cluster = LoopbackCluster.start(LoopbackCluster.Spec.defaults().replicaCount(2))) {
             Cache<String, byte[]> raw = cluster.rawCache(numOwners);
             LocalizedCacheTopology topology = raw.getAdvancedCache().getDistributionManager().getCacheTopology();

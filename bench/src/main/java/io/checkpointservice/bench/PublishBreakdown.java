@@ -11,6 +11,7 @@ import io.checkpointservice.ra.config.StorageMode;
 import io.checkpointservice.ra.service.CheckpointService;
 import io.checkpointservice.ra.store.MemoryStore;
 import io.checkpointservice.ra.store.SyncPolicy;
+import io.checkpointservice.testsupport.Payloads;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -103,7 +104,7 @@ public final class PublishBreakdown {
     /** P2's load: batches of distinct segments, each batch awaited in full. */
     void batches(LoopbackCluster cluster, int segments, int seconds, int size) {
         CheckpointService service = timedService(cluster);
-        byte[] payload = Payloads.random(size, 1);
+        byte[] payload = Payloads.generate(size, 1);
         String[] names = Payloads.names("diag-batch", segments);
         long[] versions = new long[segments];
         long end = System.nanoTime() + seconds * 1_000_000_000L;
@@ -140,7 +141,7 @@ public final class PublishBreakdown {
     void removeReturnValue(LoopbackCluster cluster, int size, int count) {
         AdvancedCache<String, byte[]> plain = cluster.rawCache(3).getAdvancedCache().withFlags(new Flag[0]);
         AdvancedCache<String, byte[]> ignoring = plain.withFlags(Flag.IGNORE_RETURN_VALUES);
-        byte[] payload = Payloads.random(size, 1);
+        byte[] payload = Payloads.generate(size, 1);
         for (int round = 0; round < 2; round++) { // the first round warms up
             for (String mode : new String[] {"IGNORE_RETURN_VALUES", "previous value returned (as removeChunk does)"}) {
                 AdvancedCache<String, byte[]> cache = mode.startsWith("IGNORE") ? ignoring : plain;
@@ -172,7 +173,7 @@ public final class PublishBreakdown {
 
     void run(LoopbackCluster cluster, int rate, int seconds, int size, int threads) throws InterruptedException {
         CheckpointService service = timedService(cluster);
-        byte[] payload = Payloads.random(size, 1);
+        byte[] payload = Payloads.generate(size, 1);
         long interval = (long) (1e9 * threads / rate);
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         long[] written = new long[threads];

@@ -1,5 +1,6 @@
 package io.checkpointservice.bench;
 
+import io.checkpointservice.testsupport.Payloads;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +61,7 @@ public class ReplicationLagBenchmark {
 
         @Setup(Level.Trial)
         public void payload() {
-            payload = Payloads.random(sizeBytes, 7);
+            payload = Payloads.generate(sizeBytes, 7);
         }
 
         @Setup(Level.Iteration)

@@ -4,6 +4,7 @@ import io.checkpointservice.api.Checkpoint;
 import io.checkpointservice.ra.cluster.ChunkKey;
 import io.checkpointservice.ra.cluster.ReplicaStore;
 import io.checkpointservice.ra.replication.Chunks;
+import io.checkpointservice.testsupport.Payloads;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -62,11 +63,11 @@ public class RestoreBenchmark {
             startCluster(LoopbackCluster.Spec.defaults().localCapacityFactor(0));
             chunkCache = cluster.node().cluster().replicas();
             long started = System.nanoTime();
-            byte[] filler = Payloads.random(FILLER_BYTES, 3);
+            byte[] filler = Payloads.generate(FILLER_BYTES, 3);
             for (int i = 1; i < segmentsStored; i++) {
                 service.write(LoopbackCluster.NAMESPACE, "p4-filler-" + i, filler);
             }
-            byte[] payload = Payloads.random(sizeBytes, 11);
+            byte[] payload = Payloads.generate(sizeBytes, 11);
             long version = service.write(LoopbackCluster.NAMESPACE, TARGET, payload);
             awaitReplicated(TARGET, version);
             for (int i = 1; i < segmentsStored; i++) {

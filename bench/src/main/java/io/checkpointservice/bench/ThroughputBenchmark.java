@@ -1,15 +1,16 @@
 package io.checkpointservice.bench;
 
 import io.checkpointservice.ra.service.CheckpointService;
+import io.checkpointservice.testsupport.Payloads;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.TreeMap;
 import org.infinispan.Cache;
 import org.infinispan.distribution.LocalizedCacheTopology;
 import org.infinispan.remoting.transport.Address;
@@ -65,7 +66,7 @@ public class ThroughputBenchmark {
 
         @Setup(Level.Trial)
         public void payload() {
-            payload = Payloads.random(sizeBytes, 5);
+            payload = Payloads.generate(sizeBytes, 5);
             names = Payloads.names("p2", segments);
             versions = new long[segments];
         }

@@ -1,6 +1,7 @@
 package io.checkpointservice.bench;
 
 import io.checkpointservice.ra.store.Checksums;
+import io.checkpointservice.testsupport.Payloads;
 import java.util.concurrent.TimeUnit;
 import org.infinispan.Cache;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -61,7 +62,7 @@ public class WriteLatencyBenchmark {
 
         @Setup(Level.Trial)
         public void payload() {
-            payload = Payloads.random(sizeBytes, 42);
+            payload = Payloads.generate(sizeBytes, 42);
             reused = new byte[KEYS][sizeBytes];
         }
 

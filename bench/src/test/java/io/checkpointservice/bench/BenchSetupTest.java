@@ -1,42 +1,17 @@
 package io.checkpointservice.bench;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.checkpointservice.ra.testsupport.LoopbackPorts;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Smoke tests of the benchmark set-up code that need no cluster: ports, payloads, settings and
- * the report. No benchmark runs in the build.
+ * Smoke tests of the benchmark set-up code that need no cluster: settings and the report (ports
+ * and payloads are test-support's, tested there). No benchmark runs in the build.
  */
 class BenchSetupTest {
-
-    @Test
-    void clusterPortsAreFreeTogetherWithTheirFailureDetectionPort() throws IOException {
-        int first = LoopbackPorts.clusterPort();
-        int second = LoopbackPorts.clusterPort();
-        assertNotEquals(first, second, "the same port was handed out twice");
-        for (int port : new int[] {first, first + LoopbackPorts.FAILURE_DETECTION_OFFSET}) {
-            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                assertEquals(port, socket.getLocalPort());
-            }
-        }
-    }
-
-    @Test
-    void payloadsAreRepeatableAndNamesDistinct() {
-        assertArrayEquals(Payloads.random(4096, 1), Payloads.random(4096, 1));
-        assertEquals(65536, Payloads.random(65536, 2).length);
-        assertEquals(List.of("p-0", "p-1", "p-2"), List.of(Payloads.names("p", 3)));
-    }
 
     @Test
     void unknownStorageIsRefusedBeforeAnythingStarts() {

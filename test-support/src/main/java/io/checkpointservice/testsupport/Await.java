@@ -40,4 +40,19 @@ public final class Await {
                 .pollInterval(POLL_INTERVAL)
                 .dontCatchUncaughtExceptions();
     }
+
+    /**
+     * A fixed pause, for what has no condition to wait for (a pace, time for a peer to notice
+     * something); an interrupt ends it and is kept on the thread.
+     *
+     * @throws IllegalStateException when interrupted
+     */
+    public static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
 }

@@ -1,12 +1,12 @@
 package io.checkpointservice.ra.cluster;
 
-import static io.checkpointservice.ra.testsupport.Await.await;
+import static io.checkpointservice.testsupport.Await.await;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.checkpointservice.ra.config.ClusterSettings;
-import io.checkpointservice.ra.testsupport.LoopbackPorts;
 import io.checkpointservice.ra.threads.PlainNodeThreads;
+import io.checkpointservice.testsupport.LoopbackPorts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,7 +34,7 @@ class AbandonedChunkRoutineSweepTest {
 
     @BeforeEach
     void startMember() {
-        int port = LoopbackPorts.clusterPort();
+        int port = LoopbackPorts.pair(ClusterSettings.FAILURE_DETECTION_PORT_OFFSET);
         ClusterSettings settings = ClusterSettings.parse(Map.of(
                 "clusterName", "sweep-test-" + UUID.randomUUID(),
                 "bindAddress", "127.0.0.1",

@@ -1,6 +1,6 @@
 package io.checkpointservice.ra.cluster;
 
-import static io.checkpointservice.ra.testsupport.Await.await;
+import static io.checkpointservice.testsupport.Await.await;
 import io.checkpointservice.api.SegmentUnavailableException;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -18,8 +18,8 @@ import io.checkpointservice.ra.config.StorageMode;
 import io.checkpointservice.ra.service.CheckpointService;
 import io.checkpointservice.ra.store.MemoryStore;
 import io.checkpointservice.ra.store.SyncPolicy;
-import io.checkpointservice.ra.testsupport.LoopbackPorts;
 import io.checkpointservice.ra.threads.PlainNodeThreads;
+import io.checkpointservice.testsupport.LoopbackPorts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -69,7 +69,7 @@ class ClusterSecurityOnMembersTest {
 
     /** Starts a member of {@link #clusterName} that contacts every member started before it. */
     private ClusterNode node(String name, String secret) {
-        int port = LoopbackPorts.clusterPort();
+        int port = LoopbackPorts.pair(ClusterSettings.FAILURE_DETECTION_PORT_OFFSET);
         ports.add(port);
         Map<String, String> raw = new HashMap<>();
         raw.put("clusterName", clusterName);

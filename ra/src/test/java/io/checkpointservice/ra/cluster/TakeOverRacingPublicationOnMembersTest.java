@@ -1,6 +1,6 @@
 package io.checkpointservice.ra.cluster;
 
-import static io.checkpointservice.ra.testsupport.Await.await;
+import static io.checkpointservice.testsupport.Await.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,7 +1,8 @@
 package io.checkpointservice.ra.jca;
 
+import io.checkpointservice.ra.config.ClusterSettings;
 import io.checkpointservice.ra.testsupport.BadInputs;
-import io.checkpointservice.ra.testsupport.LoopbackPorts;
+import io.checkpointservice.testsupport.LoopbackPorts;
 import jakarta.resource.ResourceException;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -25,7 +26,7 @@ final class Adapters {
         adapter.setMaxSegmentBytes(String.valueOf(BadInputs.MAX_SEGMENT_BYTES));
         adapter.setClusterName("ra-unit-test-" + UUID.randomUUID());
         adapter.setBindAddress("127.0.0.1");
-        adapter.setBindPort(String.valueOf(freePortPair()));
+        adapter.setBindPort(String.valueOf(LoopbackPorts.pair(ClusterSettings.FAILURE_DETECTION_PORT_OFFSET)));
         return adapter;
     }
 
@@ -43,10 +44,5 @@ final class Adapters {
         factory.setNamespace(namespace);
         factory.setResourceAdapter(adapter);
         return factory;
-    }
-
-    /** @return a free port p on loopback whose p + 50 (the failure detection port) is free too */
-    static int freePortPair() {
-        return LoopbackPorts.clusterPort();
     }
 }

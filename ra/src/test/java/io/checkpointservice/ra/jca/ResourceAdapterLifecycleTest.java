@@ -13,10 +13,12 @@ import io.checkpointservice.api.CheckpointConnection;
 import io.checkpointservice.api.CheckpointConnectionFactory;
 import io.checkpointservice.api.CheckpointException;
 import io.checkpointservice.api.SegmentTooLargeException;
+import io.checkpointservice.ra.config.ClusterSettings;
 import io.checkpointservice.ra.store.DiskStore;
 import io.checkpointservice.ra.store.MemoryStore;
-import io.checkpointservice.ra.testsupport.Await;
 import io.checkpointservice.ra.testsupport.SystemProperties;
+import io.checkpointservice.testsupport.Await;
+import io.checkpointservice.testsupport.LoopbackPorts;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ResourceAdapterInternalException;
@@ -85,7 +87,7 @@ class ResourceAdapterLifecycleTest {
                 "a handle obtained after stop cannot be used either");
         assertDoesNotThrow(adapter::stop, "stopping twice is harmless");
 
-        adapter.setBindPort(String.valueOf(Adapters.freePortPair()));
+        adapter.setBindPort(String.valueOf(LoopbackPorts.pair(ClusterSettings.FAILURE_DETECTION_PORT_OFFSET)));
         adapter.start(new TestBootstrapContext());
         try {
             Checkpoint loaded = before.load("survivor").orElseThrow();

@@ -13,9 +13,9 @@ import io.checkpointservice.ra.config.ClusterSettings;
 import io.checkpointservice.ra.config.StorageMode;
 import io.checkpointservice.ra.service.CheckpointNode;
 import io.checkpointservice.ra.store.SyncPolicy;
-import io.checkpointservice.ra.testsupport.Await;
-import io.checkpointservice.ra.testsupport.LoopbackPorts;
 import io.checkpointservice.ra.threads.PlainNodeThreads;
+import io.checkpointservice.testsupport.Await;
+import io.checkpointservice.testsupport.LoopbackPorts;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -211,7 +211,7 @@ class CheckpointNodeMBeanTest {
             this.name = purpose + "-" + UUID.randomUUID().toString().substring(0, 8);
             this.ports = new int[size];
             for (int i = 0; i < size; i++) {
-                ports[i] = LoopbackPorts.clusterPort();
+                ports[i] = LoopbackPorts.pair(ClusterSettings.FAILURE_DETECTION_PORT_OFFSET);
             }
         }
 

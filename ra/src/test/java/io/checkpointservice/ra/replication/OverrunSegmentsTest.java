@@ -1,6 +1,6 @@
 package io.checkpointservice.ra.replication;
 
-import static io.checkpointservice.ra.testsupport.Await.await;
+import static io.checkpointservice.testsupport.Await.await;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -13,8 +13,8 @@ import io.checkpointservice.ra.config.ClusterSettings;
 import io.checkpointservice.ra.config.StorageMode;
 import io.checkpointservice.ra.store.MemoryStore;
 import io.checkpointservice.ra.store.SyncPolicy;
-import io.checkpointservice.ra.testsupport.LoopbackPorts;
 import io.checkpointservice.ra.threads.PlainNodeThreads;
+import io.checkpointservice.testsupport.LoopbackPorts;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +32,7 @@ class StoppedClusterMemberTest {
     @Test
     void callsAfterTheMemberStoppedFailWithTheApisExceptions() {
         PlainNodeThreads threads = new PlainNodeThreads("stopped-member");
-        int port = LoopbackPorts.clusterPort();
+        int port = LoopbackPorts.pair(ClusterSettings.FAILURE_DETECTION_PORT_OFFSET);
         ClusterNode member = ClusterNode.start("a", 1, ClusterSettings.parse(Map.of(
                 "clusterName", "stopped-member-" + UUID.randomUUID(),
                 "bindAddress", "127.0.0.1",

@@ -3,6 +3,7 @@ package io.checkpointservice.ra.testsupport;
 import io.checkpointservice.ra.cluster.ClusterNode;
 import io.checkpointservice.ra.config.ClusterSettings;
 import io.checkpointservice.ra.threads.PlainNodeThreads;
+import io.checkpointservice.testsupport.LoopbackPorts;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ public final class LoopbackMembers implements AutoCloseable {
     /** @param size how many members the cluster may have */
     public LoopbackMembers(String purpose, int size) {
         this.cluster = purpose + "-" + UUID.randomUUID();
-        this.ports = IntStream.range(0, size).map(i -> LoopbackPorts.clusterPort()).toArray();
+        this.ports = IntStream.range(0, size).map(i -> LoopbackPorts.pair(ClusterSettings.FAILURE_DETECTION_PORT_OFFSET)).toArray();
         this.hosts = IntStream.of(ports).mapToObj(port -> "127.0.0.1[" + port + "]").collect(Collectors.joining(","));
         this.threads = new PlainNodeThreads(purpose);
     }

@@ -15,6 +15,7 @@ import io.checkpointservice.ra.service.CheckpointNode;
 import io.checkpointservice.ra.service.CheckpointService;
 import io.checkpointservice.ra.service.SegmentKey;
 import io.checkpointservice.ra.threads.PlainNodeThreads;
+import io.checkpointservice.testsupport.Payloads;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -3,6 +3,7 @@ package io.checkpointservice.replica.it;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.checkpointservice.api.SegmentUnavailableException;
+import io.checkpointservice.testsupport.Payloads;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

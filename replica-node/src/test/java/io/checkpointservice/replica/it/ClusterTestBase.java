@@ -2,6 +2,8 @@ package io.checkpointservice.replica.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.checkpointservice.testsupport.Payloads;
+import io.checkpointservice.testsupport.ProcessRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;

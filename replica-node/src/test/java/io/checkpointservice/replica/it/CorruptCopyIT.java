@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.checkpointservice.api.SegmentUnavailableException;
+import io.checkpointservice.testsupport.Payloads;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;

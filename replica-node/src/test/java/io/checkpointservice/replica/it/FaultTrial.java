@@ -2,6 +2,7 @@ package io.checkpointservice.replica.it;
 
 import io.checkpointservice.api.SegmentUnavailableException;
 import io.checkpointservice.api.StaleWriterException;
+import io.checkpointservice.testsupport.Payloads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.checkpointservice.api.StaleWriterException;
+import io.checkpointservice.testsupport.Payloads;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;

@@ -7,6 +7,7 @@ import io.checkpointservice.api.SegmentUnavailableException;
 import io.checkpointservice.ra.global.DirectoryGlobalStore;
 import io.checkpointservice.ra.global.GlobalCopy;
 import io.checkpointservice.ra.service.SegmentKey;
+import io.checkpointservice.testsupport.Payloads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.checkpointservice.replica.it;
 
+import io.checkpointservice.testsupport.JavaCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ final class JcmdHeap {
     }
 
     private static String run(long pid, String command) {
-        Path jcmd = Path.of(ClusterProcess.javaExecutable()).resolveSibling("jcmd");
+        Path jcmd = Path.of(JavaCommand.javaExecutable()).resolveSibling("jcmd");
         try {
             Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command)
                     .redirectErrorStream(true).start();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.checkpointservice.api.SegmentUnavailableException;
 import io.checkpointservice.api.StaleWriterException;
+import io.checkpointservice.testsupport.Payloads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.checkpointservice.replica.it;
 
+import io.checkpointservice.testsupport.JavaCommand;
+import io.checkpointservice.testsupport.Payloads;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -9,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,18 +47,16 @@ public final class NodeProcess extends ClusterProcess {
      */
     static List<String> command(List<String> launcher, Map<String, String> checkpointSettings, String heap,
                                 String controlHost) {
-        List<String> command = new ArrayList<>(launcher);
-        command.add(javaExecutable());
-        command.add("-Xmx" + heap);
-        command.addAll(COMMON_JVM_FLAGS);
-        command.addAll(checkpointProperties(checkpointSettings));
-        command.add("-Dit.controlPort=0");
-        command.add("-Dit.controlAddress=" + controlHost);
-        command.add("-Dit.parentPid=" + ProcessHandle.current().pid());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(AppNodeMain.class.getName());
-        return command;
+        return JavaCommand.create()
+                .launcher(launcher)
+                .maxHeap(heap)
+                .jvmOptions(COMMON_JVM_FLAGS)
+                .systemProperties("checkpoint.", checkpointSettings)
+                .systemProperty("it.controlPort", "0")
+                .systemProperty("it.controlAddress", controlHost)
+                .systemProperty("it.parentPid", Long.toString(ProcessHandle.current().pid()))
+                .mainClass(AppNodeMain.class.getName())
+                .toList();
     }
 
     /** Waits for the READY line and learns the control port. */

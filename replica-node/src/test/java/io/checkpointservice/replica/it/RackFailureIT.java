@@ -2,6 +2,7 @@ package io.checkpointservice.replica.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.checkpointservice.testsupport.Payloads;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package io.checkpointservice.replica.it;
 
+import io.checkpointservice.testsupport.JavaCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -32,14 +32,12 @@ public final class ReplicaProcess extends ClusterProcess {
     }
 
     static List<String> command(Map<String, String> checkpointSettings, String heap) {
-        List<String> command = new ArrayList<>();
-        command.add(javaExecutable());
-        command.add("-Xmx" + heap);
-        command.addAll(COMMON_JVM_FLAGS);
-        command.addAll(checkpointProperties(checkpointSettings));
-        command.add("-jar");
-        command.add(jar().toAbsolutePath().toString());
-        return command;
+        return JavaCommand.create()
+                .maxHeap(heap)
+                .jvmOptions(COMMON_JVM_FLAGS)
+                .systemProperties("checkpoint.", checkpointSettings)
+                .jar(jar().toAbsolutePath())
+                .toList();
     }
 
     ReplicaProcess awaitReady(Duration timeout) {

@@ -3,6 +3,7 @@ package io.checkpointservice.replica.it;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.checkpointservice.testsupport.Payloads;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.checkpointservice.replica.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.checkpointservice.testsupport.Payloads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,22 +1,23 @@
 package io.checkpointservice.replica.it;
 
-import io.checkpointservice.ra.testsupport.LoopbackPorts;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import static io.checkpointservice.testsupport.Await.await;
+
+import io.checkpointservice.ra.config.ClusterSettings;
+import io.checkpointservice.testsupport.Directories;
+import io.checkpointservice.testsupport.LoopbackPorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The processes of one test: its own cluster name (so concurrent or leftover clusters never
@@ -52,8 +53,8 @@ public final class TestCluster implements AutoCloseable {
         Path build = Path.of(System.getProperty("it.buildDirectory", "target"));
         this.logDirectory = build.resolve("it-logs").resolve(safe);
         this.dataDirectory = build.resolve("it-data").resolve(safe);
-        deleteRecursively(logDirectory);
-        deleteRecursively(dataDirectory);
+        Directories.deleteRecursively(logDirectory);
+        Directories.deleteRecursively(dataDirectory);
     }
 
     public String clusterName() {
@@ -90,7 +91,7 @@ public final class TestCluster implements AutoCloseable {
      */
     public void plan(String... names) {
         for (String name : names) {
-            ports.computeIfAbsent(name, n -> LoopbackPorts.clusterPort());
+            ports.computeIfAbsent(name, n -> LoopbackPorts.pair(ClusterSettings.FAILURE_DETECTION_PORT_OFFSET));
         }
     }
 
@@ -114,7 +115,7 @@ public final class TestCluster implements AutoCloseable {
      */
     public NodeProcess restartApp(String name, NodeOptions options) {
         ports.remove(name);
-        ports.put(name, LoopbackPorts.clusterPort());
+        ports.put(name, LoopbackPorts.pair(ClusterSettings.FAILURE_DETECTION_PORT_OFFSET));
         return startApp(name, options);
     }
 
@@ -124,14 +125,14 @@ public final class TestCluster implements AutoCloseable {
      */
     public NodeProcess relaunchApp(String name, NodeOptions options) {
         ports.remove(name);
-        ports.put(name, LoopbackPorts.clusterPort());
+        ports.put(name, LoopbackPorts.pair(ClusterSettings.FAILURE_DETECTION_PORT_OFFSET));
         return launchApp(name, options);
     }
 
     /** {@link #relaunchApp} for a storage-only replica node. */
     public ReplicaProcess relaunchReplica(String name, NodeOptions options) {
         ports.remove(name);
-        ports.put(name, LoopbackPorts.clusterPort());
+        ports.put(name, LoopbackPorts.pair(ClusterSettings.FAILURE_DETECTION_PORT_OFFSET));
         return launchReplica(name, options);
     }
 
@@ -223,18 +224,21 @@ public final class TestCluster implements AutoCloseable {
      * @throws AssertionError saying which node saw what, when the deadline passes
      */
     public void awaitView(Set<String> expected, NodeProcess... observers) {
+        Set<String> wanted = new TreeSet<>(expected);
         long deadline = System.nanoTime() + VIEW_TIMEOUT.toNanos();
         for (NodeProcess observer : observers) {
-            while (true) {
-                Set<String> seen = new TreeSet<>(observer.members());
-                if (seen.equals(new TreeSet<>(expected))) {
-                    break;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("cluster view of " + observer.name() + ": expected "
-                            + new TreeSet<>(expected) + " within " + VIEW_TIMEOUT + " but was " + seen);
-                }
-                ClusterProcess.sleep(20);
+            AtomicReference<Set<String>> seen = new AtomicReference<>(Set.of());
+            try {
+                await("cluster view of " + observer.name())
+                        .atMost(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
+                        .pollInterval(Duration.ofMillis(20))
+                        .until(() -> {
+                            seen.set(new TreeSet<>(observer.members()));
+                            return seen.get().equals(wanted);
+                        });
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("cluster view of " + observer.name() + ": expected " + wanted + " within "
+                        + VIEW_TIMEOUT + " but was " + seen.get(), e);
             }
         }
     }
@@ -262,19 +266,6 @@ public final class TestCluster implements AutoCloseable {
     public void close() {
         for (ClusterProcess p : processes) {
             p.killQuietly();
-        }
-    }
-
-    static void deleteRecursively(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(directory)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clear " + directory, e);
         }
     }
 }

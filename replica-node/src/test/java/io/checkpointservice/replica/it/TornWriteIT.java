@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.checkpointservice.ra.service.CheckpointNode;
+import io.checkpointservice.testsupport.Payloads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

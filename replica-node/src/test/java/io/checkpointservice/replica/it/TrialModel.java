@@ -1,5 +1,6 @@
 package io.checkpointservice.replica.it;
 
+import io.checkpointservice.testsupport.Payloads;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.checkpointservice.testsupport.Payloads;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 

@@ -2,6 +2,7 @@ package io.checkpointservice.replica.it;
 
 import io.checkpointservice.api.Checkpoint;
 import io.checkpointservice.ra.service.CheckpointService;
+import io.checkpointservice.testsupport.Payloads;
 
 /**
  * Writes one segment version after version, as fast as the store takes them, in an app node

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.checkpointservice.testsupport.Directories;
+import io.checkpointservice.testsupport.Payloads;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,7 +66,7 @@ class WholeClusterRestartIT extends ClusterTestBase {
         Map<String, Written> written = writeAndAwait(nodes.get(0));
 
         cluster.killTogether(nodes.toArray(NodeProcess[]::new));
-        TestCluster.deleteRecursively(cluster.dataDirectory("A"));
+        Directories.deleteRecursively(cluster.dataDirectory("A"));
         NodeProcess c = cluster.restartApp("C", DISK);
         NodeProcess b = cluster.restartApp("B", DISK);
         cluster.awaitView(b, c);

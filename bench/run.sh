@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmark suites of docs/PERFORMANCE.md one after the other (never in parallel: they
 # would measure each other), then prints the ratio tables. Run from the project root after
-#   mvn -q -B install -DskipTests        (or: mvn -q -B install -pl api,ra,replica-node,bench -DskipTests)
+#   mvn -q -B install -DskipTests        (or: mvn -q -B install -pl api,test-support,ra,replica-node,bench -DskipTests)
 #   bench/setup-postgres.sh start        (optional: without it the PostgreSQL baseline is skipped)
 #
 #   bench/run.sh [RESULTS_DIR] [suite ...]     suites: p1 p3 p4 p2 p2paired p5 (default: all, in that order)

@@ -228,7 +228,7 @@ public final class LoopbackCluster implements AutoCloseable {
             }
         }
         throw new IllegalStateException("replica node jar " + relative + " not found from "
-                + Path.of("").toAbsolutePath() + ": build it first (mvn -q -B install -pl api,ra,replica-node "
+                + Path.of("").toAbsolutePath() + ": build it first (mvn -q -B install -pl api,test-support,ra,replica-node "
                 + "-DskipTests) and run the benchmarks from the project root, or set -Dbench.replicaJar");
     }
 

@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.checkpointservice.it.Deployments;
 import io.checkpointservice.it.Nodes;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.checkpointservice.testsupport.Directories;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +100,7 @@ class WholeClusterRestartIT {
 
     @Test
     void everyAwaitedSegmentLoadsOnTheOtherNodeAfterBothWereKilledAndRestarted() throws Exception {
-        deleteRecursively(STORAGE);
+        Directories.deleteRecursively(STORAGE);
         A.resetConfiguration(); // no deployments left by a test that killed these nodes before
         B.resetConfiguration();
         start(A, A_ADAPTER, A_APP);
@@ -212,18 +209,5 @@ class WholeClusterRestartIT {
     private static String logs() {
         return Stream.of(A, B).map(n -> "\n--- " + n.serverLog() + " (tail) ---\n" + n.serverLogTail(40))
                 .collect(Collectors.joining());
-    }
-
-    private static void deleteRecursively(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(directory)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clear " + directory, e);
-        }
     }
 }

@@ -1,7 +1,7 @@
 package io.checkpointservice.testsupport;
 
 /**
- * The program {@link JavaProcessTest} starts: it starts a child process of its own ({@code sleep}),
+ * The program {@link JavaProcessIT} starts: it starts a child process of its own ({@code sleep}),
  * says the child's PID and then waits to be killed.
  */
 public final class SleepingParent {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * One node alone, with its replication workers running: loading a segment this node itself
  * wrote must never fence this node (G6 fences the previous writer only when it is another node).
  */
-class SameNodeOwnershipTest {
+class SameNodeOwnershipOnMembersTest {
 
     @TempDir
     static Path storageDirectory;

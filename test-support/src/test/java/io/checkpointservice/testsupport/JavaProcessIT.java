@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Starts real JVM processes (each one a child of its own) and kills them. */
-class JavaProcessTest {
+class JavaProcessIT {
 
     private static final Pattern READY = Pattern.compile("ready, child pid (\\d+), argument (.*)");
 

@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The bad-input table (G9) through what an application holds: a connection handle from
  * {@code createConnectionFactory()} of a real, started adapter.
  */
-class ConnectionBadInputTest {
+class ConnectionBadInputOnMembersTest {
 
     @TempDir
     static Path storageDirectory;

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * racing a request) fails with the API's own exceptions, never with an Infinispan type the
  * application does not know (and may not even see on its class path).
  */
-class StoppedClusterMemberTest {
+class StoppedClusterMemberOnMembersTest {
 
     @Test
     void callsAfterTheMemberStoppedFailWithTheApisExceptions() {

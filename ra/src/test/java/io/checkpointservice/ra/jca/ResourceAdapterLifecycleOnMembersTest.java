@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Start, stop and restart of the adapter as an application server drives it, the server's
  * BootstrapContext played by {@link TestBootstrapContext}.
  */
-class ResourceAdapterLifecycleTest {
+class ResourceAdapterLifecycleOnMembersTest {
 
     @TempDir
     Path tempDir;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * over; a superseded version whose background removal failed), and keeps the record's data, a
  * version still being published, and chunks of a segment that has no record yet.
  */
-class AbandonedChunkRoutineSweepTest {
+class AbandonedChunkRoutineSweepOnMembersTest {
 
     private static final Duration PERIOD = Duration.ofSeconds(1);
     private static final byte[] DATA = {1, 2, 3, 4, 5};

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class ManagedConnectionFactoryTest {
+class ManagedConnectionFactoryOnMembersTest {
 
     @TempDir
     static Path storageDirectory;

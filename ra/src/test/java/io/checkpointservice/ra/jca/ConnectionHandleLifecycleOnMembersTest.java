@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Handle bookkeeping as JCA 2.1 chapter 6 asks of a ManagedConnection, checked with a real adapter
  * and a hand-written listener standing in for the application server's pool.
  */
-class ConnectionHandleLifecycleTest {
+class ConnectionHandleLifecycleOnMembersTest {
 
     @TempDir
     static Path storageDirectory;

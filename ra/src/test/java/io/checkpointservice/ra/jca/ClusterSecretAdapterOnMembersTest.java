@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The adapter's clusterSecret / clusterSecretFile properties and the refusal of clear traffic off loopback. */
-class ClusterSecretAdapterTest {
+class ClusterSecretAdapterOnMembersTest {
 
     @TempDir
     Path tempDir;

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * The node's MBean as a JMX client sees it: two real nodes (R = 1) on 127.0.0.1, every value read
  * through the platform MBeanServer by ObjectName, as open types only.
  */
-class CheckpointNodeMBeanTest {
+class CheckpointNodeMBeanOnMembersTest {
 
     private static final String SECRET = "mbean-test-cluster-secret";
     private static final int SIZE = 3_000;
@@ -227,14 +227,14 @@ class CheckpointNodeMBeanTest {
                             "bindPort", String.valueOf(ports[index]), "initialHosts", hosts.toString(),
                             "clusterSecret", SECRET)),
                     threads);
-            CheckpointNodeMBeanTest.this.started.add(threads);
-            CheckpointNodeMBeanTest.this.started.add(started);
+            CheckpointNodeMBeanOnMembersTest.this.started.add(threads);
+            CheckpointNodeMBeanOnMembersTest.this.started.add(started);
             return started;
         }
 
         void stop(CheckpointNode node) {
             node.close();
-            CheckpointNodeMBeanTest.this.started.remove(node);
+            CheckpointNodeMBeanOnMembersTest.this.started.remove(node);
         }
     }
 }

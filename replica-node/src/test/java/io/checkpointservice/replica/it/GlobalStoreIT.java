@@ -55,7 +55,11 @@ class GlobalStoreIT extends ClusterTestBase {
         GlobalStoreBackend.stopPostgres();
     }
 
-    /** R = 1: the writer and its only replica SIGKILLed at once; a third node loads the bytes from the global store. */
+    /**
+     * R = 1: the writer and its only replica SIGKILLed at once; a third node loads the bytes from
+     * the global store. The replica, the node that archives, is a storage-only replica node started
+     * from its jar as an operator starts it: for PostgreSQL it connects with the driver that jar holds.
+     */
     @ParameterizedTest(name = "{0}")
     @EnumSource(GlobalStoreBackend.Kind.class)
     @Timeout(300)
@@ -63,9 +67,9 @@ class GlobalStoreIT extends ClusterTestBase {
         GlobalStoreBackend store = backend(kind, test);
         NodeOptions options = store.configure(NodeOptions.memory(1));
         NodeProcess a = cluster.startApp("A", options);
-        NodeProcess b = cluster.startApp("B", options);
+        ReplicaProcess b = cluster.startReplicas(options, "B").get(0);
         NodeProcess c = cluster.startApp("C", options.capacityFactor("0"));
-        cluster.awaitView(a, b, c);
+        cluster.awaitView(Set.of("A", "B", "C"), a, c);
         Map<String, Written> written = writeAndAwait(a, "lost-replicas", 4);
         written.forEach((segment, w) -> awaitArchived(store.reader(), segment, w));
 

@@ -69,6 +69,29 @@ public final class LoopbackPorts {
                 + " found between " + LOWEST + " and " + end);
     }
 
+    /**
+     * @return a port free on 127.0.0.1 now, below the ephemeral range, for a test server of
+     *     another kind (a PostgreSQL); never one handed out before in this JVM
+     */
+    @SuppressWarnings("try") // the socket is opened only to prove the port free
+    public static synchronized int single() {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        int end = ephemeralStart();
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(LOWEST, end);
+            if (HANDED_OUT.contains(port)) {
+                continue;
+            }
+            try (ServerSocket probe = new ServerSocket(port, 1, loopback)) {
+                HANDED_OUT.add(port);
+                return port;
+            } catch (IOException taken) {
+                // in use: try another
+            }
+        }
+        throw new IllegalStateException("no free loopback port found between " + LOWEST + " and " + end);
+    }
+
     /** @return the first port of the kernel's ephemeral range, or where it starts by default */
     private static int ephemeralStart() {
         try {

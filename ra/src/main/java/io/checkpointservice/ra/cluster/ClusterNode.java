@@ -145,6 +145,7 @@ public final class ClusterNode implements AutoCloseable {
                 started.closeArchiver();
             }
             manager.stop();
+            globalStore.close();
             GracefulCloseLogFilter.uninstall();
             throw new ClusterUnavailableException("cannot join checkpoint cluster '" + settings.clusterName()
                     + "' on " + settings.bindAddress() + ":" + settings.bindPort() + ": " + e.getMessage()

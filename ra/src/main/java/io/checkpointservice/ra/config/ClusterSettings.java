@@ -10,6 +10,8 @@ import static io.checkpointservice.ra.config.Settings.CLUSTER_SECRET_FILE;
 import static io.checkpointservice.ra.config.Settings.DISCOVERY;
 import static io.checkpointservice.ra.config.Settings.FAILURE_DETECTION_TIMEOUT_MILLIS;
 import static io.checkpointservice.ra.config.Settings.GLOBAL_STORE;
+import static io.checkpointservice.ra.config.Settings.GLOBAL_STORE_PASSWORD_FILE;
+import static io.checkpointservice.ra.config.Settings.GLOBAL_STORE_USER;
 import static io.checkpointservice.ra.config.Settings.HEARTBEAT_INTERVAL_MILLIS;
 import static io.checkpointservice.ra.config.Settings.INITIAL_HOSTS;
 import static io.checkpointservice.ra.config.Settings.MACHINE_ID;
@@ -20,7 +22,6 @@ import static io.checkpointservice.ra.config.Settings.STOP_REMOVALS_MILLIS;
 import static io.checkpointservice.ra.config.Settings.SUSPECT_VERIFY_MILLIS;
 
 import java.net.InetAddress;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,13 +51,13 @@ import java.util.Objects;
  * @param multicastAddress the group multicast discovery sends to
  * @param failureDetection when a member that stopped answering is removed
  * @param stopRemovals how long a graceful stop waits for background chunk removals
- * @param globalStore the global store's URL ({@code file:} only); null for none
+ * @param globalStore where the global store is and how to log in there; {@link GlobalStoreSettings#NONE} for none
  */
 public record ClusterSettings(String clusterName, String bindAddress, int bindPort, Discovery discovery,
                               List<String> initialHosts, String siteId, String rackId, String machineId,
                               float capacityFactor, ClusterSecret secret, Duration chunkSweepPeriod,
                               String multicastAddress, FailureDetection failureDetection, Duration stopRemovals,
-                              URI globalStore) {
+                              GlobalStoreSettings globalStore) {
 
     /**
      * The first port of the checkpoint cluster, before WildFly's port offset. Below Linux's
@@ -82,6 +83,7 @@ public record ClusterSettings(String clusterName, String bindAddress, int bindPo
         Objects.requireNonNull(multicastAddress);
         Objects.requireNonNull(failureDetection);
         Objects.requireNonNull(stopRemovals);
+        Objects.requireNonNull(globalStore);
     }
 
     /** Settings with the defaults of multicast address, failure detection and stop timeout. */
@@ -90,14 +92,14 @@ public record ClusterSettings(String clusterName, String bindAddress, int bindPo
                            float capacityFactor, ClusterSecret secret, Duration chunkSweepPeriod) {
         this(clusterName, bindAddress, bindPort, discovery, initialHosts, siteId, rackId, machineId, capacityFactor,
                 secret, chunkSweepPeriod, MULTICAST_ADDRESS.defaultValue(), FailureDetection.DEFAULT,
-                Duration.ofMillis(STOP_REMOVALS_MILLIS.defaultValue()), null);
+                Duration.ofMillis(STOP_REMOVALS_MILLIS.defaultValue()), GlobalStoreSettings.NONE);
     }
 
-    /** @return the same settings with {@code url} as the global store (null for none) */
-    public ClusterSettings withGlobalStore(URI url) {
+    /** @return the same settings with {@code store} as the global store */
+    public ClusterSettings withGlobalStore(GlobalStoreSettings store) {
         return new ClusterSettings(clusterName, bindAddress, bindPort, discovery, initialHosts, siteId, rackId,
                 machineId, capacityFactor, secret, chunkSweepPeriod, multicastAddress, failureDetection, stopRemovals,
-                url);
+                store);
     }
 
     /** Default of {@code chunkSweepSeconds}. */
@@ -184,7 +186,8 @@ public record ClusterSettings(String clusterName, String bindAddress, int bindPo
                 MACHINE_ID.from(raw, problems), CAPACITY_FACTOR.from(raw, problems), secret,
                 Duration.ofSeconds(CHUNK_SWEEP_SECONDS.from(raw, problems)), MULTICAST_ADDRESS.from(raw, problems),
                 failureDetection, Duration.ofMillis(STOP_REMOVALS_MILLIS.from(raw, problems)),
-                GLOBAL_STORE.from(raw, problems));
+                GlobalStoreSettings.parse(GLOBAL_STORE.from(raw, problems), GLOBAL_STORE_USER.from(raw, problems),
+                        GLOBAL_STORE_PASSWORD_FILE.from(raw, problems), problems));
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }

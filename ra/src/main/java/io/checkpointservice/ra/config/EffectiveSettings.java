@@ -75,7 +75,9 @@ public final class EffectiveSettings {
         v.put(Settings.STOP_REMOVALS_MILLIS, c.stopRemovals().toMillis());
         v.put(Settings.BACKLOG_WARN_SEGMENTS, a.backlogWarnSegments());
         v.put(Settings.UNDER_REPLICATED_WARN_SECONDS, a.underReplicatedWarnAfter().toSeconds());
-        v.put(Settings.GLOBAL_STORE, c.globalStore());
+        v.put(Settings.GLOBAL_STORE, c.globalStore().url());
+        v.put(Settings.GLOBAL_STORE_USER, c.globalStore().user());
+        v.put(Settings.GLOBAL_STORE_PASSWORD_FILE, c.globalStore().passwordFile());
         ClusterSecret secret = c.secret();
         v.put(Settings.CLUSTER_SECRET, secret != null && secret.file() == null ? secret : null);
         v.put(Settings.CLUSTER_SECRET_FILE, secret != null ? secret.file() : null);

@@ -111,12 +111,15 @@ record Kind<T>(String values, Parser<T> parser) {
     }
 
     /**
-     * Where the global store is: empty for none, or a {@code file:} URL of an absolute directory
-     * path. Other schemes are refused by name, so a database URL configured before its backend
-     * exists fails at start instead of being taken for a directory.
+     * Where the global store is: empty for none; a {@code file:} URL of an absolute directory path;
+     * {@code datasource:} + the JNDI name of a DataSource the application server manages; or a
+     * {@code jdbc:postgresql:} URL. Other schemes are refused by name, so a URL of a backend that
+     * does not exist fails at start instead of being taken for another. A password in a JDBC URL is
+     * refused: the URL is logged, the password belongs in {@code globalStorePasswordFile}.
      */
     static Kind<URI> globalStoreUrl() {
-        return new Kind<>("empty, or `file:` + an absolute directory path", (name, text) -> {
+        return new Kind<>("empty; `file:` + an absolute directory path; `datasource:` + a JNDI name; "
+                + "`jdbc:postgresql://host:port/database`", (name, text) -> {
             if (text.isEmpty()) {
                 return null;
             }
@@ -125,21 +128,59 @@ record Kind<T>(String values, Parser<T> parser) {
                 url = new URI(text);
             } catch (URISyntaxException e) {
                 throw new IllegalArgumentException(name + " '" + text + "' is not a URL: " + e.getReason()
-                        + "; use file:/absolute/path/of/a/shared/directory");
+                        + "; use file:/absolute/path/of/a/shared/directory, datasource:<JNDI name> or "
+                        + "jdbc:postgresql://host:port/database");
             }
-            if (!"file".equalsIgnoreCase(url.getScheme())) {
-                throw new IllegalArgumentException(name + " '" + text + "': only file: URLs are supported (a "
-                        + "directory every replica node mounts, e.g. file:/mnt/checkpoint-global); "
-                        + (url.getScheme() == null ? "add the file: scheme" : "scheme '" + url.getScheme()
-                        + ":' is not"));
-            }
-            if (url.getPath() == null || !url.getPath().startsWith("/") || url.getQuery() != null
-                    || url.getFragment() != null || (url.getAuthority() != null && !url.getAuthority().isEmpty())) {
-                throw new IllegalArgumentException(name + " '" + text + "' must be file: followed by an absolute "
-                        + "path, without host, query or fragment, e.g. file:/mnt/checkpoint-global");
-            }
-            return url;
+            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+            return switch (scheme) {
+                case "file" -> directoryUrl(name, text, url);
+                case "datasource" -> dataSourceUrl(name, text, url);
+                case "jdbc" -> postgresUrl(name, text, url);
+                default -> throw new IllegalArgumentException(name + " '" + text + "': only file:, datasource: and "
+                        + "jdbc:postgresql: URLs are supported (a directory every replica node mounts, e.g. "
+                        + "file:/mnt/checkpoint-global; a DataSource of the application server, e.g. "
+                        + "datasource:java:jboss/datasources/CheckpointDS; a PostgreSQL database, e.g. "
+                        + "jdbc:postgresql://db.example:5432/checkpoints); "
+                        + (scheme.isEmpty() ? "add the scheme" : "scheme '" + url.getScheme() + ":' is not"));
+            };
         });
+    }
+
+    private static URI directoryUrl(String name, String text, URI url) {
+        if (url.getPath() == null || !url.getPath().startsWith("/") || url.getQuery() != null
+                || url.getFragment() != null || (url.getAuthority() != null && !url.getAuthority().isEmpty())) {
+            throw new IllegalArgumentException(name + " '" + text + "' must be file: followed by an absolute "
+                    + "path, without host, query or fragment, e.g. file:/mnt/checkpoint-global");
+        }
+        return url;
+    }
+
+    private static URI dataSourceUrl(String name, String text, URI url) {
+        String jndiName = url.getSchemeSpecificPart();
+        if (jndiName == null || jndiName.isBlank() || url.getFragment() != null) {
+            throw new IllegalArgumentException(name + " '" + text + "' must be datasource: followed by the JNDI "
+                    + "name of a DataSource, e.g. datasource:java:jboss/datasources/CheckpointDS");
+        }
+        return url;
+    }
+
+    private static URI postgresUrl(String name, String text, URI url) {
+        String rest = url.getSchemeSpecificPart();
+        if (rest == null || !rest.startsWith("postgresql://") || rest.length() == "postgresql://".length()) {
+            throw new IllegalArgumentException(name + " '" + text + "': the only JDBC database is PostgreSQL, "
+                    + "as jdbc:postgresql://host:port/database");
+        }
+        int query = text.indexOf('?');
+        if (query >= 0) {
+            for (String parameter : text.substring(query + 1).split("&")) {
+                if (parameter.toLowerCase(Locale.ROOT).contains("password")) {
+                    throw new IllegalArgumentException(name + " '" + text.substring(0, query) + "?...': no "
+                            + "password in the URL, which is logged; put it in a file named by "
+                            + "globalStorePasswordFile");
+                }
+            }
+        }
+        return url;
     }
 
     /** Comma-separated {@code host[port]}; empty entries are skipped. */

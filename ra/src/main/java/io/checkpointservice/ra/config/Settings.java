@@ -176,8 +176,22 @@ public final class Settings {
             "optional store every replica node reaches, written in the background by a replica node (never on "
                     + "`write`'s path) with the newest published version of each segment: `load` falls back to it "
                     + "when no replica is reachable, and a cluster whose nodes lost memory and disks recovers from "
-                    + "it. `file:/path`: a shared directory (e.g. an NFS mount), the same on every node; checked "
-                    + "writable at start. Empty: none"));
+                    + "it; the same on every node, reached at start or the node does not start. `file:/path`: a "
+                    + "shared directory (e.g. an NFS mount), checked writable. `datasource:<JNDI name>`: a "
+                    + "PostgreSQL DataSource the application server manages (e.g. "
+                    + "`datasource:java:jboss/datasources/CheckpointDS`). `jdbc:postgresql://host:port/database`: "
+                    + "a process that connects itself (a replica node, whose jar holds the driver), with "
+                    + "`globalStoreUser` and `globalStorePasswordFile`. A database store keeps one table, "
+                    + "`checkpoint_global_store`, created if missing. Empty: none; see [Global store](#global-store)"));
+
+    public static final Setting<String> GLOBAL_STORE_USER = declare(adapter("globalStoreUser",
+            text("a database user name"), null,
+            "`jdbc:` global store only: the database user (none: the driver takes the process's user name)"));
+
+    public static final Setting<String> GLOBAL_STORE_PASSWORD_FILE = declare(adapter("globalStorePasswordFile",
+            text("a file path"), null,
+            "`jdbc:` global store only: file holding the database user's password (trailing newline ignored); "
+                    + "read at start, never logged; keep it `chmod 600`"));
 
     /**
      * 1,000: far above what a healthy node holds (a few segments per worker while they publish),

@@ -1,29 +1,39 @@
 package io.checkpointservice.ra.global;
 
+import io.checkpointservice.ra.config.GlobalStoreSettings;
 import io.checkpointservice.ra.config.InvalidSettingsException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
-/** Opens the global store a {@code globalStore} URL names; the one place that knows the backends. */
+/** Opens the global store the {@code globalStore} settings name; the one place that knows the backends. */
 public final class GlobalStores {
 
     private GlobalStores() {
     }
 
     /**
-     * @param url null for none; otherwise a {@code file:} URL (the setting's parser refused the rest)
-     * @throws InvalidSettingsException saying what to change, when the store cannot be used
+     * @param settings {@link GlobalStoreSettings#NONE} for none; otherwise a {@code file:},
+     *     {@code datasource:} or {@code jdbc:postgresql:} URL (the setting's parser refused the rest)
+     * @return the store, reached and checked usable now
+     * @throws InvalidSettingsException saying what to change, when the store cannot be used: a
+     *     node does not start without the store it is told to use
      */
-    public static GlobalStore open(URI url) {
+    public static GlobalStore open(GlobalStoreSettings settings) {
+        URI url = settings.url();
         if (url == null) {
             return GlobalStore.NONE;
         }
-        if (!"file".equalsIgnoreCase(url.getScheme())) {
-            throw new InvalidSettingsException(List.of("globalStore '" + url + "': only file: URLs are supported"));
-        }
         try {
-            return DirectoryGlobalStore.open(Path.of(url));
+            return switch (url.getScheme().toLowerCase(Locale.ROOT)) {
+                case "file" -> DirectoryGlobalStore.open(Path.of(url));
+                case "datasource" -> JdbcGlobalStore.open(DataSourceConnections.lookup(url.getSchemeSpecificPart()));
+                case "jdbc" -> JdbcGlobalStore.open(DriverConnections.of(url.toString(), settings.user(),
+                        settings.password()));
+                default -> throw new IllegalArgumentException("globalStore '" + url + "': only file:, datasource: and "
+                        + "jdbc:postgresql: URLs are supported");
+            };
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingsException(List.of(e.getMessage()));
         }

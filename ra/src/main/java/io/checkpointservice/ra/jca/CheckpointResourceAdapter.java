@@ -128,6 +128,12 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
     private String globalStore;
 
     @ConfigProperty
+    private String globalStoreUser;
+
+    @ConfigProperty
+    private String globalStorePasswordFile;
+
+    @ConfigProperty
     private String backlogWarnSegments;
 
     @ConfigProperty
@@ -447,6 +453,22 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
 
     public void setGlobalStore(String globalStore) {
         this.globalStore = globalStore;
+    }
+
+    public String getGlobalStoreUser() {
+        return globalStoreUser;
+    }
+
+    public void setGlobalStoreUser(String globalStoreUser) {
+        this.globalStoreUser = globalStoreUser;
+    }
+
+    public String getGlobalStorePasswordFile() {
+        return globalStorePasswordFile;
+    }
+
+    public void setGlobalStorePasswordFile(String globalStorePasswordFile) {
+        this.globalStorePasswordFile = globalStorePasswordFile;
     }
 
     public String getBacklogWarnSegments() {

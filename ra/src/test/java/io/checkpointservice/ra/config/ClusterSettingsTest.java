@@ -39,16 +39,45 @@ class ClusterSettingsTest {
     }
 
     @Test
-    void globalStoreIsAFileUrlOrNothingAndOtherSchemesAreRefusedByName() {
-        assertNull(ClusterSettings.parse(raw()).globalStore(), "none by default");
-        assertNull(ClusterSettings.parse(raw("globalStore", " ")).globalStore(), "empty is none");
+    void globalStoreIsADirectoryADataSourceOrAPostgresUrlAndOtherSchemesAreRefusedByName() {
+        assertEquals(GlobalStoreSettings.NONE, ClusterSettings.parse(raw()).globalStore(), "none by default");
+        assertNull(ClusterSettings.parse(raw("globalStore", " ")).globalStore().url(), "empty is none");
         assertEquals(java.net.URI.create("file:/mnt/checkpoint-global"),
-                ClusterSettings.parse(raw("globalStore", "file:/mnt/checkpoint-global")).globalStore());
-        String database = problem(raw("globalStore", "jdbc:postgresql://db/checkpoints"));
-        assertTrue(database.contains("only file: URLs are supported") && database.contains("scheme 'jdbc:' is not"),
-                database);
-        assertTrue(problem(raw("globalStore", "/mnt/checkpoint-global")).contains("add the file: scheme"));
+                ClusterSettings.parse(raw("globalStore", "file:/mnt/checkpoint-global")).globalStore().url());
+        assertEquals(java.net.URI.create("datasource:java:jboss/datasources/CheckpointDS"), ClusterSettings.parse(
+                raw("globalStore", "datasource:java:jboss/datasources/CheckpointDS")).globalStore().url());
+        assertEquals(java.net.URI.create("jdbc:postgresql://db:5432/checkpoints?currentSchema=cp"), ClusterSettings
+                .parse(raw("globalStore", "jdbc:postgresql://db:5432/checkpoints?currentSchema=cp")).globalStore().url());
+        String other = problem(raw("globalStore", "jdbc:mysql://db/checkpoints"));
+        assertTrue(other.contains("the only JDBC database is PostgreSQL"), other);
+        String scheme = problem(raw("globalStore", "s3://bucket/checkpoints"));
+        assertTrue(scheme.contains("only file:, datasource: and jdbc:postgresql: URLs are supported")
+                && scheme.contains("scheme 's3:' is not"), scheme);
+        assertTrue(problem(raw("globalStore", "/mnt/checkpoint-global")).contains("add the scheme"));
         assertTrue(problem(raw("globalStore", "file:relative/dir")).contains("absolute path"));
+        assertTrue(problem(raw("globalStore", "datasource:")).contains("JNDI name"));
+    }
+
+    @Test
+    void aPostgresLoginComesFromAFileNeverFromTheUrlAndOnlyForJdbc() throws Exception {
+        String inUrl = problem(raw("globalStore", "jdbc:postgresql://db/checkpoints?user=cp&password=" + SECRET));
+        assertTrue(inUrl.contains("no password in the URL") && inUrl.contains("globalStorePasswordFile"), inUrl);
+        assertFalse(inUrl.contains(SECRET), "the refusal never repeats the password: " + inUrl);
+
+        Path file = Files.writeString(tempDir.resolve("db.password"), SECRET + "\n");
+        GlobalStoreSettings store = ClusterSettings.parse(raw("globalStore", "jdbc:postgresql://db/checkpoints",
+                "globalStoreUser", "cp", "globalStorePasswordFile", file.toString())).globalStore();
+        assertEquals("cp", store.user());
+        assertEquals(SECRET, store.password(), "the file's content without its line end");
+        assertFalse(store.toString().contains(SECRET), "the settings never print the password: " + store);
+
+        String unreadable = problem(raw("globalStore", "jdbc:postgresql://db/checkpoints",
+                "globalStorePasswordFile", tempDir.resolve("missing").toString()));
+        assertTrue(unreadable.contains("globalStorePasswordFile") && unreadable.contains("cannot be read"), unreadable);
+        String dataSource = problem(raw("globalStore", "datasource:java:jboss/datasources/CheckpointDS",
+                "globalStoreUser", "cp"));
+        assertTrue(dataSource.contains("for a jdbc: globalStore only") && dataSource.contains("DataSource's own"),
+                dataSource);
     }
 
     @Test

@@ -64,4 +64,20 @@ class EffectiveSettingsTest {
         assertEquals(file.toString(), shown.get("clusterSecretFile"));
         assertFalse(shown.toString().contains(SECRET));
     }
+
+    @Test
+    void aDatabasePasswordFromAFileShowsTheFileNotThePassword() throws Exception {
+        Path file = Files.writeString(dir.resolve("db.password"), SECRET + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        Map<String, String> raw = Map.of("globalStore", "jdbc:postgresql://db.example:5432/checkpoints",
+                "globalStoreUser", "checkpoint", "globalStorePasswordFile", file.toString());
+
+        ClusterSettings cluster = ClusterSettings.parse(raw);
+        String line = EffectiveSettings.line(AdapterSettings.parse(raw), cluster);
+
+        assertTrue(line.contains(", globalStore=jdbc:postgresql://db.example:5432/checkpoints, "
+                + "globalStoreUser=checkpoint, globalStorePasswordFile=" + file + ","), line);
+        assertFalse(line.contains(SECRET), "the password must never be logged: " + line);
+        assertFalse(cluster.toString().contains(SECRET), "nor printed with the settings: " + cluster);
+    }
 }

@@ -23,8 +23,11 @@ abstract class ClusterTestBase {
 
     @BeforeEach
     void newCluster(TestInfo test) {
-        cluster = new TestCluster(test.getTestClass().map(Class::getSimpleName).orElse("test"),
-                test.getTestMethod().map(m -> m.getName()).orElse("unknown"));
+        String method = test.getTestMethod().map(m -> m.getName()).orElse("unknown");
+        // A parameterized test's invocations (display name "DIRECTORY", ...) each get their own directories.
+        String invocation = test.getDisplayName().startsWith(method + "(") ? method
+                : method + "-" + test.getDisplayName();
+        cluster = new TestCluster(test.getTestClass().map(Class::getSimpleName).orElse("test"), invocation);
     }
 
     @AfterEach

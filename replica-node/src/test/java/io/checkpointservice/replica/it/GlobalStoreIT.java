@@ -1,31 +1,32 @@
 package io.checkpointservice.replica.it;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.checkpointservice.api.SegmentUnavailableException;
-import io.checkpointservice.ra.global.DirectoryGlobalStore;
 import io.checkpointservice.ra.global.GlobalCopy;
+import io.checkpointservice.ra.global.GlobalStore;
 import io.checkpointservice.ra.service.SegmentKey;
 import io.checkpointservice.testsupport.Payloads;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The shared-directory global store with real processes: a replica node writes each published
- * version there in the background; {@code load} takes it from there when every replica is gone;
- * a brand-new cluster recovers from it; an unwritable store delays nothing and its backlog
- * drains when it is back; a damaged copy there is never returned.
+ * The global store with real processes, each scenario once per backend (a shared directory; a real
+ * PostgreSQL server the test starts): a replica node writes each published version there in the
+ * background; {@code load} takes it from there when every replica is gone; a brand-new cluster
+ * recovers from it; a store that is down delays nothing, a segment whose only copy is there is
+ * "unavailable" meanwhile, and the backlog drains when it is back; a damaged copy there is never
+ * returned.
  *
  * <p>Where a test needs to know which node holds a version's only replica, R = 1 and the loading
  * node has capacity factor 0: the chunks then live on the writer and the one other node with
@@ -36,22 +37,42 @@ class GlobalStoreIT extends ClusterTestBase {
     private static final String NAMESPACE = "it"; // AppNodeMain's namespace
     private static final Duration ARCHIVED_WITHIN = Duration.ofSeconds(60);
 
-    private NodeOptions withStore(NodeOptions options) {
-        return options.globalStore(cluster.globalStoreDirectory());
+    private GlobalStoreBackend backend;
+
+    private GlobalStoreBackend backend(GlobalStoreBackend.Kind kind, TestInfo test) {
+        backend = kind.prepare(cluster, test.getTestMethod().map(m -> m.getName()).orElse("test"));
+        return backend;
     }
 
-    /** R = 1: the writer and its only replica SIGKILLed at once; a third node loads the bytes from the global store. */
-    @Test
+    @AfterEach
+    void closeBackend() {
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        GlobalStoreBackend.stopPostgres();
+    }
+
+    /**
+     * R = 1: the writer and its only replica SIGKILLed at once; a third node loads the bytes from
+     * the global store. The replica, the node that archives, is a storage-only replica node started
+     * from its jar as an operator starts it: for PostgreSQL it connects with the driver that jar holds.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(GlobalStoreBackend.Kind.class)
     @Timeout(300)
-    void writerAndItsOnlyReplicaKilledTogetherLoadComesFromTheGlobalStore() {
-        DirectoryGlobalStore store = DirectoryGlobalStore.open(cluster.globalStoreDirectory());
-        NodeOptions options = withStore(NodeOptions.memory(1));
+    void writerAndItsOnlyReplicaKilledTogetherLoadComesFromTheGlobalStore(GlobalStoreBackend.Kind kind, TestInfo test) {
+        GlobalStoreBackend store = backend(kind, test);
+        NodeOptions options = store.configure(NodeOptions.memory(1));
         NodeProcess a = cluster.startApp("A", options);
-        NodeProcess b = cluster.startApp("B", options);
+        ReplicaProcess b = cluster.startReplicas(options, "B").get(0);
         NodeProcess c = cluster.startApp("C", options.capacityFactor("0"));
-        cluster.awaitView(a, b, c);
+        cluster.awaitView(Set.of("A", "B", "C"), a, c);
         Map<String, Written> written = writeAndAwait(a, "lost-replicas", 4);
-        written.forEach((segment, w) -> awaitArchived(store, segment, w));
+        written.forEach((segment, w) -> awaitArchived(store.reader(), segment, w));
 
         cluster.killTogether(a, b);
         cluster.awaitView(Set.of("C"), c);
@@ -60,18 +81,19 @@ class GlobalStoreIT extends ClusterTestBase {
     }
 
     /** Every node killed, none comes back: new nodes with new, empty disks recover every awaited segment. */
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(GlobalStoreBackend.Kind.class)
     @Timeout(300)
-    void brandNewNodesRecoverEveryAwaitedSegmentFromTheGlobalStore() {
-        DirectoryGlobalStore store = DirectoryGlobalStore.open(cluster.globalStoreDirectory());
-        NodeOptions options = withStore(NodeOptions.memory(1));
+    void brandNewNodesRecoverEveryAwaitedSegmentFromTheGlobalStore(GlobalStoreBackend.Kind kind, TestInfo test) {
+        GlobalStoreBackend store = backend(kind, test);
+        NodeOptions options = store.configure(NodeOptions.memory(1));
         List<NodeProcess> old = cluster.startApps(options, "A", "B", "C");
         cluster.awaitView(old.toArray(NodeProcess[]::new));
         Map<String, Written> written = writeAndAwait(old.get(0), "recovered", 6);
-        written.forEach((segment, w) -> awaitArchived(store, segment, w));
+        written.forEach((segment, w) -> awaitArchived(store.reader(), segment, w));
 
         cluster.killTogether(old.toArray(NodeProcess[]::new));
-        NodeOptions fresh = withStore(NodeOptions.memory(1).onDisk("none"));
+        NodeOptions fresh = store.configure(NodeOptions.memory(1).onDisk("none"));
         List<NodeProcess> renewed = cluster.startApps(fresh, "D", "E");
         cluster.awaitView(renewed.toArray(NodeProcess[]::new)); // new names: new, empty directories
 
@@ -82,49 +104,58 @@ class GlobalStoreIT extends ClusterTestBase {
     }
 
     /**
-     * The store's directory unusable (a file where it was: refused even to root, unlike a mode of
-     * 0555) while the application writes: writes and replication go on; once the directory is back,
-     * every newest version reaches the store.
+     * The store down (directory unmounted, PostgreSQL stopped) while the application writes: writes
+     * and replication go on; once it is back every newest version reaches the store. Down again
+     * with the writer and its only replica killed: the store holds the only copy, and a load
+     * answers "unavailable", never "absent", until it is back and the load returns the bytes.
      */
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(GlobalStoreBackend.Kind.class)
     @Timeout(300)
-    void anUnwritableStoreDelaysNothingAndItsBacklogDrainsWhenItIsBack() throws IOException {
-        Path directory = cluster.globalStoreDirectory();
-        DirectoryGlobalStore store = DirectoryGlobalStore.open(directory);
-        NodeOptions options = withStore(NodeOptions.memory(1));
-        List<NodeProcess> nodes = cluster.startApps(options, "A", "B", "C");
-        cluster.awaitView(nodes.toArray(NodeProcess[]::new));
-        Path away = directory.resolveSibling("global-store-away");
-        Files.move(directory, away);
-        Files.writeString(directory, "the shared directory is not mounted");
+    void aStoreThatIsDownDelaysNothingItsBacklogDrainsAndItsOnlyCopiesAreUnavailableMeanwhile(
+            GlobalStoreBackend.Kind kind, TestInfo test) throws Exception {
+        GlobalStoreBackend store = backend(kind, test);
+        NodeOptions options = store.configure(NodeOptions.memory(1));
+        NodeProcess a = cluster.startApp("A", options);
+        NodeProcess b = cluster.startApp("B", options);
+        NodeProcess c = cluster.startApp("C", options.capacityFactor("0"));
+        cluster.awaitView(a, b, c);
+        store.takeDown();
 
-        Map<String, Written> written = writeAndAwait(nodes.get(0), "backlog", 6);
-        ClusterProcess.sleep(3_000); // the archivers meet the unusable store and retry
-        assertEquals(Optional.empty(), newestIfReadable(away, written.keySet().iterator().next()),
-                "nothing can have been stored while the directory was away");
+        Map<String, Written> written = writeAndAwait(a, "backlog", 6); // asserts every awaitReplicated true
+        ClusterProcess.sleep(3_000); // the archivers meet the store that is down and retry
+        store.assertNotStoredWhileDown(key(written.keySet().iterator().next()));
 
-        Files.delete(directory);
-        Files.move(away, directory);
-        written.forEach((segment, w) -> awaitArchived(store, segment, w));
+        store.bringBack();
+        written.forEach((segment, w) -> awaitArchived(store.reader(), segment, w));
+
+        store.takeDown();
+        cluster.killTogether(a, b);
+        cluster.awaitView(Set.of("C"), c);
+        for (String segment : written.keySet()) {
+            assertFailure(c.load(segment), 503, SegmentUnavailableException.class, "load of '" + segment
+                    + "' on C while its only copy is in the global store, which is down");
+        }
+
+        store.bringBack();
+        written.forEach((segment, w) -> assertLoads(c, segment, w.version, w.payload, "A"));
     }
 
     /** A bit flipped in the only copy left (the global store's): the load answers "unavailable", never the bytes. */
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(GlobalStoreBackend.Kind.class)
     @Timeout(300)
-    void aDamagedGlobalCopyIsNeverReturned() throws IOException {
-        DirectoryGlobalStore store = DirectoryGlobalStore.open(cluster.globalStoreDirectory());
-        NodeOptions options = withStore(NodeOptions.memory(1));
+    void aDamagedGlobalCopyIsNeverReturned(GlobalStoreBackend.Kind kind, TestInfo test) throws Exception {
+        GlobalStoreBackend store = backend(kind, test);
+        NodeOptions options = store.configure(NodeOptions.memory(1));
         NodeProcess a = cluster.startApp("A", options);
         NodeProcess b = cluster.startApp("B", options);
         NodeProcess c = cluster.startApp("C", options.capacityFactor("0"));
         cluster.awaitView(a, b, c);
         Map<String, Written> written = writeAndAwait(a, "damaged", 2);
-        written.forEach((segment, w) -> awaitArchived(store, segment, w));
+        written.forEach((segment, w) -> awaitArchived(store.reader(), segment, w));
         String damaged = written.keySet().iterator().next();
-        Path copy = onlyCopy(store, damaged);
-        byte[] raw = Files.readAllBytes(copy);
-        raw[raw.length - 7] ^= 0x04;
-        Files.write(copy, raw);
+        store.flipADataBit(key(damaged));
 
         cluster.killTogether(a, b);
         cluster.awaitView(Set.of("C"), c);
@@ -134,6 +165,10 @@ class GlobalStoreIT extends ClusterTestBase {
         String intact = written.keySet().stream().skip(1).findFirst().orElseThrow();
         Written w = written.get(intact);
         assertLoads(c, intact, w.version, w.payload, "A");
+    }
+
+    private static String key(String segment) {
+        return new SegmentKey(NAMESPACE, segment).key();
     }
 
     /** A writes segments of one and of two chunks, some twice, and awaits each (G3). */
@@ -155,8 +190,8 @@ class GlobalStoreIT extends ClusterTestBase {
     }
 
     /** Polls the store until it holds exactly the written version, with the written bytes. */
-    private static void awaitArchived(DirectoryGlobalStore store, String segment, Written w) {
-        String key = new SegmentKey(NAMESPACE, segment).key();
+    private static void awaitArchived(GlobalStore store, String segment, Written w) {
+        String key = key(segment);
         long deadline = System.nanoTime() + ARCHIVED_WITHIN.toNanos();
         Optional<GlobalCopy> copy = store.newest(key);
         while (!matches(copy, w) && System.nanoTime() < deadline) {
@@ -172,18 +207,6 @@ class GlobalStoreIT extends ClusterTestBase {
     private static boolean matches(Optional<GlobalCopy> copy, Written w) {
         return copy.isPresent() && copy.get().record().version() == w.version
                 && Payloads.sha256(copy.get().data()).equals(w.payload.sha256());
-    }
-
-    private static Optional<GlobalCopy> newestIfReadable(Path directory, String segment) {
-        return DirectoryGlobalStore.open(directory).newest(new SegmentKey(NAMESPACE, segment).key());
-    }
-
-    private static Path onlyCopy(DirectoryGlobalStore store, String segment) throws IOException {
-        try (Stream<Path> files = Files.list(store.segmentDirectory(new SegmentKey(NAMESPACE, segment).key()))) {
-            List<Path> copies = files.filter(f -> f.getFileName().toString().endsWith(".copy")).toList();
-            assertEquals(1, copies.size(), () -> "copies of '" + segment + "' in the global store: " + copies);
-            return copies.get(0);
-        }
     }
 
     private record Written(long version, Payloads.Expected payload) {

@@ -60,6 +60,11 @@ public record NodeOptions(int replicaCount, boolean disk, String capacityFactor,
                 directory.toAbsolutePath().toUri().toString());
     }
 
+    /** With the global store at {@code url} ({@code jdbc:postgresql:...}, {@code file:...}). */
+    public NodeOptions globalStore(String url) {
+        return new NodeOptions(replicaCount, disk, capacityFactor, heap, syncPolicy, chunkSweepSeconds, rackId, url);
+    }
+
     /**
      * @param storageDirectory the node's directory, used in disk mode
      * @return the settings as {@code checkpoint.<name>} keys, without the prefix

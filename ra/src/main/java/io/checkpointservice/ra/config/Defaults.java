@@ -62,8 +62,8 @@ public final class Defaults {
 
     /**
      * {@code <jboss.server.data.dir>/checkpoint} inside WildFly, {@code <com.sun.aas.instanceRoot>/checkpoint}
-     * inside Payara (the instance's own directory: Payara's working directory is the domain's
-     * config directory, which all instances of a host may share), {@code <user.dir>/checkpoint-data/<node>}
+     * inside Payara (the instance's own directory; a Payara server's working directory is its
+     * config directory, no place for data), {@code <user.dir>/checkpoint-data/<node>}
      * elsewhere (a replica node started with java -jar).
      */
     static Path storageDirectory(String nodeName) {

@@ -4,9 +4,10 @@ import jakarta.resource.Referenceable;
 import java.io.Serializable;
 
 /**
- * Hands out connections to the node's checkpoint service. Bound by the resource adapter at
- * {@code java:/eis/checkpoint} on WildFly ({@code eis/checkpoint} on Payara) unless configured
- * otherwise.
+ * Hands out connections to the node's checkpoint service. Bound at {@code java:/eis/checkpoint}
+ * on WildFly (by the .rar's {@code META-INF/ironjacamar.xml}) and at {@code eis/checkpoint} on
+ * Payara (by {@code asadmin add-resources glassfish-resources.xml}); applications reach either as
+ * the resource reference {@code eis/checkpoint} mapped by their server descriptor (see the README).
  *
  * <p>Each factory is configured with a namespace; every segment written through its connections
  * is stored as {@code namespace/name}, so applications using different factories can neither

@@ -1,5 +1,6 @@
 package io.checkpointservice.it;
 
+import io.checkpointservice.it.support.HttpNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ import java.util.stream.Stream;
  * The WildFly nodes of arquillian.xml as the client side of a test sees them: name, ports, server
  * base directory and the operating-system process. Runs on the client only.
  */
-public enum Nodes {
+public enum Nodes implements HttpNode {
 
     NODE_1("node-1", 100),
     NODE_2("node-2", 200),
@@ -39,11 +40,13 @@ public enum Nodes {
     }
 
     /** @return the Arquillian container qualifier, also the node's name */
+    @Override
     public String qualifier() {
         return qualifier;
     }
 
     /** @return the HTTP port, 8080 plus the node's port offset */
+    @Override
     public int httpPort() {
         return BASE_HTTP_PORT + portOffset;
     }

@@ -1,30 +1,27 @@
 package io.checkpointservice.api.cdi;
 
 import io.checkpointservice.api.CheckpointConnection;
-import io.checkpointservice.api.CheckpointConnectionFactory;
-import io.checkpointservice.api.CheckpointException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.spi.InjectionPoint;
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
 
 /**
  * Makes {@code @Inject CheckpointConnection} work in CDI beans. Each injection point gets its own
- * connection handle, closed when the bean that holds it is destroyed.
+ * connection handle, closed when the bean that holds it is destroyed. The factory is found by
+ * {@link ConnectionFactoryLookup}, the same way on WildFly and Payara.
  */
 @ApplicationScoped
 public class CheckpointConnectionProducer {
 
-    /** A connection from the default factory, {@value CheckpointResource#DEFAULT_JNDI_NAME}. */
+    /** A connection from the default factory, {@value CheckpointResource#DEFAULT_NAME}. */
     @Produces
     @Dependent
     @Default
     public CheckpointConnection defaultConnection() {
-        return connect(CheckpointResource.DEFAULT_JNDI_NAME);
+        return ConnectionFactoryLookup.find(CheckpointResource.DEFAULT_NAME).getConnection();
     }
 
     /** A connection from the factory named by the injection point's {@link CheckpointResource}. */
@@ -37,7 +34,7 @@ public class CheckpointConnectionProducer {
                 .map(CheckpointResource.class::cast)
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no @CheckpointResource at " + injectionPoint));
-        return connect(resource.value());
+        return ConnectionFactoryLookup.find(resource.value()).getConnection();
     }
 
     void closeDefault(@Disposes @Default CheckpointConnection connection) {
@@ -46,17 +43,5 @@ public class CheckpointConnectionProducer {
 
     void closeNamed(@Disposes @CheckpointResource CheckpointConnection connection) {
         connection.close();
-    }
-
-    private static CheckpointConnection connect(String jndiName) {
-        try {
-            CheckpointConnectionFactory factory =
-                    (CheckpointConnectionFactory) new InitialContext().lookup(jndiName);
-            return factory.getConnection();
-        } catch (NamingException e) {
-            throw new CheckpointException("no checkpoint connection factory at '" + jndiName
-                    + "': is checkpoint-ra.rar deployed, and does the application declare "
-                    + "'Dependencies: deployment.checkpoint-ra.rar meta-inf' (meta-inf lets CDI see this producer)?", e);
-        }
     }
 }

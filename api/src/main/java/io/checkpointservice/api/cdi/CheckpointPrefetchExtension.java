@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
 
 /**
  * Loads the segments declared with {@link PrefetchCheckpoints} while the deployment starts:
@@ -64,13 +62,13 @@ public class CheckpointPrefetchExtension implements Extension {
                 + report.loadMillis() + " ms); absent " + absent + (failed.isEmpty() ? "" : "; failed " + failed));
     }
 
-    private static void prefetchFrom(String jndiName, Set<String> names, List<String> loaded,
+    private static void prefetchFrom(String factoryName, Set<String> names, List<String> loaded,
                                      List<String> absent, List<String> failed) {
         CheckpointConnectionFactory factory;
         try {
-            factory = (CheckpointConnectionFactory) new InitialContext().lookup(jndiName);
-        } catch (NamingException | ClassCastException e) {
-            names.forEach(n -> failed.add(n + " (no connection factory at " + jndiName + ")"));
+            factory = ConnectionFactoryLookup.find(factoryName);
+        } catch (CheckpointException e) {
+            names.forEach(n -> failed.add(n + " (" + e.getMessage() + ")"));
             return;
         }
         try (CheckpointConnection connection = factory.getConnection()) {

@@ -9,11 +9,16 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Selects the connection factory a {@code @Inject CheckpointConnection} comes from by its JNDI
- * name. Without this qualifier the default factory {@value #DEFAULT_JNDI_NAME} is used.
+ * Selects the connection factory a {@code @Inject CheckpointConnection} comes from by its name.
+ * Without this qualifier the default factory {@value #DEFAULT_NAME} is used.
+ *
+ * <p>A name without ':' is portable: the application's resource reference
+ * {@code java:comp/env/<name>} if it declares one, else the server's default binding
+ * ({@code java:/<name>} on WildFly, {@code <name>} on Payara). A name with ':' is a JNDI name
+ * looked up as given.
  *
  * <pre>
- * &#64;Inject &#64;CheckpointResource("java:/eis/checkpoint-orders") CheckpointConnection orders;
+ * &#64;Inject &#64;CheckpointResource("eis/checkpoint-orders") CheckpointConnection orders;
  * </pre>
  */
 @Qualifier
@@ -22,10 +27,10 @@ import java.lang.annotation.Target;
 @Target({ElementType.FIELD, ElementType.METHOD, ElementType.PARAMETER, ElementType.TYPE})
 public @interface CheckpointResource {
 
-    /** The connection factory's JNDI name on WildFly. */
-    String DEFAULT_JNDI_NAME = "java:/eis/checkpoint";
+    /** The portable name of the adapter's default connection factory. */
+    String DEFAULT_NAME = "eis/checkpoint";
 
-    /** @return the JNDI name of the connection factory */
+    /** @return the portable name or the JNDI name of the connection factory */
     @Nonbinding
-    String value() default DEFAULT_JNDI_NAME;
+    String value() default DEFAULT_NAME;
 }

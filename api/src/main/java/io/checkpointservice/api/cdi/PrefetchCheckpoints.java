@@ -12,10 +12,11 @@ import java.lang.annotation.Target;
  * application's own first {@code load} runs, the newest copy is already in this node's local
  * storage and the load answers without a network round trip.
  *
- * <p>Put it on any class of a CDI-enabled deployment (the deployment must declare
- * {@code Dependencies: deployment.checkpoint-ra.rar meta-inf}). Prefetching takes the segments
- * over for this node, exactly as a {@code load} does: use it in deployments that run on one node
- * at a time, such as WildFly HA singleton deployments.
+ * <p>Put it on any class of a CDI-enabled deployment that sees the API's CDI beans (see the
+ * README: on WildFly {@code Dependencies: deployment.checkpoint-ra.rar meta-inf}, on Payara the
+ * API jar in the application). Prefetching takes the segments over for this node, exactly as a
+ * {@code load} does: use it in deployments that run on one node at a time, such as WildFly HA
+ * singleton deployments.
  *
  * <pre>
  * &#64;PrefetchCheckpoints("progress-job/state")
@@ -34,6 +35,9 @@ public @interface PrefetchCheckpoints {
     /** @return the segment names (without namespace) to load when the deployment starts */
     String[] value();
 
-    /** @return the JNDI name of the connection factory they are read through */
-    String factory() default CheckpointResource.DEFAULT_JNDI_NAME;
+    /**
+     * @return the portable name or the JNDI name of the connection factory they are read through,
+     *     found as for {@link CheckpointResource}
+     */
+    String factory() default CheckpointResource.DEFAULT_NAME;
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.checkpointservice.it.Deployments;
 import io.checkpointservice.it.Nodes;
+import io.checkpointservice.it.support.StorageSnapshot;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

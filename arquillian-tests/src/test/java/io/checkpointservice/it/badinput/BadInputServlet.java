@@ -1,6 +1,7 @@
 package io.checkpointservice.it.badinput;
 
 import io.checkpointservice.api.CheckpointConnectionFactory;
+import io.checkpointservice.it.support.StorageSnapshot;
 import jakarta.annotation.Resource;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.checkpointservice.it.Deployments;
 import io.checkpointservice.it.Nodes;
+import io.checkpointservice.it.support.PortableLookup;
+import io.checkpointservice.it.support.SegmentClient;
+import io.checkpointservice.it.support.SegmentServlet;
 import io.checkpointservice.testsupport.Directories;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,7 +88,7 @@ class WholeClusterRestartIT {
     }
 
     private static WebArchive application() {
-        return Deployments.applicationWar(APP_CONTEXT + ".war").addClass(FailoverSegmentServlet.class);
+        return PortableLookup.mapped(Deployments.applicationWar(APP_CONTEXT + ".war")).addClass(SegmentServlet.class);
     }
 
     @ArquillianResource

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.checkpointservice.it.Deployments;
 import io.checkpointservice.it.Nodes;
+import io.checkpointservice.it.support.PortableLookup;
+import io.checkpointservice.it.support.SegmentClient;
+import io.checkpointservice.it.support.SegmentServlet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +47,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>A is node-3, B is node-4 (manual containers). Both run the adapter in memory storage mode in a
  * checkpoint cluster of their own ({@code checkpoint-failover-it}, static initial hosts listing both,
  * R = 1; see {@code failover.cluster.args} in pom.xml), so once A's JVM is killed, B's replica copy
- * is the only copy left anywhere. The client drives {@link FailoverSegmentServlet} on each node over
+ * is the only copy left anywhere. The client drives {@link SegmentServlet} on each node over
  * HTTP and kills A's server JVM by its pid (SIGKILL: no shutdown hook, no graceful leave, no last
  * replication).
  *
@@ -125,7 +128,7 @@ class WriterKilledIT {
     }
 
     private static WebArchive application() {
-        return Deployments.applicationWar(APP_CONTEXT + ".war").addClass(FailoverSegmentServlet.class);
+        return PortableLookup.mapped(Deployments.applicationWar(APP_CONTEXT + ".war")).addClass(SegmentServlet.class);
     }
 
     @ArquillianResource
@@ -199,7 +202,7 @@ class WriterKilledIT {
 
         String name = "failover-it/writer-killed/" + UUID.randomUUID();
         byte[] state = randomBytes(SEGMENT_BYTES, 42L);
-        String expectedSha256 = FailoverSegmentServlet.sha256(state);
+        String expectedSha256 = SegmentServlet.sha256(state);
 
         long version = client.put(A, name, state);
         assertTrue(version > 0, "expected a positive version from write on " + A.qualifier() + ", got " + version);
@@ -247,7 +250,7 @@ class WriterKilledIT {
                 + "killed writer");
         assertEquals(expectedSha256, loaded.sha256Header(), "expected the SHA-256 that " + B.qualifier()
                 + " computed of what load returned to be that of the bytes written on " + A.qualifier());
-        assertEquals(expectedSha256, FailoverSegmentServlet.sha256(loaded.state()),
+        assertEquals(expectedSha256, SegmentServlet.sha256(loaded.state()),
                 "expected the SHA-256 of the bytes received from " + B.qualifier() + " to be that of the bytes written");
         if (!Arrays.equals(state, loaded.state())) {
             fail("expected the " + state.length + " bytes written on " + A.qualifier() + ", got " + loaded.state().length
@@ -259,7 +262,7 @@ class WriterKilledIT {
                     "after SIGKILL of " + A.qualifier());
             assertEquals(partVersions.get(part.getKey()), loadedPart.version(), "expected " + B.qualifier()
                     + " to load the version of " + part.getKey() + " that awaitAllReplicated confirmed on " + A.qualifier());
-            assertEquals(FailoverSegmentServlet.sha256(part.getValue()), FailoverSegmentServlet.sha256(loadedPart.state()),
+            assertEquals(SegmentServlet.sha256(part.getValue()), SegmentServlet.sha256(loadedPart.state()),
                     "expected the bytes of " + part.getKey() + " written on " + A.qualifier());
         }
 

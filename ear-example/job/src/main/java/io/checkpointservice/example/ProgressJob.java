@@ -61,8 +61,11 @@ public class ProgressJob {
 
     private static final Logger LOG = Logger.getLogger(ProgressJob.class.getName());
 
-    /** The EJB way: the adapter's connection factory by JNDI name. */
-    @Resource(lookup = "java:/eis/checkpoint")
+    /**
+     * The EJB way: the adapter's connection factory as the resource reference eis/checkpoint,
+     * mapped to the server's binding by WEB-INF/jboss-web.xml (WildFly) or glassfish-web.xml (Payara).
+     */
+    @Resource(name = "eis/checkpoint")
     private CheckpointConnectionFactory checkpoints;
 
     /** The CDI way: a bean whose connections are injected by the API jar's producer. */

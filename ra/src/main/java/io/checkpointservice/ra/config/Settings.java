@@ -47,7 +47,7 @@ public final class Settings {
 
     public static final Setting<String> NODE_NAME = declare(adapter("nodeName", word(), null,
             "this node's name; unique in the cluster")
-            .defaultText("`jboss.node.name`, else host name"));
+            .defaultText("`jboss.node.name` (WildFly), else `com.sun.aas.instanceName` (Payara; for a domain's own server `server`, the domain's name), else host name"));
 
     public static final Setting<StorageMode> STORAGE_MODE = declare(adapter("storageMode", oneOf(StorageMode.class),
             StorageMode.DISK,
@@ -55,7 +55,7 @@ public final class Settings {
 
     public static final Setting<Path> STORAGE_DIRECTORY = declare(adapter("storageDirectory", path(), null,
             "directory of disk mode")
-            .defaultText("`${jboss.server.data.dir}/checkpoint` (replica node: `./checkpoint-data/<node>`)"));
+            .defaultText("`${jboss.server.data.dir}/checkpoint` (WildFly), `${com.sun.aas.instanceRoot}/checkpoint` (Payara); replica node: `./checkpoint-data/<node>`"));
 
     public static final Setting<SyncPolicy> SYNC_POLICY = declare(adapter("syncPolicy", oneOf(SyncPolicy.class),
             SyncPolicy.FSYNC,
@@ -100,7 +100,8 @@ public final class Settings {
                     + "port range (Linux: `net.ipv4.ip_local_port_range`, 32768-60999 by default), where an "
                     + "outgoing connection may hold the port when the node starts; the adapter logs a warning "
                     + "when either lies in it")
-            .defaultText("`" + ClusterSettings.DEFAULT_BASE_PORT + "` + `jboss.socket.binding.port-offset`"));
+            .defaultText("`" + ClusterSettings.DEFAULT_BASE_PORT + "` + `jboss.socket.binding.port-offset` (Payara: `"
+                    + ClusterSettings.DEFAULT_BASE_PORT + "`; instances on one host each set `checkpoint.bindPort`, see Deploying to Payara)"));
 
     public static final Setting<Discovery> DISCOVERY = declare(adapter("discovery", oneOf(Discovery.class),
             Discovery.STATIC,

@@ -25,6 +25,8 @@ class AdapterSettingsTest {
         Map<String, String> cleared = new HashMap<>();
         cleared.put("jboss.node.name", null);
         cleared.put("jboss.server.data.dir", null);
+        cleared.put("com.sun.aas.instanceName", null);
+        cleared.put("com.sun.aas.instanceRoot", null);
         return cleared;
     }
 
@@ -57,6 +59,33 @@ class AdapterSettingsTest {
             assertEquals("node-7", settings.nodeName(), "the node name defaults to jboss.node.name");
             assertEquals(Path.of("/srv/wildfly/data", "checkpoint"), settings.storageDirectory(),
                     "the directory defaults to ${jboss.server.data.dir}/checkpoint");
+        });
+    }
+
+    @Test
+    void defaultNodeNameAndDirectoryComeFromPayaraWhenItRuns() throws Exception {
+        Map<String, String> payara = noWildFly();
+        payara.put("com.sun.aas.instanceName", "instance-3");
+        payara.put("com.sun.aas.instanceRoot", "/srv/payara/nodes/host-a/instance-3");
+        SystemProperties.with(payara, () -> {
+            AdapterSettings settings = AdapterSettings.parse(NOTHING_SET);
+            assertEquals("instance-3", settings.nodeName(), "the node name defaults to Payara's instance name");
+            assertEquals(Path.of("/srv/payara/nodes/host-a/instance-3", "checkpoint"), settings.storageDirectory(),
+                    "the directory defaults to ${com.sun.aas.instanceRoot}/checkpoint");
+        });
+    }
+
+    @Test
+    void aPayaraDomainsOwnServerIsNamedForItsDomain() throws Exception {
+        Map<String, String> payara = noWildFly();
+        payara.put("com.sun.aas.instanceName", "server");
+        payara.put("com.sun.aas.instanceRoot", "/opt/payara6/glassfish/domains/orders-a");
+        SystemProperties.with(payara, () -> {
+            AdapterSettings settings = AdapterSettings.parse(NOTHING_SET);
+            assertEquals("orders-a", settings.nodeName(),
+                    "every domain's own server is called 'server': its node name is the domain's");
+            assertEquals(Path.of("/opt/payara6/glassfish/domains/orders-a", "checkpoint"), settings.storageDirectory(),
+                    "the directory defaults to the domain directory's checkpoint/");
         });
     }
 

@@ -164,7 +164,7 @@ class JdbcGlobalStoreTest extends GlobalStoreContract {
 
     @Test
     void openRefusesADatabaseThatDoesNotAnswer() {
-        int nobody = LoopbackPorts.serverPort(); // free a moment ago: nothing listens there
+        int nobody = LoopbackPorts.single(); // free a moment ago: nothing listens there
         GlobalStoreSettings unreachable = new GlobalStoreSettings(
                 URI.create("jdbc:postgresql://127.0.0.1:" + nobody + "/checkpoints"), PostgresServer.USER, null,
                 server.password());

@@ -1,4 +1,4 @@
-package io.checkpointservice.it.failover;
+package io.checkpointservice.it.support;
 
 import io.checkpointservice.api.Checkpoint;
 import io.checkpointservice.api.CheckpointConnection;
@@ -20,7 +20,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The application of the failover tests, driven over HTTP by the client:
+ * The application of the failover tests on WildFly and Payara, driven over HTTP by
+ * {@link SegmentClient}. It reaches the connection factory the portable way an application does:
+ * the resource reference {@value PortableLookup#RESOURCE_NAME}, mapped to the server's binding by
+ * the descriptors {@link PortableLookup} adds to the archive.
  * <ul>
  *   <li>{@code PUT /segments/<name>}: {@code write} of the request body; answers the version.</li>
  *   <li>{@code GET /segments/<name>}: {@code load}; answers the bytes with version, origin node and
@@ -35,7 +38,7 @@ import java.util.Optional;
  * says what went wrong on the node.
  */
 @WebServlet(urlPatterns = {"/segments/*", "/replicated/*", "/replicated-all"})
-public class FailoverSegmentServlet extends HttpServlet {
+public class SegmentServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
 
@@ -43,7 +46,7 @@ public class FailoverSegmentServlet extends HttpServlet {
     public static final String ORIGIN_HEADER = "Checkpoint-Origin-Node";
     public static final String SHA256_HEADER = "Checkpoint-Sha256";
 
-    @Resource(lookup = "java:/eis/checkpoint")
+    @Resource(name = PortableLookup.RESOURCE_NAME)
     private CheckpointConnectionFactory factory;
 
     @Override

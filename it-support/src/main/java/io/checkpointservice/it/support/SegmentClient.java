@@ -1,8 +1,5 @@
-package io.checkpointservice.it.failover;
+package io.checkpointservice.it.support;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
-import io.checkpointservice.it.Nodes;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,10 +15,11 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * The client side of {@link FailoverSegmentServlet}: write, await and load on a WildFly node over
- * HTTP, failing the test with the given logs when an answer is not the expected one.
+ * The client side of {@link SegmentServlet}: write, await and load on a WildFly or Payara node
+ * over HTTP, failing the test (an {@link AssertionError}) with the given logs when an answer is not
+ * the expected one.
  */
-final class SegmentClient {
+public final class SegmentClient {
 
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -30,32 +28,32 @@ final class SegmentClient {
     private final Supplier<String> logs;
 
     /** @param logs the server log tails to append to a failure message */
-    SegmentClient(String appContext, Supplier<String> logs) {
+    public SegmentClient(String appContext, Supplier<String> logs) {
         this.appContext = appContext;
         this.logs = logs;
     }
 
     /** @return the version {@code write} returned on {@code node} */
-    long put(Nodes node, String name, byte[] state) throws IOException, InterruptedException {
+    public long put(HttpNode node, String name, byte[] state) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(uri(node, "segments/" + name))
                 .timeout(HTTP_TIMEOUT)
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(state))
                 .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            fail("expected HTTP 200 from PUT " + request.uri() + ", got " + response.statusCode() + ": "
+            throw new AssertionError("expected HTTP 200 from PUT " + request.uri() + ", got " + response.statusCode() + ": "
                     + response.body() + logs.get());
         }
         return Long.parseLong(response.body().trim());
     }
 
-    boolean awaitReplicated(Nodes node, String name, long version, Duration timeout)
+    public boolean awaitReplicated(HttpNode node, String name, long version, Duration timeout)
             throws IOException, InterruptedException {
         URI uri = uri(node, "replicated/" + name + "?version=" + version + "&timeoutMillis=" + timeout.toMillis());
         return postForBoolean(uri, HttpRequest.BodyPublishers.noBody(), timeout);
     }
 
-    boolean awaitAllReplicated(Nodes node, Map<String, Long> versions, Duration timeout)
+    public boolean awaitAllReplicated(HttpNode node, Map<String, Long> versions, Duration timeout)
             throws IOException, InterruptedException {
         URI uri = uri(node, "replicated-all?timeoutMillis=" + timeout.toMillis());
         String body = versions.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n"));
@@ -67,7 +65,7 @@ final class SegmentClient {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(HTTP_TIMEOUT.plus(timeout)).POST(body).build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            fail("expected HTTP 200 from POST " + uri + ", got " + response.statusCode() + ": " + response.body() + logs.get());
+            throw new AssertionError("expected HTTP 200 from POST " + uri + ", got " + response.statusCode() + ": " + response.body() + logs.get());
         }
         return Boolean.parseBoolean(response.body().trim());
     }
@@ -78,7 +76,7 @@ final class SegmentClient {
      *
      * @param situation what happened before the load, for the failure message
      */
-    Loaded loadRetryingWhileUnavailable(Nodes node, String name, Duration deadline, String situation)
+    public Loaded loadRetryingWhileUnavailable(HttpNode node, String name, Duration deadline, String situation)
             throws IOException, InterruptedException {
         long until = System.nanoTime() + deadline.toNanos();
         List<String> earlier = new ArrayList<>();
@@ -88,15 +86,15 @@ final class SegmentClient {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             if (response.statusCode() == 200) {
-                return new Loaded(Long.parseLong(header(response, FailoverSegmentServlet.VERSION_HEADER)),
-                        header(response, FailoverSegmentServlet.ORIGIN_HEADER),
-                        header(response, FailoverSegmentServlet.SHA256_HEADER), response.body(),
+                return new Loaded(Long.parseLong(header(response, SegmentServlet.VERSION_HEADER)),
+                        header(response, SegmentServlet.ORIGIN_HEADER),
+                        header(response, SegmentServlet.SHA256_HEADER), response.body(),
                         earlier.size() + 1, earlier);
             }
             String answer = response.statusCode() + " after " + took + " ms: "
                     + new String(response.body(), StandardCharsets.UTF_8);
             if (response.statusCode() != 503 || System.nanoTime() > until) {
-                fail("expected HTTP 200 from GET " + request.uri() + " (load on " + node.qualifier() + " " + situation
+                throw new AssertionError("expected HTTP 200 from GET " + request.uri() + " (load on " + node.qualifier() + " " + situation
                         + "), got " + answer + "; earlier answers: " + earlier + logs.get());
             }
             earlier.add(answer);
@@ -104,7 +102,7 @@ final class SegmentClient {
         }
     }
 
-    private URI uri(Nodes node, String pathAndQuery) {
+    private URI uri(HttpNode node, String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + node.httpPort() + "/" + appContext + "/" + pathAndQuery);
     }
 
@@ -115,7 +113,7 @@ final class SegmentClient {
     }
 
     /** What a load returned, and the answers before it. */
-    record Loaded(long version, String originNode, String sha256Header, byte[] state, int attempts,
+    public record Loaded(long version, String originNode, String sha256Header, byte[] state, int attempts,
                   List<String> earlierAnswers) {
     }
 }

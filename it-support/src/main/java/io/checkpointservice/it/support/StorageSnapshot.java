@@ -1,4 +1,4 @@
-package io.checkpointservice.it.badinput;
+package io.checkpointservice.it.support;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,10 +18,10 @@ import java.util.stream.Stream;
  * replica chunks that the node keeps on disk: background replication of earlier, valid writes
  * changes them at any moment, and a rejected call never reaches the cluster.
  */
-final class StorageSnapshot {
+public final class StorageSnapshot {
 
     /** The storage directory's subdirectory of the cluster's own files (CheckpointNode.CLUSTER_DIRECTORY). */
-    static final String CLUSTER_DIRECTORY = "cluster";
+    public static final String CLUSTER_DIRECTORY = "cluster";
 
     private final SortedMap<String, String> entries;
 
@@ -29,7 +29,7 @@ final class StorageSnapshot {
         this.entries = entries;
     }
 
-    static StorageSnapshot of(Path directory) throws IOException {
+    public static StorageSnapshot of(Path directory) throws IOException {
         SortedMap<String, String> entries = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(directory)) {
             for (Path p : (Iterable<Path>) walk::iterator) {
@@ -45,7 +45,7 @@ final class StorageSnapshot {
     }
 
     /** @return one line per entry added, removed or changed since {@code before} */
-    List<String> changesSince(StorageSnapshot before) {
+    public List<String> changesSince(StorageSnapshot before) {
         List<String> changes = new ArrayList<>();
         for (Map.Entry<String, String> e : entries.entrySet()) {
             String old = before.entries.get(e.getKey());

@@ -128,6 +128,9 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
     private String globalStore;
 
     @ConfigProperty
+    private String tombstoneGraceSeconds;
+
+    @ConfigProperty
     private String backlogWarnSegments;
 
     @ConfigProperty
@@ -447,6 +450,14 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
 
     public void setGlobalStore(String globalStore) {
         this.globalStore = globalStore;
+    }
+
+    public String getTombstoneGraceSeconds() {
+        return tombstoneGraceSeconds;
+    }
+
+    public void setTombstoneGraceSeconds(String tombstoneGraceSeconds) {
+        this.tombstoneGraceSeconds = tombstoneGraceSeconds;
     }
 
     public String getBacklogWarnSegments() {

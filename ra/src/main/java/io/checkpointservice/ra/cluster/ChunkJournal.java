@@ -65,7 +65,7 @@ final class ChunkJournal {
 
     /** Defines the journal's cache, with its files under {@code directory}. */
     static void define(DefaultCacheManager manager, Path directory) {
-        JournalSupport.defineLocalFileCache(manager, CACHE, directory, IN_MEMORY);
+        JournalSupport.defineLocalFileCache(manager, CACHE, directory, IN_MEMORY, 4 << 20);
     }
 
     /**
@@ -151,11 +151,20 @@ final class ChunkJournal {
         }
     }
 
+    /**
+     * A plain remove first: one with SKIP_CACHE_LOAD or IGNORE_RETURN_VALUES does not reach an
+     * entry kept only in the file store and leaves it. An entry the store cannot read fails the
+     * plain remove (it loads the entry); the flagged one is the best left for it.
+     */
     private void drop(String cacheKey) {
         try {
-            journal.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES, Flag.SKIP_CACHE_LOAD).remove(cacheKey);
-        } catch (RuntimeException e) {
-            LOG.fine(() -> "chunk journal: " + cacheKey + " not dropped now: " + e.getMessage());
+            journal.remove(cacheKey);
+        } catch (RuntimeException unreadable) {
+            try {
+                journal.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES, Flag.SKIP_CACHE_LOAD).remove(cacheKey);
+            } catch (RuntimeException e) {
+                LOG.fine(() -> "chunk journal: " + cacheKey + " not dropped now: " + e.getMessage());
+            }
         }
     }
 
@@ -175,8 +184,9 @@ final class ChunkJournal {
 
     @CacheEntryRemoved
     public CompletionStage<?> chunkRemoved(CacheEntryEvent<String, byte[]> event) {
-        return failures.absorb(journal.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES, Flag.SKIP_CACHE_LOAD)
-                .removeAsync(event.getKey()));
+        // A plain remove: one with SKIP_CACHE_LOAD or IGNORE_RETURN_VALUES does not reach a chunk
+        // kept only in the file store (most are: the journal keeps few in memory) and leaves it.
+        return failures.absorb(journal.removeAsync(event.getKey()));
     }
 
     /** Owned here and published by another node: this node's own versions are in its local store. */

@@ -6,6 +6,7 @@ import io.checkpointservice.ra.global.GlobalStore;
 import io.checkpointservice.ra.global.GlobalStores;
 import io.checkpointservice.ra.threads.NodeThreads;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +38,11 @@ public final class ClusterNode implements AutoCloseable {
     private final InfinispanSegmentDirectory directory;
     private final InfinispanReplicaStore replicas;
     private final AbandonedChunkSweeper sweeper;
+    private final ForgottenRecords forgotten;
+    /** Null until the journals were restored: nothing is forgotten before that. */
+    private volatile TombstoneCompactor compactor;
+    /** True when this node was away while the cluster forgot deleted segments ({@link CompactionMarker}). */
+    private volatile boolean missedCompaction;
     private final GlobalStore globalStore;
     /** Null without a global store, and until the global store's records were brought back. */
     private volatile GlobalArchiver archiver;
@@ -53,8 +59,10 @@ public final class ClusterNode implements AutoCloseable {
         cacheManager.addListener(views);
         this.chunkOwners = new ChunkOwners(chunks, cacheManager);
         MergeGate mergeGate = MergeGate.watching(InfinispanInternals.channel(cacheManager), List.of(records, chunks));
+        this.forgotten = new ForgottenRecords(threads);
+        records.addListener(forgotten);
         this.directory = new InfinispanSegmentDirectory(records, cacheManager, !StartupChecks.expectsPeers(settings),
-                mergeGate);
+                mergeGate, forgotten);
         this.replicas = new InfinispanReplicaStore(chunks, cacheManager, chunkOwners, views, nodeName);
         this.sweeper = new AbandonedChunkSweeper(chunks, records, settings.chunkSweepPeriod(), threads);
         cacheManager.addListener(sweeper);
@@ -115,6 +123,7 @@ public final class ClusterNode implements AutoCloseable {
         GracefulCloseLogFilter.install();
         try {
             CacheDefinitions.define(manager, replicaCount, settings.capacityFactor());
+            CompactionMarker.define(manager);
             if (persistence != null) {
                 RecordJournal.define(manager, persistence.resolve("records"));
                 ChunkJournal.define(manager, persistence.resolve("chunks"));
@@ -125,8 +134,11 @@ public final class ClusterNode implements AutoCloseable {
             started = node;
             StartupChecks.boundWhereConfigured(node.physicalAddresses(), settings.bindAddress());
             StartupChecks.sealed(manager, keyHandle != null);
+            CompactionMarker marker = CompactionMarker.open(manager, persistence);
+            node.missedCompaction = marker.missedCompaction();
             if (persistence != null) {
-                RecordJournal.open(manager, node.records);
+                RecordJournal journal = RecordJournal.open(manager, node.records, !marker.missedCompaction());
+                node.forgotten.onEach((key, last) -> journal.forget(key));
                 ChunkJournal.open(manager, node.chunks, node.chunkOwners, node.directory, node.replicas, nodeName);
             }
             if (globalStore.configured()) {
@@ -134,6 +146,8 @@ public final class ClusterNode implements AutoCloseable {
                 node.archiver = GlobalArchiver.start(node.records, manager, node.replicas, node.chunkOwners,
                         globalStore, nodeName, threads);
             }
+            node.compactor = new TombstoneCompactor(node.records, settings.tombstoneGrace(), globalStore, marker,
+                    threads, Clock.systemUTC()).start();
             LOG.info(() -> "node '" + nodeName + "' joined checkpoint cluster '" + settings.clusterName()
                     + "' at " + node.physicalAddresses() + (keyHandle != null
                     ? " (traffic encrypted and authenticated, " + GcmSymEncrypt.ALGORITHM + ")"
@@ -143,6 +157,7 @@ public final class ClusterNode implements AutoCloseable {
             if (started != null) {
                 started.sweeper.close();
                 started.closeArchiver();
+                started.closeCompactor();
             }
             manager.stop();
             globalStore.close();
@@ -199,6 +214,25 @@ public final class ClusterNode implements AutoCloseable {
         return chunkOwners.liveReadOwners(chunk);
     }
 
+    /** @return how many segment records, tombstones and claims included, this node holds */
+    public int recordsHeld() {
+        return records.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL, Flag.SKIP_CACHE_LOAD).size();
+    }
+
+    /**
+     * @return how many entries this node's record journal and chunk journal hold on disk together
+     *     (disk mode; 0 in memory mode): records the cluster has and chunks this node owns
+     */
+    public int journalEntries() {
+        int entries = 0;
+        for (String journal : new String[] {RecordJournal.CACHE, ChunkJournal.CACHE}) {
+            if (cacheManager.cacheExists(journal)) {
+                entries += cacheManager.getCache(journal).size();
+            }
+        }
+        return entries;
+    }
+
     /** @return the chunk copies this node holds; reads every chunk key held here (for monitoring) */
     public HeldCopies heldCopies() {
         return HeldCopies.of(chunks);
@@ -224,6 +258,21 @@ public final class ClusterNode implements AutoCloseable {
         return globalStore;
     }
 
+    /**
+     * @return true when this node was away while the cluster forgot deleted segments: its local
+     *     copies of segments the cluster has no record of may be such segments and must not come back
+     */
+    public boolean missedCompaction() {
+        return missedCompaction;
+    }
+
+    private void closeCompactor() {
+        TombstoneCompactor running = compactor;
+        if (running != null) {
+            running.close();
+        }
+    }
+
     private void closeArchiver() {
         GlobalArchiver running = archiver;
         if (running != null) {
@@ -234,6 +283,7 @@ public final class ClusterNode implements AutoCloseable {
     /** Leaves the cluster; the other members take over this node's copies. */
     @Override
     public void close() {
+        closeCompactor();
         closeArchiver();
         sweeper.close();
         replicas.awaitRemovals(stopRemovals.toMillis());

@@ -1,6 +1,7 @@
 package io.checkpointservice.ra.cluster;
 
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.infinispan.Cache;
 import org.infinispan.commons.CacheException;
 import org.infinispan.manager.EmbeddedCacheManager;
@@ -11,15 +12,22 @@ final class InfinispanSegmentDirectory implements SegmentDirectory {
     private final Cache<String, String> records;
     private final EmbeddedCacheManager manager;
     private final MergeGate mergeGate;
+    private final ForgottenRecords forgotten;
     /** See {@link SegmentDirectory#knowsEveryRecord()}; starts true when no other host is configured. */
     private volatile boolean informed;
 
     InfinispanSegmentDirectory(Cache<String, String> records, EmbeddedCacheManager manager, boolean alone,
-                               MergeGate mergeGate) {
+                               MergeGate mergeGate, ForgottenRecords forgotten) {
         this.records = records;
         this.manager = manager;
         this.informed = alone;
         this.mergeGate = mergeGate;
+        this.forgotten = forgotten;
+    }
+
+    @Override
+    public void whenForgotten(BiConsumer<String, SegmentRecord> action) {
+        forgotten.onEach(action);
     }
 
     @Override

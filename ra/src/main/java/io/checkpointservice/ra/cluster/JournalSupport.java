@@ -33,7 +33,8 @@ final class JournalSupport {
      * {@code directory} (written through, not only on eviction), with {@code inMemory} of them also
      * in memory.
      */
-    static void defineLocalFileCache(DefaultCacheManager manager, String name, Path directory, int inMemory) {
+    static void defineLocalFileCache(DefaultCacheManager manager, String name, Path directory, int inMemory,
+                                     int maxFileBytes) {
         manager.defineConfiguration(name, new ConfigurationBuilder()
                 .clustering().cacheMode(CacheMode.LOCAL)
                 .memory().maxCount(inMemory)
@@ -41,6 +42,7 @@ final class JournalSupport {
                 .addSoftIndexFileStore()
                 .dataLocation(directory.resolve("data").toAbsolutePath().toString())
                 .indexLocation(directory.resolve("index").toAbsolutePath().toString())
+                .maxFileSize(maxFileBytes)
                 .build());
     }
 

@@ -71,6 +71,15 @@ public final class Ownership {
     }
 
     /**
+     * Forgets {@code key} when the cluster forgot its record ({@code tombstoneGraceSeconds}):
+     * unless this node took it again under a newer epoch than {@code lastEpoch}, its ownership or
+     * fencing ended with that record. Memory stays flat however many segments come and go.
+     */
+    public void forget(String key, long lastEpoch) {
+        epochs.computeIfPresent(key, (k, epoch) -> epoch == FENCED || epoch <= lastEpoch ? null : epoch);
+    }
+
+    /**
      * @return the keys this node writes now; weakly consistent (a take-over or fencing meanwhile
      *     may or may not show), which suits a monitoring sample and nothing that decides
      */

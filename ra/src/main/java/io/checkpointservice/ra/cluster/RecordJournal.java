@@ -28,8 +28,10 @@ import org.infinispan.notifications.cachelistener.event.CacheEntryEvent;
  * the join keeps both and {@link #restoreInto} keeps the newer of each pair by
  * {@link RecordMergePolicy#PRECEDENCE}, the order in which a segment's record only ever moves
  * (take-overs raise the epoch, publications the version, a delete leaves a tombstone of the
- * last version). Records never leave the records cache, so nothing a node restores can be a
- * record the cluster removed.
+ * last version). The only records that leave the records cache are tombstones and claims past
+ * their grace period ({@link TombstoneCompactor}); the journal forgets them too. A node that was
+ * away while the cluster forgot one may remember an older record of that segment: it restores
+ * only records the cluster still has ({@code restoreAbsent} false, see {@link CompactionMarker}).
  *
  * <p>The file store writes to the page cache: the journal survives a process kill; a power loss
  * of a host may cost its last changes, which the other nodes' journals still hold. A record the
@@ -53,7 +55,7 @@ final class RecordJournal {
 
     /** Defines the journal's cache, with its files under {@code directory}. */
     static void define(DefaultCacheManager manager, Path directory) {
-        JournalSupport.defineLocalFileCache(manager, CACHE, directory, IN_MEMORY);
+        JournalSupport.defineLocalFileCache(manager, CACHE, directory, IN_MEMORY, 1 << 20);
     }
 
     /**
@@ -63,11 +65,11 @@ final class RecordJournal {
      * @param records the joined cluster's records; this node holds every one of them
      * @return the journal, listening to {@code records}
      */
-    static RecordJournal open(DefaultCacheManager manager, Cache<String, String> records) {
+    static RecordJournal open(DefaultCacheManager manager, Cache<String, String> records, boolean restoreAbsent) {
         RecordJournal journal = new RecordJournal(manager.getCache(CACHE));
         records.addListener(journal); // first, so no change made while restoring is missed
         try {
-            int restored = journal.restoreInto(records);
+            int restored = journal.restoreInto(records, restoreAbsent);
             int journaled = journal.catchUpWith(records);
             LOG.info(() -> "record journal: " + restored + " records brought back into the cluster from this node's disk, "
                     + journaled + " learnt from the cluster");
@@ -77,15 +79,32 @@ final class RecordJournal {
         return journal;
     }
 
-    /** @return how many of the journal's records were newer than the cluster's (or unknown to it) */
-    private int restoreInto(Cache<String, String> records) {
+    /**
+     * @param restoreAbsent false when the cluster may have forgotten segments this node still
+     *     remembers: then only the records the cluster has are brought up to date, and the rest
+     *     are dropped from the journal
+     * @return how many of the journal's records were newer than the cluster's (or unknown to it)
+     */
+    private int restoreInto(Cache<String, String> records, boolean restoreAbsent) {
         int restored = 0;
+        int dropped = 0;
         for (String key : List.copyOf(journal.keySet())) {
             String encoded = read(key);
             SegmentRecord remembered = encoded == null ? null : decodeOrNull(key, encoded);
-            if (remembered != null && offer(records, key, encoded, remembered)) {
+            if (remembered == null) {
+                continue;
+            }
+            if (!restoreAbsent && records.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).get(key) == null) {
+                forget(key);
+                dropped++;
+            } else if (offer(records, key, encoded, remembered)) {
                 restored++;
             }
+        }
+        if (dropped > 0) {
+            int count = dropped;
+            LOG.warning(() -> "record journal: " + count + " records the cluster no longer has were dropped: this node "
+                    + "was away while the cluster forgot deleted segments, so they may be segments deleted meanwhile");
         }
         return restored;
     }
@@ -163,6 +182,21 @@ final class RecordJournal {
         }
         return failures.absorb(journal.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES)
                 .putAsync(event.getKey(), event.getValue()));
+    }
+
+    /**
+     * The cluster forgot a tombstone or claim after its grace period ({@link ForgottenRecords}
+     * tells, on a node thread): so does this node's disk.
+     */
+    void forget(String key) {
+        try {
+            // A plain remove, not one with IGNORE_RETURN_VALUES: that one does not reach an entry
+            // kept only in the file store (most are: the journal keeps few in memory) and leaves it.
+            journal.remove(key);
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "record journal: the forgotten record of '" + key + "' stays on this node's disk: "
+                    + e.getMessage());
+        }
     }
 
     /** @return the kept record, or null when there is none or its entry cannot be read (then it is dropped) */

@@ -1,6 +1,7 @@
 package io.checkpointservice.ra.cluster;
 
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * The cluster-wide table of segment records. Reads are local (every node holds the whole
@@ -35,5 +36,13 @@ public interface SegmentDirectory {
      */
     default MergeGate mergeGate() {
         return MergeGate.NEVER_CLOSED;
+    }
+
+    /**
+     * Has {@code action} told, on one of the node's threads, of each record the cluster forgot
+     * after its grace period (a tombstone or a claim; see {@code tombstoneGraceSeconds}), with
+     * that last record. A directory that never forgets never calls it.
+     */
+    default void whenForgotten(BiConsumer<String, SegmentRecord> action) {
     }
 }

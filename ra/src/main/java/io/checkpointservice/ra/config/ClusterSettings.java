@@ -20,6 +20,7 @@ import static io.checkpointservice.ra.config.Settings.RACK_ID;
 import static io.checkpointservice.ra.config.Settings.SITE_ID;
 import static io.checkpointservice.ra.config.Settings.STOP_REMOVALS_MILLIS;
 import static io.checkpointservice.ra.config.Settings.SUSPECT_VERIFY_MILLIS;
+import static io.checkpointservice.ra.config.Settings.TOMBSTONE_GRACE_SECONDS;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -52,12 +53,14 @@ import java.util.Objects;
  * @param failureDetection when a member that stopped answering is removed
  * @param stopRemovals how long a graceful stop waits for background chunk removals
  * @param globalStore where the global store is and how to log in there; {@link GlobalStoreSettings#NONE} for none
+ * @param tombstoneGrace how long a record without data (a tombstone or a claim) stays before the
+ *     cluster forgets it ({@code TombstoneCompactor})
  */
 public record ClusterSettings(String clusterName, String bindAddress, int bindPort, Discovery discovery,
                               List<String> initialHosts, String siteId, String rackId, String machineId,
                               float capacityFactor, ClusterSecret secret, Duration chunkSweepPeriod,
                               String multicastAddress, FailureDetection failureDetection, Duration stopRemovals,
-                              GlobalStoreSettings globalStore) {
+                              GlobalStoreSettings globalStore, Duration tombstoneGrace) {
 
     /**
      * The first port of the checkpoint cluster, before WildFly's port offset. Below Linux's
@@ -84,6 +87,7 @@ public record ClusterSettings(String clusterName, String bindAddress, int bindPo
         Objects.requireNonNull(failureDetection);
         Objects.requireNonNull(stopRemovals);
         Objects.requireNonNull(globalStore);
+        Objects.requireNonNull(tombstoneGrace);
     }
 
     /** Settings with the defaults of multicast address, failure detection and stop timeout. */
@@ -92,14 +96,22 @@ public record ClusterSettings(String clusterName, String bindAddress, int bindPo
                            float capacityFactor, ClusterSecret secret, Duration chunkSweepPeriod) {
         this(clusterName, bindAddress, bindPort, discovery, initialHosts, siteId, rackId, machineId, capacityFactor,
                 secret, chunkSweepPeriod, MULTICAST_ADDRESS.defaultValue(), FailureDetection.DEFAULT,
-                Duration.ofMillis(STOP_REMOVALS_MILLIS.defaultValue()), GlobalStoreSettings.NONE);
+                Duration.ofMillis(STOP_REMOVALS_MILLIS.defaultValue()), GlobalStoreSettings.NONE,
+                Duration.ofSeconds(TOMBSTONE_GRACE_SECONDS.defaultValue()));
     }
 
     /** @return the same settings with {@code store} as the global store */
     public ClusterSettings withGlobalStore(GlobalStoreSettings store) {
         return new ClusterSettings(clusterName, bindAddress, bindPort, discovery, initialHosts, siteId, rackId,
                 machineId, capacityFactor, secret, chunkSweepPeriod, multicastAddress, failureDetection, stopRemovals,
-                store);
+                store, tombstoneGrace);
+    }
+
+    /** @return the same settings with {@code grace} as the tombstone grace period */
+    public ClusterSettings withTombstoneGrace(Duration grace) {
+        return new ClusterSettings(clusterName, bindAddress, bindPort, discovery, initialHosts, siteId, rackId,
+                machineId, capacityFactor, secret, chunkSweepPeriod, multicastAddress, failureDetection, stopRemovals,
+                globalStore, grace);
     }
 
     /** Default of {@code chunkSweepSeconds}. */
@@ -187,7 +199,8 @@ public record ClusterSettings(String clusterName, String bindAddress, int bindPo
                 Duration.ofSeconds(CHUNK_SWEEP_SECONDS.from(raw, problems)), MULTICAST_ADDRESS.from(raw, problems),
                 failureDetection, Duration.ofMillis(STOP_REMOVALS_MILLIS.from(raw, problems)),
                 GlobalStoreSettings.parse(GLOBAL_STORE.from(raw, problems), GLOBAL_STORE_USER.from(raw, problems),
-                        GLOBAL_STORE_PASSWORD_FILE.from(raw, problems), problems));
+                        GLOBAL_STORE_PASSWORD_FILE.from(raw, problems), problems),
+                Duration.ofSeconds(TOMBSTONE_GRACE_SECONDS.from(raw, problems)));
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }

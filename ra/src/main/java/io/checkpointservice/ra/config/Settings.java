@@ -159,6 +159,17 @@ public final class Settings {
                     + "cut short by its writer's crash once another node took the segment over, a superseded "
                     + "version whose removal failed; each node also sweeps after every merge of a network split"));
 
+    /**
+     * 7 days: far longer than any failover, split or restart that may still need the tombstone,
+     * short enough that a service deleting many segments keeps its memory and disks flat.
+     */
+    public static final Setting<Integer> TOMBSTONE_GRACE_SECONDS = declare(adapter("tombstoneGraceSeconds",
+            wholeNumber(1, 315_360_000), 604_800,
+            "how long (seconds) the cluster keeps a deleted segment's tombstone (and the claim a load of an "
+                    + "absent segment leaves) before every node forgets it, in memory and on disk; until then "
+                    + "the tombstone fences the segment's earlier writers and keeps older copies from coming back. "
+                    + "See [Compaction](#compaction)"));
+
     public static final Setting<Integer> STOP_DRAIN_MILLIS = declare(adapter("stopDrainMillis",
             wholeNumber(0, 600_000), 5_000,
             "graceful stop: how long (ms) the node keeps publishing versions not yet replicated before it "

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -145,8 +146,22 @@ public final class DirectoryGlobalStore implements GlobalStore {
                     Files.deleteIfExists(directory.resolve(name.fileName()));
                 }
             }
+            removeIfEmpty(directory);
         } catch (IOException e) {
             throw new GlobalStoreException("cannot delete '" + key + "' from the global store " + root + ": " + e, e);
+        }
+    }
+
+    /**
+     * A deleted segment leaves no directory behind, so that segments coming and going leave the
+     * store flat. A copy being put there meanwhile keeps it (not empty), or its put fails and is
+     * retried by the archiver.
+     */
+    private static void removeIfEmpty(Path directory) throws IOException {
+        try {
+            Files.deleteIfExists(directory);
+        } catch (DirectoryNotEmptyException e) {
+            // a newer version is there, or being put
         }
     }
 

@@ -134,6 +134,9 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
     private String globalStorePasswordFile;
 
     @ConfigProperty
+    private String tombstoneGraceSeconds;
+
+    @ConfigProperty
     private String backlogWarnSegments;
 
     @ConfigProperty
@@ -469,6 +472,14 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
 
     public void setGlobalStorePasswordFile(String globalStorePasswordFile) {
         this.globalStorePasswordFile = globalStorePasswordFile;
+    }
+
+    public String getTombstoneGraceSeconds() {
+        return tombstoneGraceSeconds;
+    }
+
+    public void setTombstoneGraceSeconds(String tombstoneGraceSeconds) {
+        this.tombstoneGraceSeconds = tombstoneGraceSeconds;
     }
 
     public String getBacklogWarnSegments() {

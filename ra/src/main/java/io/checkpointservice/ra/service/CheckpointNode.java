@@ -62,6 +62,9 @@ public final class CheckpointNode implements AutoCloseable {
         CheckpointService service = new CheckpointService(settings, store, cluster.directory(),
                 cluster.replicas(), Clock.systemUTC(), cluster.globalStore());
         if (disk) {
+            if (cluster.missedCompaction()) {
+                dropCopiesTheClusterForgot(store, cluster);
+            }
             // After a restart of the whole cluster the records are back (journal) but the replicas'
             // memory is empty: this node's disk copies put the chunks back where none are held.
             service.replicator().checkReplicasOf(store.list().stream().map(SegmentMetadata::key).toList());
@@ -83,6 +86,26 @@ public final class CheckpointNode implements AutoCloseable {
         NodeMonitor monitor = NodeMonitor.start(settings, cluster, store, replicator, service.metrics(),
                 service.ownership(), threads);
         return new CheckpointNode(store, cluster, service, monitor);
+    }
+
+    /**
+     * This node was away while the cluster forgot deleted segments: a local copy of a segment the
+     * cluster has no record of may be one of them, and serving or publishing it would undo the
+     * delete. Such copies are dropped (with what was written here but never published before
+     * the node stopped, which the cluster moved on from a grace period ago).
+     */
+    private static void dropCopiesTheClusterForgot(LocalStore store, ClusterNode cluster) {
+        int dropped = 0;
+        for (SegmentMetadata copy : store.list()) {
+            if (cluster.directory().get(copy.key()).isEmpty() && store.remove(copy.key())) {
+                dropped++;
+            }
+        }
+        if (dropped > 0) {
+            int count = dropped;
+            LOG.warning(() -> count + " local copies of segments the cluster has no record of were dropped: this node "
+                    + "was away while the cluster forgot deleted segments (tombstoneGraceSeconds)");
+        }
     }
 
     /** @return the service connections use */

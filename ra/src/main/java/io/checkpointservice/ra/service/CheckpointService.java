@@ -107,6 +107,25 @@ public final class CheckpointService implements AutoCloseable {
         this.loader = new SegmentLoader(store, directory, replicas, ownership, replicator, clock, locks, globalStore, metrics);
         this.barrier = new ReplicationAwait(settings.replicaCount(), store, directory, replicas, confirmation, progress);
         this.mergeGate = directory.mergeGate();
+        directory.whenForgotten(this::forgotten);
+    }
+
+    /**
+     * The cluster forgot the segment's last record, a tombstone or a claim, after its grace
+     * period: a copy here no newer than it must not come back as "the newest the cluster has",
+     * and this node's ownership of it ends with it. A newer copy (written here after the delete,
+     * not yet published) stays and is published as usual.
+     */
+    @SuppressWarnings("try")
+    private void forgotten(String key, SegmentRecord last) {
+        try (KeyLocks.Held held = locks.lock(key)) {
+            Optional<SegmentMetadata> local = store.metadata(key);
+            boolean olderHere = local.isPresent() && !last.isOlderThan(local.get().version(), local.get().epoch());
+            if (olderHere || (local.isEmpty() && store.hasLostCopy(key))) {
+                store.remove(key);
+            }
+            ownership.forget(key, last.epoch());
+        }
     }
 
     /** A node alone, without network: no replica ever holds a copy. */

@@ -3,13 +3,13 @@ package io.checkpointservice.ra.cluster;
 import io.checkpointservice.ra.global.GlobalStore;
 import io.checkpointservice.ra.global.GlobalStoreException;
 import io.checkpointservice.ra.threads.NodeThreads;
+import io.checkpointservice.ra.threads.Repeating;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.infinispan.Cache;
 import org.infinispan.commons.CacheException;
@@ -47,8 +47,7 @@ final class TombstoneCompactor implements AutoCloseable {
     private final CompactionMarker marker;
     private final NodeThreads threads;
     private final Clock clock;
-    private volatile boolean closed;
-    private volatile NodeThreads.Scheduled next = () -> { };
+    private Repeating passes;
 
     TombstoneCompactor(Cache<String, String> records, Duration grace, GlobalStore globalStore, CompactionMarker marker,
                        NodeThreads threads, Clock clock) {
@@ -73,24 +72,18 @@ final class TombstoneCompactor implements AutoCloseable {
 
     /** Runs the first pass now and then one every period until closed. */
     TombstoneCompactor start() {
-        schedule(Duration.ZERO);
+        passes = Repeating.start(threads, NAME, period, this::pass);
         return this;
     }
 
     private void pass() {
-        try {
-            Instant now = clock.instant();
-            marker.running(now);
-            if (AbandonedChunkSweeper.isSettled(records)) {
-                int forgotten = compact(now);
-                if (forgotten > 0) {
-                    LOG.fine(() -> "forgot " + forgotten + " tombstones and claims older than " + grace.toSeconds() + " s");
-                }
+        Instant now = clock.instant();
+        marker.running(now);
+        if (AbandonedChunkSweeper.isSettled(records)) {
+            int forgotten = compact(now);
+            if (forgotten > 0) {
+                LOG.fine(() -> "forgot " + forgotten + " tombstones and claims older than " + grace.toSeconds() + " s");
             }
-        } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "tombstones not compacted now: " + e.getMessage(), e);
-        } finally {
-            schedule(period);
         }
     }
 
@@ -146,25 +139,11 @@ final class TombstoneCompactor implements AutoCloseable {
         }
     }
 
-    private void schedule(Duration delay) {
-        if (closed) {
-            return;
-        }
-        try {
-            next = threads.runLater(NAME, () -> {
-                if (!closed) {
-                    pass();
-                }
-            }, delay);
-        } catch (RuntimeException e) { // the embedding is taking its threads back: the node is stopping
-            LOG.fine(() -> "tombstone compaction not scheduled: " + e.getMessage());
-        }
-    }
-
     /** No pass starts afterwards; one under way finishes. */
     @Override
     public void close() {
-        closed = true;
-        next.cancel();
+        if (passes != null) {
+            passes.close();
+        }
     }
 }

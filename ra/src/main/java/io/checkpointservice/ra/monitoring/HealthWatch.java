@@ -3,10 +3,10 @@ package io.checkpointservice.ra.monitoring;
 import io.checkpointservice.ra.config.Settings;
 import io.checkpointservice.ra.replication.Replicator;
 import io.checkpointservice.ra.threads.NodeThreads;
+import io.checkpointservice.ra.threads.Repeating;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -40,8 +40,7 @@ final class HealthWatch implements AutoCloseable {
     private final SustainedCondition belowReplicaCount;
     private volatile int underReplicated;
     private volatile long countedAt;
-    private volatile boolean closed;
-    private volatile NodeThreads.Scheduled next = () -> { };
+    private Repeating looks;
     private long nextCountAt = Long.MIN_VALUE;
 
     /**
@@ -64,7 +63,7 @@ final class HealthWatch implements AutoCloseable {
 
     /** Starts looking; the first look is at once. */
     void start() {
-        schedule(Duration.ZERO);
+        looks = Repeating.start(threads, NAME, TICK, this::tick);
     }
 
     /** @return the last count of segments below R copies */
@@ -78,57 +77,37 @@ final class HealthWatch implements AutoCloseable {
     }
 
     private void tick() {
-        try {
-            long now = System.currentTimeMillis();
-            List<String> current = view.get();
-            members.observe(current, now);
-            if (now >= nextCountAt) {
-                long started = System.nanoTime();
-                underReplicated = underReplication.count();
-                countedAt = now;
-                long tookMillis = (System.nanoTime() - started) / 1_000_000;
-                nextCountAt = now + Math.max(COUNT_EVERY.toMillis(), tookMillis * COUNT_SHARE);
-            }
-            int waiting = replicator.backlog();
-            backlogHigh.observe(waiting > backlogWarnSegments, now,
-                    () -> "replication backlog: " + waiting + " segments wait to be published (the oldest for "
-                            + replicator.oldestWaitMillis() + " ms), more than backlogWarnSegments "
-                            + backlogWarnSegments + "; the replicas are slow or unreachable (members now: "
-                            + current + ")",
-                    () -> "replication backlog back to " + replicator.backlog()
-                            + " segments, at most backlogWarnSegments " + backlogWarnSegments);
-            int below = underReplicated;
-            belowReplicaCount.observe(below > 0, now,
-                    () -> below + " segments this node writes have fewer than replicaCount " + replicaCount
-                            + " copies on other nodes (members now: " + current + "); they survive the loss of "
-                            + "fewer nodes until members join",
-                    () -> "every segment this node writes has replicaCount " + replicaCount
-                            + " copies on other nodes again");
-        } catch (RuntimeException e) { // the cluster is stopping: the next look, if any, will do
-            LOG.log(Level.FINE, "health watch skipped a look: " + e, e);
-        } finally {
-            schedule(TICK);
+        long now = System.currentTimeMillis();
+        List<String> current = view.get();
+        members.observe(current, now);
+        if (now >= nextCountAt) {
+            long started = System.nanoTime();
+            underReplicated = underReplication.count();
+            countedAt = now;
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+            nextCountAt = now + Math.max(COUNT_EVERY.toMillis(), tookMillis * COUNT_SHARE);
         }
-    }
-
-    private void schedule(Duration delay) {
-        if (closed) {
-            return;
-        }
-        try {
-            next = threads.runLater(NAME, () -> {
-                if (!closed) {
-                    tick();
-                }
-            }, delay);
-        } catch (RuntimeException e) { // the embedding is taking its threads back: the node is stopping
-            LOG.fine(() -> "health watch not scheduled: " + e.getMessage());
-        }
+        int waiting = replicator.backlog();
+        backlogHigh.observe(waiting > backlogWarnSegments, now,
+                () -> "replication backlog: " + waiting + " segments wait to be published (the oldest for "
+                        + replicator.oldestWaitMillis() + " ms), more than backlogWarnSegments "
+                        + backlogWarnSegments + "; the replicas are slow or unreachable (members now: "
+                        + current + ")",
+                () -> "replication backlog back to " + replicator.backlog()
+                        + " segments, at most backlogWarnSegments " + backlogWarnSegments);
+        int below = underReplicated;
+        belowReplicaCount.observe(below > 0, now,
+                () -> below + " segments this node writes have fewer than replicaCount " + replicaCount
+                        + " copies on other nodes (members now: " + current + "); they survive the loss of "
+                        + "fewer nodes until members join",
+                () -> "every segment this node writes has replicaCount " + replicaCount
+                        + " copies on other nodes again");
     }
 
     @Override
     public void close() {
-        closed = true;
-        next.cancel();
+        if (looks != null) {
+            looks.close();
+        }
     }
 }

@@ -12,8 +12,9 @@ import java.util.Set;
 
 /**
  * One randomized fault trial on real processes: a sequence of writes, awaitReplicated, loads
- * (take-overs), writes by fenced nodes, simultaneous SIGKILLs and restarts, all drawn from one
- * seed, each checked by a {@link TrialModel} as soon as its answer arrives. A failure carries
+ * (take-overs), writes by fenced nodes, simultaneous SIGKILLs and restarts, in disk mode also a
+ * SIGKILL of every node at once followed by a restart of all of them, and with a global store
+ * its outages (the shared directory unmounted, then back), all drawn from one seed, each checked by a {@link TrialModel} as soon as its answer arrives. A failure carries
  * the seed and the history of what was done and answered.
  *
  * <p>The seed fixes every choice the trial makes from the same answers; the answers themselves
@@ -29,12 +30,15 @@ final class FaultTrial {
     /** awaitReplicated's timeout when fewer than R other nodes run (then it must not succeed). */
     static final Duration SHORT_AWAIT = Duration.ofMillis(1500);
     static final int MAX_CRASHES = 2;
+    /** At most one per trial: each restarts every node, which takes a while. */
+    static final int MAX_WHOLE_CLUSTER_CRASHES = 1;
 
-    private enum Op { WRITE, AWAIT, LOAD, ZOMBIE_WRITE, CRASH, RESTART }
+    private enum Op { WRITE, AWAIT, LOAD, ZOMBIE_WRITE, CRASH, WHOLE_CLUSTER_CRASH, RESTART, STORE_DOWN, STORE_BACK }
 
     /** What one trial did, for the report. */
-    record Summary(int ops, int crashes, int coveredCrashes, int restarts, int acknowledgements,
-                   int loads, int unavailable, int fencedWrites, int awaitTimeouts, List<String> history) {
+    record Summary(int ops, int crashes, int coveredCrashes, int wholeClusterCrashes, int restarts,
+                   int acknowledgements, int loads, int unavailable, int fencedWrites, int awaitTimeouts,
+                   int storeOutages, List<String> history) {
     }
 
     private final int index;
@@ -43,6 +47,10 @@ final class FaultTrial {
     private final TrialCluster nodes;
     private final int replicaCount;
     private final int steps;
+    private final boolean disk;
+    /** The nodes' global store, or null when they have none. */
+    private final GlobalStoreBackend.Directory globalStore;
+    private boolean storeDown;
     private final Random random;
     private final TrialModel model;
     private final String segment;
@@ -52,6 +60,8 @@ final class FaultTrial {
     private int writes;
     private int crashes;
     private int coveredCrashes;
+    private int wholeClusterCrashes;
+    private int storeOutages;
     private int restarts;
     private int acknowledgements;
     private int loads;
@@ -61,14 +71,19 @@ final class FaultTrial {
 
     /**
      * @param replayCommand the command line that runs this trial alone again, for the failure message
+     * @param disk whether the nodes run in disk mode (then a crash of every node loses nothing acknowledged)
+     * @param globalStore the nodes' global store, taken down and brought back by the trial; null for none
      */
-    FaultTrial(int index, long seed, String replayCommand, TrialCluster nodes, int replicaCount, int steps) {
+    FaultTrial(int index, long seed, String replayCommand, TrialCluster nodes, int replicaCount, int steps,
+               boolean disk, GlobalStoreBackend.Directory globalStore) {
         this.index = index;
         this.seed = seed;
         this.replayCommand = replayCommand;
         this.nodes = nodes;
         this.replicaCount = replicaCount;
         this.steps = steps;
+        this.disk = disk;
+        this.globalStore = globalStore;
         this.random = new Random(seed);
         this.model = new TrialModel(replicaCount);
         this.segment = "trial-" + index + "-" + Long.toHexString(seed);
@@ -91,6 +106,7 @@ final class FaultTrial {
             }
             // The end: everything back, and whatever was acknowledged must still be there.
             restartDead();
+            storeBack();
             load(anyRunningApp());
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError("fault trial " + index + " (seed " + seed + ") failed: " + e.getMessage()
@@ -98,8 +114,8 @@ final class FaultTrial {
                     + "\nsegment '" + segment + "', node logs in target/it-logs/FaultTrialIT.randomizedFaultTrials"
                     + "\nhistory:\n  " + String.join("\n  ", history), e);
         }
-        return new Summary(op, crashes, coveredCrashes, restarts, acknowledgements, loads, unavailable,
-                fencedWrites, awaitTimeouts, List.copyOf(history));
+        return new Summary(op, crashes, coveredCrashes, wholeClusterCrashes, restarts, acknowledgements, loads,
+                unavailable, fencedWrites, awaitTimeouts, storeOutages, List.copyOf(history));
     }
 
     private void step() {
@@ -113,14 +129,25 @@ final class FaultTrial {
         // premise holds (a crash then tests G4; one after it only "never stale, never wrong").
         addWeighted(choices, Op.CRASH, !model.hasAcknowledged() || crashes >= MAX_CRASHES ? 0
                 : model.premiseHolds() ? 12 : 3);
+        // In disk mode every node keeps the records and the chunks it owns: losing all of them at
+        // once must lose nothing acknowledged.
+        addWeighted(choices, Op.WHOLE_CLUSTER_CRASH, disk && model.hasAcknowledged()
+                && wholeClusterCrashes < MAX_WHOLE_CLUSTER_CRASHES ? 4 : 0);
         addWeighted(choices, Op.RESTART, nodes.dead().isEmpty() ? 0 : 6);
+        // A global store that is down must cost nothing the guarantees promise: writes, awaits and
+        // loads go on as without one.
+        addWeighted(choices, Op.STORE_DOWN, globalStore != null && !storeDown ? 4 : 0);
+        addWeighted(choices, Op.STORE_BACK, storeDown ? 6 : 0);
         switch (choices.get(random.nextInt(choices.size()))) {
             case WRITE -> write(model.holder().orElseThrow().node());
             case AWAIT -> await();
             case LOAD -> load(loadTarget());
             case ZOMBIE_WRITE -> zombieWrite();
             case CRASH -> crash();
+            case WHOLE_CLUSTER_CRASH -> wholeClusterCrash();
             case RESTART -> restartDead();
+            case STORE_DOWN -> storeDown();
+            case STORE_BACK -> storeBack();
         }
     }
 
@@ -295,7 +322,46 @@ final class FaultTrial {
         }
     }
 
+    /** SIGKILLs every running node at the same instant, then starts every slot again at once. */
+    private void wholeClusterCrash() {
+        Set<String> victims = new LinkedHashSet<>(nodes.running());
+        String before = model.state();
+        nodes.killTogether(victims);
+        model.wholeClusterCrashed(victims);
+        wholeClusterCrashes++;
+        record(++op, "WHOLE CLUSTER CRASH SIGKILL " + victims + " together (" + before + "); nothing acknowledged "
+                + "may be lost: every node keeps the records and the chunks it owns on its disk");
+        restartDead();
+    }
+
+    private void storeDown() {
+        try {
+            globalStore.takeDown();
+        } catch (Exception e) {
+            throw new IllegalStateException("trial bug: the global store cannot be taken down", e);
+        }
+        storeDown = true;
+        storeOutages++;
+        record(++op, "GLOBAL STORE DOWN (its directory unmounted)");
+    }
+
+    private void storeBack() {
+        if (!storeDown) {
+            return;
+        }
+        try {
+            globalStore.bringBack();
+        } catch (Exception e) {
+            throw new IllegalStateException("trial bug: the global store cannot be brought back", e);
+        }
+        storeDown = false;
+        record(++op, "GLOBAL STORE BACK");
+    }
+
     private void restartDead() {
+        if (!nodes.dead().isEmpty()) {
+            storeBack(); // a node refuses to start while the global store it is told to use is unreachable
+        }
         List<String> restarted = nodes.restartDead();
         if (restarted.isEmpty()) {
             return;

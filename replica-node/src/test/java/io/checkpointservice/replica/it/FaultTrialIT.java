@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
  * 200), {@code trials.seed} (replay one trial), {@code trials.baseSeed} (repeat a whole run),
  * {@code trials.steps} (operations per trial, default 14), {@code trials.replicaCount} (R,
  * default 2), {@code trials.apps} (default 4), {@code trials.replicas} (default 1),
- * {@code trials.storage} ({@code disk}, the default, or {@code memory}), {@code trials.verbose}
+ * {@code trials.storage} ({@code disk}, the default, or {@code memory}), {@code trials.globalStore}
+ * ({@code directory}, the default: the nodes share a global store that trials take down and bring
+ * back; {@code none}), {@code trials.verbose}
  * (print every trial's history, not only a failing one's).
  *
  * <p>Every trial prints its seed and the one-line command that runs it alone again, with this
@@ -32,19 +34,26 @@ class FaultTrialIT extends ClusterTestBase {
         boolean disk = !"memory".equals(System.getProperty("trials.storage", "disk"));
         int apps = Integer.getInteger("trials.apps", 4);
         int replicas = Integer.getInteger("trials.replicas", 1);
-        NodeOptions options = disk ? NodeOptions.memory(replicaCount).onDisk() : NodeOptions.memory(replicaCount);
+        boolean withStore = !"none".equals(System.getProperty("trials.globalStore", "directory"));
+        NodeOptions plain = disk ? NodeOptions.memory(replicaCount).onDisk() : NodeOptions.memory(replicaCount);
+        GlobalStoreBackend.Directory store = withStore ? new GlobalStoreBackend.Directory(cluster) : null;
+        NodeOptions options = withStore ? store.configure(plain) : plain;
         String settings = "-Dtrials.steps=" + steps + " -Dtrials.replicaCount=" + replicaCount + " -Dtrials.apps=" + apps
-                + " -Dtrials.replicas=" + replicas + " -Dtrials.storage=" + (disk ? "disk" : "memory");
+                + " -Dtrials.replicas=" + replicas + " -Dtrials.storage=" + (disk ? "disk" : "memory")
+                + " -Dtrials.globalStore=" + (withStore ? "directory" : "none");
         List<Long> seeds = seeds(settings);
 
         TrialCluster nodes = new TrialCluster(cluster, options, apps, replicas);
         long started = System.nanoTime();
         nodes.start();
-        System.out.printf("fault trials: cluster %s up in %.1f s, R = %d, %s storage, %d trial(s) of %d steps%n",
-                nodes.running(), seconds(started), replicaCount, disk ? "disk" : "memory", seeds.size(), steps);
+        System.out.printf("fault trials: cluster %s up in %.1f s, R = %d, %s storage, %s, %d trial(s) of %d steps%n",
+                nodes.running(), seconds(started), replicaCount, disk ? "disk" : "memory",
+                withStore ? "a global store" : "no global store", seeds.size(), steps);
 
         int crashes = 0;
         int covered = 0;
+        int wholeClusterCrashes = 0;
+        int storeOutages = 0;
         int restarts = 0;
         int acknowledgements = 0;
         int loads = 0;
@@ -56,17 +65,21 @@ class FaultTrialIT extends ClusterTestBase {
             long seed = seeds.get(i);
             String replay = replayCommand("-Dtrials.seed=" + seed + " " + settings + " -Dtrials.verbose=true");
             System.out.println("fault trial " + i + ": seed " + seed + "; replay it with: " + replay);
-            FaultTrial.Summary s = new FaultTrial(i, seed, replay, nodes, replicaCount, steps).run();
+            FaultTrial.Summary s = new FaultTrial(i, seed, replay, nodes, replicaCount, steps, disk, store).run();
             System.out.printf("fault trial %d (seed %d) passed in %.1f s: %d ops, %d crash(es) (%d within G4's "
-                    + "premise), %d restart(s), %d acknowledged, %d load(s), %d allowed unavailable, "
-                    + "%d fenced write(s) refused, %d await timeout(s) with R others running%n", i, seeds.get(i),
-                    seconds(trialStart), s.ops(), s.crashes(), s.coveredCrashes(), s.restarts(), s.acknowledgements(),
-                    s.loads(), s.unavailable(), s.fencedWrites(), s.awaitTimeouts());
+                    + "premise), %d whole-cluster crash(es), %d restart(s), %d acknowledged, %d load(s), "
+                    + "%d allowed unavailable, %d fenced write(s) refused, %d await timeout(s) with R others running, "
+                    + "%d global store outage(s)%n",
+                    i, seeds.get(i), seconds(trialStart), s.ops(), s.crashes(), s.coveredCrashes(),
+                    s.wholeClusterCrashes(), s.restarts(), s.acknowledgements(), s.loads(), s.unavailable(),
+                    s.fencedWrites(), s.awaitTimeouts(), s.storeOutages());
             if (Boolean.getBoolean("trials.verbose")) {
                 System.out.println("  " + String.join("\n  ", s.history()));
             }
             crashes += s.crashes();
             covered += s.coveredCrashes();
+            wholeClusterCrashes += s.wholeClusterCrashes();
+            storeOutages += s.storeOutages();
             restarts += s.restarts();
             acknowledgements += s.acknowledgements();
             loads += s.loads();
@@ -74,10 +87,11 @@ class FaultTrialIT extends ClusterTestBase {
             fencedWrites += s.fencedWrites();
             awaitTimeouts += s.awaitTimeouts();
         }
-        System.out.printf("fault trials: %d passed in %.1f s: %d crashes (%d within G4's premise), %d restarts, "
-                + "%d acknowledged, %d loads, %d allowed unavailable, %d fenced writes refused, "
-                + "%d await timeouts with R others running%n", seeds.size(), seconds(started), crashes, covered,
-                restarts, acknowledgements, loads, unavailable, fencedWrites, awaitTimeouts);
+        System.out.printf("fault trials: %d passed in %.1f s: %d crashes (%d within G4's premise), %d whole-cluster "
+                + "crashes, %d restarts, %d acknowledged, %d loads, %d allowed unavailable, %d fenced writes refused, "
+                + "%d await timeouts with R others running, %d global store outages%n", seeds.size(), seconds(started),
+                crashes, covered, wholeClusterCrashes, restarts, acknowledgements, loads, unavailable, fencedWrites,
+                awaitTimeouts, storeOutages);
     }
 
     /**

@@ -19,7 +19,9 @@ import java.util.Set;
  * <ul>
  *   <li>No acknowledged version lost (G3, G4): after {@code awaitReplicated} returned true, a crash
  *       of the acknowledging writer and at most R-1 other nodes leaves the segment loadable;
- *       {@link #unavailableIsAllowed} is false until a crash outside that premise.</li>
+ *       {@link #unavailableIsAllowed} is false until a crash outside that premise. In disk mode a
+ *       crash of every node at once, all restarted, leaves it loadable too (each node's disk keeps
+ *       the records and the chunks it owns).</li>
  *   <li>No stale restore (G5): a load never returns a version older than the newest acknowledged,
  *       never anything older than what the previous load returned, and on the current writer
  *       exactly its own newest write.</li>
@@ -218,6 +220,23 @@ final class TrialModel {
             }
         }
         return covered;
+    }
+
+    /**
+     * Every node was SIGKILLed together, in disk mode, and all are restarted: whatever was
+     * acknowledged must be loadable again, newest acknowledged or newer. Copies are back on R
+     * nodes only once the restarted nodes put them back, so a later crash is judged outside G4's
+     * premise until the next acknowledgement.
+     */
+    void wholeClusterCrashed(Set<String> victims) {
+        premiseHolds = false;
+        for (String victim : victims) {
+            Incarnation dead = incarnation(victim);
+            fenced.remove(dead);
+            if (dead.equals(holder)) {
+                holder = null;
+            }
+        }
     }
 
     /** A killed node runs again: a new incarnation that owns nothing. */

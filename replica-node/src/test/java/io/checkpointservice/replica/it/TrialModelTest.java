@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.checkpointservice.testsupport.Payloads;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -134,5 +135,20 @@ class TrialModelTest {
         assertFalse(model.crashed(Set.of("A")), "nothing acknowledged: no premise to be within");
         model.loadedEmpty("B"); // A's unacknowledged v1 died with it
         assertThrows(TrialModel.Violation.class, () -> load("C", 1, p1, "A"), "nothing of A's may come back");
+    }
+
+    @Test
+    void aWholeClusterCrashInDiskModeMustLoseNothingAcknowledged() {
+        model.wrote(1, "A", 1, p1);
+        model.awaited("A", 1, true, FOUR_OTHERS);
+        model.wrote(2, "A", 2, p2); // not awaited: its copy is on A's disk only
+        model.wholeClusterCrashed(Set.of("A", "B", "C", "D", "E"));
+        for (String node : List.of("A", "B", "C", "D", "E")) {
+            model.restarted(node);
+        }
+        assertFalse(model.unavailableIsAllowed(), "every disk kept what it held: the acknowledged v1 must load");
+        assertThrows(TrialModel.Violation.class, () -> model.loadedEmpty("B"), "absent after an acknowledgement");
+        load("B", 2, p2, "A"); // A's unpublished v2 came back from its disk: newer than acknowledged, allowed
+        assertFalse(model.crashed(Set.of("B")), "no acknowledgement since the restart: beyond G4's premise");
     }
 }

@@ -58,7 +58,8 @@ public final class ClusterNode implements AutoCloseable {
         ViewChanges views = new ViewChanges();
         cacheManager.addListener(views);
         this.chunkOwners = new ChunkOwners(chunks, cacheManager);
-        MergeGate mergeGate = MergeGate.watching(InfinispanInternals.channel(cacheManager), List.of(records, chunks));
+        MergeGate mergeGate = MergeGate.watching(InfinispanInternals.channel(cacheManager), List.of(records, chunks),
+                views);
         this.forgotten = new ForgottenRecords(threads);
         records.addListener(forgotten);
         this.directory = new InfinispanSegmentDirectory(records, cacheManager, !StartupChecks.expectsPeers(settings),

@@ -10,7 +10,6 @@ import org.infinispan.conflict.ConflictManagerFactory;
 import org.infinispan.notifications.Listener;
 import org.infinispan.notifications.cachelistener.annotation.TopologyChanged;
 import org.infinispan.notifications.cachelistener.event.TopologyChangedEvent;
-import org.infinispan.remoting.transport.Transport;
 import org.jgroups.JChannel;
 
 /**
@@ -57,16 +56,17 @@ public final class MergeGate {
      * A gate over the given caches, closed by the {@link MergeWatch} of {@code channel}'s stack and
      * opened by their topologies.
      *
+     * @param views tells the id of the view Infinispan installed last (a merged view is installed
+     *     after JGroups passes it up)
      * @throws IllegalStateException when the stack has no MergeWatch
      */
-    static MergeGate watching(JChannel channel, List<Cache<?, ?>> caches) {
+    static MergeGate watching(JChannel channel, List<Cache<?, ?>> caches, ViewChanges views) {
         MergeWatch watch = channel.getProtocolStack().findProtocol(MergeWatch.class);
         if (watch == null) {
             throw new IllegalStateException("the JGroups stack lacks " + MergeWatch.class.getSimpleName());
         }
-        Transport transport = caches.get(0).getAdvancedCache().getRpcManager().getTransport();
         // The view must be Infinispan's too: until it is, the old view's members "settle" the old topology.
-        MergeGate gate = new MergeGate(viewId -> transport.getViewId() >= viewId
+        MergeGate gate = new MergeGate(viewId -> views.installedViewId() >= viewId
                 && caches.stream().allMatch(MergeGate::settled));
         caches.forEach(cache -> cache.addListener(gate));
         watch.closes(gate);

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * console reads by name, as it does in a server. Readiness, the Prometheus text, the JSON and
  * describe are checked against what the nodes do.
  */
-class ConsoleOnNodesTest {
+class ConsoleOnMembersTest {
 
     private final List<AutoCloseable> started = new ArrayList<>();
     private final NodeReader reader = new NodeReader(ManagementFactory.getPlatformMBeanServer());

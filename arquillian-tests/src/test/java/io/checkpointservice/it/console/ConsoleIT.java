@@ -150,6 +150,14 @@ class ConsoleIT {
             String after = seen.readLine();
             assertEquals("members 2 below-r 0", after, "the page shows two members and the segments at R copies"
                     + (after != null && after.startsWith("failed") ? "; " + job.serverLogTail(40) : ""));
+            String again = seen.readLine();
+            assertTrue(again != null && again.startsWith("segment "), "the page describes the segment again: " + again);
+            JsonObject afterKill = json(again.substring("segment ".length()));
+            assertEquals("yes", afterKill.getString("atReplicaCount"), "back at R copies: " + afterKill);
+            assertEquals(job.qualifier(), afterKill.getString("writer"), afterKill.toString());
+            assertTrue(!afterKill.getString("owners").contains(killed.qualifier())
+                    && afterKill.getString("owners").split(", ").length == 2, "R + 1 = 2 live owners, not "
+                    + killed.qualifier() + ": " + afterKill);
         }
         assertTrue(browser.waitFor(30, TimeUnit.SECONDS) && browser.exitValue() == 0, "the browser script ends cleanly");
         Path screenshot = Path.of(System.getProperty("checkpoint.test.screenshot"));

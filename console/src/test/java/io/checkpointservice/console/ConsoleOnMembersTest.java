@@ -64,7 +64,11 @@ class ConsoleOnMembersTest {
 
         long version = a.service().write("default", "orders", new byte[1000]);
         assertTrue(a.service().awaitReplicated("default", "orders", version, Duration.ofSeconds(10)));
-        Await.await("A counts its publication").until(() -> node(reader.read(), "console-a").publishedCount() == 1);
+        // The local store's count is reused for 500 ms by the MBean: wait for it as well.
+        Await.await("A counts its publication and its local segment").until(() -> {
+            NodeView read = node(reader.read(), "console-a");
+            return read.publishedCount() == 1 && read.localSegments() == 1;
+        });
 
         NodeReader.SegmentView described = reader.describe("console-b", "default/orders");
         assertEquals("published", described.state());

@@ -44,7 +44,9 @@ import java.util.stream.Stream;
  *
  * <p>Run from the repository root after {@code mvn install -Pdemo} (see {@code demo.sh}):
  * {@code java -cp 'ear-example/ear/target/demo-lib/*' demo/CheckpointDemo.java [--wildfly DIR]
- * [--rar FILE] [--ear FILE] [--work DIR] [--port-offset N] [--watch-seconds N]}. A single source
+ * [--rar FILE] [--ear FILE] [--console FILE] [--work DIR] [--port-offset N] [--watch-seconds N] [--keep]}.
+ * Every node also deploys the optional console war; its status page's address is printed once the
+ * cluster is up, and {@code --keep} leaves the two nodes left running at the end until Ctrl-C. A single source
  * file on purpose: Java 17's source launcher runs it without a build of its own. Besides the JDK
  * (no curl, no jq) it needs only Jakarta JSON Processing and Parsson, which the {@code demo}
  * profile copies into {@code ear-example/ear/target/demo-lib}.
@@ -73,6 +75,7 @@ public class CheckpointDemo {
             Path home = findWildFlyHome(options.wildfly);
             requireFile(options.rar, "the resource adapter; build it with: mvn install -DskipTests");
             requireFile(options.ear, "the example EAR; build it with: mvn install -DskipTests");
+            requireFile(options.console, "the console war; build it with: mvn install -DskipTests");
             for (int i = 0; i < NODE_COUNT; i++) {
                 String name = "node-" + (i + 1);
                 // The checkpoint cluster's ports are set explicitly (the adapter's default would be
@@ -104,7 +107,7 @@ public class CheckpointDemo {
                 + NODES.stream().map(n -> Integer.toString(n.checkpointPort())).collect(Collectors.joining(","))
                 + ", replicaCount=2, memory storage");
         for (Node node : NODES) {
-            node.prepare(List.of(options.rar, options.ear));
+            node.prepare(List.of(options.rar, options.ear, options.console));
             HaConfig.patch(node.base.resolve("configuration/standalone-ha.xml"), NODES);
         }
 
@@ -151,6 +154,7 @@ public class CheckpointDemo {
                 s -> s.restored() && s.lastAwaitedPosition() > positionNow);
         say("replication confirmed: checkpoint v" + replicated.lastAwaitedVersion() + " (position "
                 + replicated.lastAwaitedPosition() + ") is on 2 nodes other than " + first.name);
+        sayConsole(NODES);
 
         Status beforeKill = watch(options.watchSeconds, first);
 
@@ -207,6 +211,18 @@ public class CheckpointDemo {
                 + resumed.resumedFrom() + ")" + (after.replicationPending() ? "; the replication barrier times out"
                         + " now, as it should: replicaCount=2 asks for 2 nodes other than the writer, 1 is left" : ""));
 
+        if (options.keep) {
+            // 5. --keep: the nodes stay up for a look at the status page; Ctrl-C runs the shutdown hook.
+            sayConsole(survivors);
+            say(String.format("DEMO OK: failover %.1f s, restore %.1f ms; --keep: %s keep running, Ctrl-C stops them",
+                    failover, resumed.restoreMillis(), survivors.stream().map(n -> n.name + " (pid " + n.pid() + ")")
+                            .collect(Collectors.joining(", "))));
+            while (survivors.stream().anyMatch(Node::isAlive)) {
+                Thread.sleep(1000);
+            }
+            say("the nodes have stopped");
+            return;
+        }
         // 5. A clean stop; the shutdown hook would do it as well, this one is visible.
         say("stopping " + survivors.stream().map(n -> n.name + " (pid " + n.pid() + ")")
                 .collect(Collectors.joining(", ")) + " with SIGTERM");
@@ -215,6 +231,17 @@ public class CheckpointDemo {
                 + " last checkpoint seen: %d); total %s", failover, resumed.restoreMillis(),
                 resumed.resumedPosition(), beforeKill.lastAwaitedPosition(), beforeKill.checkpointPosition(),
                 seconds(START)));
+    }
+
+    /** Where each running node's console answers (checkpoint-console.war, deployed on every node). */
+    static void sayConsole(List<Node> nodes) {
+        for (Node node : nodes) {
+            if (node.isAlive()) {
+                say("status page of " + node.name + ": http://127.0.0.1:" + node.httpPort() + "/checkpoint-console/"
+                        + " (metrics: .../checkpoint-console/metrics; health: http://127.0.0.1:" + node.managementPort()
+                        + "/health/ready)");
+            }
+        }
     }
 
     static void requireFreshStart(Status status) {
@@ -384,6 +411,8 @@ public class CheckpointDemo {
         Path wildfly = Path.of("ear-example/ear/target/wildfly");
         Path rar = Path.of("ra/target/checkpoint-ra.rar");
         Path ear = Path.of("ear-example/ear/target/checkpoint-example.ear");
+        Path console = Path.of("console/target/checkpoint-console.war");
+        boolean keep;
         Path work = Path.of("target/demo");
         int portOffset = 1000;
         int watchSeconds = 4;
@@ -392,15 +421,20 @@ public class CheckpointDemo {
             Options o = new Options();
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
+                if (args[i].equals("--keep")) {
+                    o.keep = true;
+                    continue;
+                }
                 switch (args[i]) {
                     case "--wildfly" -> o.wildfly = Path.of(required(args[i], value));
                     case "--rar" -> o.rar = Path.of(required(args[i], value));
                     case "--ear" -> o.ear = Path.of(required(args[i], value));
+                    case "--console" -> o.console = Path.of(required(args[i], value));
                     case "--work" -> o.work = Path.of(required(args[i], value));
                     case "--port-offset" -> o.portOffset = Integer.parseInt(required(args[i], value));
                     case "--watch-seconds" -> o.watchSeconds = Integer.parseInt(required(args[i], value));
                     default -> throw new DemoFailure("unknown argument " + args[i] + "; known: --wildfly DIR"
-                            + " --rar FILE --ear FILE --work DIR --port-offset N --watch-seconds N");
+                            + " --rar FILE --ear FILE --console FILE --work DIR --port-offset N --watch-seconds N --keep");
                 }
                 i++;
             }
@@ -431,6 +465,13 @@ final class HaConfig {
     static void patch(Path xml, List<Node> nodes) throws IOException {
         String config = Files.readString(xml, StandardCharsets.UTF_8);
         config = replaceOnce(config, "<channel name=\"ee\" stack=\"udp\"", "<channel name=\"ee\" stack=\"tcp\"");
+        // MicroProfile Health for the console's checks (standalone-ha.xml has only the base health subsystem).
+        config = replaceOnce(config, "<extension module=\"org.wildfly.extension.microprofile.jwt-smallrye\"/>",
+                "<extension module=\"org.wildfly.extension.microprofile.jwt-smallrye\"/>\n"
+                        + "        <extension module=\"org.wildfly.extension.microprofile.health-smallrye\"/>");
+        config = replaceOnce(config, "<subsystem xmlns=\"urn:wildfly:microprofile-jwt-smallrye:1.0\"/>",
+                "<subsystem xmlns=\"urn:wildfly:microprofile-jwt-smallrye:1.0\"/>\n"
+                        + "        <subsystem xmlns=\"urn:wildfly:microprofile-health-smallrye:3.0\" security-enabled=\"false\"/>");
         String bindings = nodes.stream().map(n -> "demo-jgroups-" + n.name).collect(Collectors.joining(" "));
         config = replaceOnce(config,
                 "<socket-protocol type=\"MPING\" socket-binding=\"jgroups-mping\"/>\n"

@@ -48,6 +48,8 @@ public final class ClusterNode implements AutoCloseable {
     private volatile GlobalArchiver archiver;
     /** How long {@link #close()} waits for background chunk removals (setting {@code stopRemovalsMillis}). */
     private final Duration stopRemovals;
+    /** True when the settings name members other than this node (it is meant to run in a cluster). */
+    private final boolean expectsPeers;
 
     private ClusterNode(DefaultCacheManager cacheManager, String nodeName, ClusterSettings settings, NodeThreads threads,
                         GlobalStore globalStore) {
@@ -69,6 +71,7 @@ public final class ClusterNode implements AutoCloseable {
         cacheManager.addListener(sweeper);
         this.stopRemovals = settings.stopRemovals();
         this.globalStore = globalStore;
+        this.expectsPeers = StartupChecks.expectsPeers(settings);
     }
 
     /**
@@ -208,6 +211,11 @@ public final class ClusterNode implements AutoCloseable {
     /** @return the names of the current members, this node included */
     public List<String> members() {
         return cacheManager.getMembers().stream().map(Address::toString).collect(Collectors.toList());
+    }
+
+    /** @return true when the settings name members other than this node (multicast discovery, or other initialHosts) */
+    public boolean expectsPeers() {
+        return expectsPeers;
     }
 
     /** @return the names of the chunk's owners that are members now (for monitoring: the owners of a segment) */

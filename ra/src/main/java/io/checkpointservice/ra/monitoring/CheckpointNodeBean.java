@@ -60,6 +60,11 @@ final class CheckpointNodeBean implements CheckpointNodeMXBean {
     }
 
     @Override
+    public boolean isPeersExpected() {
+        return cluster.expectsPeers();
+    }
+
+    @Override
     public List<String> getClusterMembers() {
         return cluster.members();
     }

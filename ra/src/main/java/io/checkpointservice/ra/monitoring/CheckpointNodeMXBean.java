@@ -18,6 +18,12 @@ public interface CheckpointNodeMXBean {
     /** @return R: copies every segment should have on nodes other than its writer */
     int getReplicaCount();
 
+    /**
+     * @return true when the settings name peers (other {@code initialHosts}, or multicast discovery):
+     *     such a node is meant to run in a cluster, and alone it has not joined it yet or lost it
+     */
+    boolean isPeersExpected();
+
     /** @return the members of the current cluster view, this node included */
     List<String> getClusterMembers();
 

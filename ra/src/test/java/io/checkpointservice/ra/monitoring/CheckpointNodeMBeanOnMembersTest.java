@@ -92,6 +92,7 @@ class CheckpointNodeMBeanOnMembersTest {
 
         Await.await("both nodes are members").until(() -> Arrays.asList((String[]) attribute(onA, "ClusterMembers")).containsAll(List.of("mbean-a", "mbean-b")));
         assertEquals(1, attribute(onA, "ReplicaCount"));
+        assertEquals(true, attribute(onA, "PeersExpected"), "initialHosts name the other node");
         assertEquals("mbean-a", attribute(onA, "NodeName"));
 
         long version = a.service().write("default", "seg-1", new byte[SIZE]);

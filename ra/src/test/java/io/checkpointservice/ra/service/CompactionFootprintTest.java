@@ -148,11 +148,17 @@ class CompactionFootprintTest {
         }
     }
 
-    /** Until both nodes' records and the global store hold nothing: every tombstone forgotten. */
+    /**
+     * Until both nodes' records and the global store hold nothing, and each node has dropped what
+     * it held of the forgotten segments (on its own threads, after the records went).
+     */
     private void awaitForgotten(CheckpointNode a, CheckpointNode b) {
         await("every tombstone forgotten").atMost(Duration.ofMinutes(3)).until(() ->
                 a.cluster().recordsHeld() == 0 && b.cluster().recordsHeld() == 0
                         && entriesUnder(disks.resolve("global")) == 0);
+        await("what the nodes held of them dropped").atMost(Duration.ofMinutes(1)).until(() ->
+                a.service().ownership().owned().count() == 0 && b.service().ownership().owned().count() == 0
+                        && a.service().store().list().isEmpty() && b.service().store().list().isEmpty());
     }
 
     private static long entriesUnder(Path directory) {

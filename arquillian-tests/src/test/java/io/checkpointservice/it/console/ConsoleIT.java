@@ -5,19 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.checkpointservice.it.Nodes;
-import jakarta.json.Json;
+import io.checkpointservice.it.support.ConsoleClient;
+import io.checkpointservice.it.support.ConsoleClient.Health;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
-import java.io.StringReader;
 import java.io.Writer;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -29,8 +25,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.ContainerController;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -69,7 +63,7 @@ class ConsoleIT {
     private static final Duration SETTLE_DEADLINE = Duration.ofSeconds(120);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(30);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ConsoleClient console = new ConsoleClient();
     private Process browser;
 
     @ArquillianResource
@@ -205,7 +199,7 @@ class ConsoleIT {
 
     private boolean runsTheJob(Nodes node) {
         try {
-            return get(URI.create("http://127.0.0.1:" + node.httpPort() + JOB_STATUS)).statusCode() == 200;
+            return console.get(URI.create("http://127.0.0.1:" + node.httpPort() + JOB_STATUS)).statusCode() == 200;
         } catch (IOException e) {
             return false;
         }
@@ -213,39 +207,15 @@ class ConsoleIT {
 
     /** A health endpoint of the node's management interface: 200 when UP, 503 when DOWN. */
     private Health health(Nodes node, String which) {
-        try {
-            HttpResponse<String> response = get(URI.create("http://127.0.0.1:" + node.managementPort() + "/health/" + which));
-            return new Health(response.statusCode(), json(response.body()));
-        } catch (IOException e) {
-            throw new IllegalStateException("health/" + which + " of " + node.qualifier() + ": " + e, e);
-        }
+        return console.health(URI.create("http://127.0.0.1:" + node.managementPort() + "/health"), which);
     }
 
-    /** @return the value of one series of the war's Prometheus text, NaN when it is not there */
     private double metric(Nodes node, String series) {
-        try {
-            String text = get(URI.create("http://127.0.0.1:" + node.httpPort() + "/checkpoint-console/metrics")).body();
-            Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(text);
-            return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-        } catch (IOException e) {
-            throw new IllegalStateException("metrics of " + node.qualifier() + ": " + e, e);
-        }
-    }
-
-    private HttpResponse<String> get(URI uri) throws IOException {
-        try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
+        return console.metric(node, series);
     }
 
     private static JsonObject json(String text) {
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
-            return reader.readObject();
-        }
+        return ConsoleClient.json(text);
     }
 
     private static <T> T await(String what, Supplier<Optional<T>> probe) throws InterruptedException {
@@ -292,6 +262,4 @@ class ConsoleIT {
         }
     }
 
-    private record Health(int code, JsonObject json) {
-    }
 }

@@ -1,6 +1,7 @@
 package io.checkpointservice.it;
 
 import io.checkpointservice.it.support.HttpNode;
+import io.checkpointservice.testsupport.LogFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -169,16 +170,7 @@ public enum Nodes implements HttpNode {
      * @return the last lines of the node's server.log, or a note why there are none
      */
     public String serverLogTail(int lines) {
-        Path log = serverLog();
-        try {
-            if (!Files.exists(log)) {
-                return "(no " + log + ")";
-            }
-            List<String> all = Files.readAllLines(log);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + log, e);
-        }
+        return LogFiles.tail(serverLog(), lines);
     }
 
     private static boolean hasArgument(ProcessHandle process, String argument) {

@@ -1,13 +1,12 @@
 package io.checkpointservice.payara;
 
 import io.checkpointservice.it.support.HttpNode;
+import io.checkpointservice.testsupport.LogFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -112,15 +111,6 @@ public enum Domains implements HttpNode {
 
     /** @return the last {@code lines} lines of the server.log, or a note why there are none */
     public String serverLogTail(int lines) {
-        Path log = serverLog();
-        try {
-            if (!Files.exists(log)) {
-                return "(no " + log + ")";
-            }
-            List<String> all = Files.readAllLines(log);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + log, e);
-        }
+        return LogFiles.tail(serverLog(), lines);
     }
 }

@@ -1,6 +1,7 @@
 package io.checkpointservice.api;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -59,6 +60,47 @@ public interface CheckpointConnection extends AutoCloseable {
      * @throws IllegalStateException when this connection is closed
      */
     Optional<Checkpoint> load(String name);
+
+    /**
+     * Lists the published versions of segment {@code name} that the service keeps, <b>newest
+     * first</b>: the newest published version, then older ones while the adapter's
+     * {@code retainVersions} setting keeps them (1, the default, keeps only the newest; older
+     * versions are kept in the global store, so without one only the newest is listed). Only
+     * published versions appear: a version written on a node that was taken over (fenced, G6)
+     * before it replicated never does, and nor does a local write not yet replicated. After
+     * {@link #delete} the list is empty. Reads only: nothing is taken over, nothing is copied to
+     * this node.
+     *
+     * @param name the segment name, without namespace
+     * @return the kept versions, newest first, at most {@code retainVersions}; empty when the
+     *     segment is absent or deleted
+     * @throws InvalidSegmentNameException when {@code name} is null or not a valid name
+     * @throws SegmentUnavailableException when the cluster's records or the global store cannot be
+     *     read now, or right after a network split healed, as for {@link #load(String)}; the caller
+     *     may retry
+     * @throws IllegalStateException when this connection is closed
+     */
+    List<Long> versions(String name);
+
+    /**
+     * Returns version {@code version} of segment {@code name} when the service keeps it (see
+     * {@link #versions}), checked against its CRC32C (G7). Reads only: unlike {@link #load(String)}
+     * it does not take the segment over, so the writer's next {@link #write} still succeeds, and
+     * it neither stores nor replaces this node's local copy.
+     *
+     * @param name the segment name, without namespace
+     * @param version a version listed by {@link #versions} or returned by {@link #write}
+     * @return the checkpoint of that version; empty when it is not kept: older than the kept
+     *     versions, never published, newer than the newest published, or the segment is absent or
+     *     deleted
+     * @throws InvalidSegmentNameException when {@code name} is null or not a valid name
+     * @throws IllegalArgumentException when {@code version} is not positive
+     * @throws SegmentUnavailableException when the version is kept but no intact copy of it is
+     *     reachable now (never "empty" for a version that exists), or right after a network split
+     *     healed, as for {@link #load(String)}; the caller may retry
+     * @throws IllegalStateException when this connection is closed
+     */
+    Optional<Checkpoint> load(String name, long version);
 
     /**
      * Waits until at least {@code replicaCount} nodes other than the writer hold {@code version}

@@ -105,7 +105,7 @@ public final class ClusterNode implements AutoCloseable {
     public static ClusterNode start(String nodeName, int replicaCount, ClusterSettings settings, Path persistence,
                                     NodeThreads threads) {
         // Checked before joining: a node that cannot reach the store it is told to use refuses to start.
-        GlobalStore globalStore = GlobalStores.open(settings.globalStore());
+        GlobalStore globalStore = GlobalStores.open(settings.globalStore(), settings.retainVersions());
         GlobalConfigurationBuilder global = GlobalConfigurationBuilder.defaultClusteredBuilder();
         global.classLoader(ClusterNode.class.getClassLoader());
         global.cacheManagerName("checkpoint-" + nodeName);

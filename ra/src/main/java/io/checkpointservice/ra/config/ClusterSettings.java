@@ -21,6 +21,8 @@ import static io.checkpointservice.ra.config.Settings.SITE_ID;
 import static io.checkpointservice.ra.config.Settings.STOP_REMOVALS_MILLIS;
 import static io.checkpointservice.ra.config.Settings.SUSPECT_VERIFY_MILLIS;
 import static io.checkpointservice.ra.config.Settings.TOMBSTONE_GRACE_SECONDS;
+import static io.checkpointservice.ra.config.Settings.RETAIN_VERSIONS;
+import static io.checkpointservice.ra.config.Settings.MAX_RETAIN_VERSIONS;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -55,12 +57,13 @@ import java.util.Objects;
  * @param globalStore where the global store is and how to log in there; {@link GlobalStoreSettings#NONE} for none
  * @param tombstoneGrace how long a record without data (a tombstone or a claim) stays before the
  *     cluster forgets it ({@code TombstoneCompactor})
+ * @param retainVersions how many published versions of each segment the global store keeps, newest first
  */
 public record ClusterSettings(String clusterName, String bindAddress, int bindPort, Discovery discovery,
                               List<String> initialHosts, String siteId, String rackId, String machineId,
                               float capacityFactor, ClusterSecret secret, Duration chunkSweepPeriod,
                               String multicastAddress, FailureDetection failureDetection, Duration stopRemovals,
-                              GlobalStoreSettings globalStore, Duration tombstoneGrace) {
+                              GlobalStoreSettings globalStore, Duration tombstoneGrace, int retainVersions) {
 
     /**
      * The first port of the checkpoint cluster, before WildFly's port offset. Below Linux's
@@ -88,6 +91,9 @@ public record ClusterSettings(String clusterName, String bindAddress, int bindPo
         Objects.requireNonNull(stopRemovals);
         Objects.requireNonNull(globalStore);
         Objects.requireNonNull(tombstoneGrace);
+        if (retainVersions < 1 || retainVersions > MAX_RETAIN_VERSIONS) {
+            throw new IllegalArgumentException("retainVersions " + retainVersions + " is outside 1.." + MAX_RETAIN_VERSIONS);
+        }
     }
 
     /** Settings with the defaults of multicast address, failure detection and stop timeout. */
@@ -97,21 +103,28 @@ public record ClusterSettings(String clusterName, String bindAddress, int bindPo
         this(clusterName, bindAddress, bindPort, discovery, initialHosts, siteId, rackId, machineId, capacityFactor,
                 secret, chunkSweepPeriod, MULTICAST_ADDRESS.defaultValue(), FailureDetection.DEFAULT,
                 Duration.ofMillis(STOP_REMOVALS_MILLIS.defaultValue()), GlobalStoreSettings.NONE,
-                Duration.ofSeconds(TOMBSTONE_GRACE_SECONDS.defaultValue()));
+                Duration.ofSeconds(TOMBSTONE_GRACE_SECONDS.defaultValue()), RETAIN_VERSIONS.defaultValue());
     }
 
     /** @return the same settings with {@code store} as the global store */
     public ClusterSettings withGlobalStore(GlobalStoreSettings store) {
         return new ClusterSettings(clusterName, bindAddress, bindPort, discovery, initialHosts, siteId, rackId,
                 machineId, capacityFactor, secret, chunkSweepPeriod, multicastAddress, failureDetection, stopRemovals,
-                store, tombstoneGrace);
+                store, tombstoneGrace, retainVersions);
     }
 
     /** @return the same settings with {@code grace} as the tombstone grace period */
     public ClusterSettings withTombstoneGrace(Duration grace) {
         return new ClusterSettings(clusterName, bindAddress, bindPort, discovery, initialHosts, siteId, rackId,
                 machineId, capacityFactor, secret, chunkSweepPeriod, multicastAddress, failureDetection, stopRemovals,
-                globalStore, grace);
+                globalStore, grace, retainVersions);
+    }
+
+    /** @return the same settings keeping {@code versions} published versions of each segment */
+    public ClusterSettings withRetainVersions(int versions) {
+        return new ClusterSettings(clusterName, bindAddress, bindPort, discovery, initialHosts, siteId, rackId,
+                machineId, capacityFactor, secret, chunkSweepPeriod, multicastAddress, failureDetection, stopRemovals,
+                globalStore, tombstoneGrace, versions);
     }
 
     /** Default of {@code chunkSweepSeconds}. */
@@ -200,7 +213,7 @@ public record ClusterSettings(String clusterName, String bindAddress, int bindPo
                 failureDetection, Duration.ofMillis(STOP_REMOVALS_MILLIS.from(raw, problems)),
                 GlobalStoreSettings.parse(GLOBAL_STORE.from(raw, problems), GLOBAL_STORE_USER.from(raw, problems),
                         GLOBAL_STORE_PASSWORD_FILE.from(raw, problems), problems),
-                Duration.ofSeconds(TOMBSTONE_GRACE_SECONDS.from(raw, problems)));
+                Duration.ofSeconds(TOMBSTONE_GRACE_SECONDS.from(raw, problems)), RETAIN_VERSIONS.from(raw, problems));
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }

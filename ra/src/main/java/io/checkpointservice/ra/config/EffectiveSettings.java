@@ -71,6 +71,7 @@ public final class EffectiveSettings {
         v.put(Settings.SUSPECT_VERIFY_MILLIS, c.failureDetection().verifySuspect().toMillis());
         v.put(Settings.CHUNK_SWEEP_SECONDS, c.chunkSweepPeriod().toSeconds());
         v.put(Settings.TOMBSTONE_GRACE_SECONDS, c.tombstoneGrace().toSeconds());
+        v.put(Settings.RETAIN_VERSIONS, c.retainVersions());
         v.put(Settings.STOP_DRAIN_MILLIS, a.stopDrain().toMillis());
         v.put(Settings.STOP_WORKERS_MILLIS, a.stopWorkers().toMillis());
         v.put(Settings.STOP_REMOVALS_MILLIS, c.stopRemovals().toMillis());

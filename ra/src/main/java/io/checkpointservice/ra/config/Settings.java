@@ -38,6 +38,8 @@ public final class Settings {
     public static final int MAX_REPLICA_COUNT = 16;
     /** Sanity bound on replicationWorkers: each one is a thread the server lends the adapter. */
     public static final int MAX_REPLICATION_WORKERS = 64;
+    /** Sanity bound on retainVersions: each one is a whole copy of the segment kept in the store. */
+    public static final int MAX_RETAIN_VERSIONS = 100;
 
     /**
      * How long the backlog must stay above {@code backlogWarnSegments} before the warning: a burst
@@ -169,6 +171,17 @@ public final class Settings {
                     + "absent segment leaves) before every node forgets it, in memory and on disk; until then "
                     + "the tombstone fences the segment's earlier writers and keeps older copies from coming back. "
                     + "See [Compaction](#compaction)"));
+
+    /**
+     * 1: the newest version only, as a checkpoint needs; more is an application's choice to go back
+     * to an earlier state, paid for in copies kept.
+     */
+    public static final Setting<Integer> RETAIN_VERSIONS = declare(adapter("retainVersions",
+            wholeNumber(1, MAX_RETAIN_VERSIONS), 1,
+            "how many published versions of each segment are kept, newest first: with a `globalStore` there, "
+                    + "otherwise only the newest is kept (on the replicas). `versions(name)` lists them and "
+                    + "`load(name, version)` reads one without taking the segment over; a delete removes them all. "
+                    + "The same on every node; see [Retained versions](#retained-versions)"));
 
     public static final Setting<Integer> STOP_DRAIN_MILLIS = declare(adapter("stopDrainMillis",
             wholeNumber(0, 600_000), 5_000,

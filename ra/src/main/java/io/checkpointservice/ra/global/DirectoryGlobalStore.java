@@ -35,7 +35,7 @@ import java.util.logging.Logger;
  * renamed to its name atomically; the rename is what makes it visible, so a reader (any node)
  * sees a whole copy or none, and temporary files left by a crash are never read. The directory
  * is forced after the rename so the name outlives a power loss. Older versions are removed only
- * after that: the store keeps the newest version of each segment.
+ * after that: the store keeps the newest {@code retainVersions} versions of each segment (1 by default).
  */
 public final class DirectoryGlobalStore implements GlobalStore {
 
@@ -43,17 +43,28 @@ public final class DirectoryGlobalStore implements GlobalStore {
     private static final String TEMP_PREFIX = ".tmp-";
 
     private final Path root;
+    private final int retainVersions;
 
-    private DirectoryGlobalStore(Path root) {
+    private DirectoryGlobalStore(Path root, int retainVersions) {
         this.root = root;
+        this.retainVersions = retainVersions;
+    }
+
+    /** {@link #open(Path, int)} keeping the newest version of each segment only. */
+    public static DirectoryGlobalStore open(Path root) {
+        return open(root, 1);
     }
 
     /**
      * Opens (creating if needed) the store's directory and checks that this node can write there.
      *
+     * @param retainVersions how many versions of each segment {@link #put} keeps, newest first
      * @throws IllegalArgumentException saying what to change, when it cannot be created or written
      */
-    public static DirectoryGlobalStore open(Path root) {
+    public static DirectoryGlobalStore open(Path root, int retainVersions) {
+        if (retainVersions < 1) {
+            throw new IllegalArgumentException("retainVersions must be 1 or more, was " + retainVersions);
+        }
         Path absolute = root.toAbsolutePath().normalize();
         try {
             Files.createDirectories(absolute);
@@ -69,7 +80,7 @@ public final class DirectoryGlobalStore implements GlobalStore {
             throw new IllegalArgumentException("globalStore directory " + absolute + " is not writable by this node ("
                     + e + "): give this node's user write access, or point globalStore at another directory", e);
         }
-        return new DirectoryGlobalStore(absolute);
+        return new DirectoryGlobalStore(absolute, retainVersions);
     }
 
     @Override
@@ -100,7 +111,8 @@ public final class DirectoryGlobalStore implements GlobalStore {
                 Files.deleteIfExists(temp);
             }
             forceDirectory(directory);
-            for (CopyName older : held) {
+            // The new copy is the newest: it and the newest retainVersions - 1 of the others stay.
+            for (CopyName older : held.subList(Math.min(held.size(), retainVersions - 1), held.size())) {
                 Files.deleteIfExists(directory.resolve(older.fileName()));
             }
         } catch (IOException | RuntimeException e) {
@@ -112,6 +124,28 @@ public final class DirectoryGlobalStore implements GlobalStore {
     @Override
     public boolean holds(String key, SegmentRecord record) {
         return Files.exists(segmentDirectory(key).resolve(CopyName.of(record).fileName()));
+    }
+
+    @Override
+    public List<SegmentRecord> versions(String key) {
+        Path directory = segmentDirectory(key);
+        List<SegmentRecord> records = new ArrayList<>();
+        try {
+            for (CopyName name : copiesIn(directory)) {
+                Path file = directory.resolve(name.fileName());
+                readHeader(file).ifPresent(header -> {
+                    if (header.key().equals(key) && CopyName.of(header.record()).equals(name)) {
+                        records.add(header.record());
+                    } else {
+                        LOG.warning(() -> "global store copy " + file + " names another copy in its header and is "
+                                + "not used");
+                    }
+                });
+            }
+            return records;
+        } catch (IOException e) {
+            throw unreadable(key, e);
+        }
     }
 
     @Override

@@ -1,12 +1,14 @@
 package io.checkpointservice.ra.global;
 
 import io.checkpointservice.ra.cluster.SegmentRecord;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
  * The optional persistent store reachable from every replica node (DESIGN: global store): it
- * holds the newest published version of each segment, written in the background by a replica
+ * holds the newest published versions of each segment ({@code retainVersions} of them, 1 by
+ * default), written in the background by a replica
  * node, never by the application's write path (G1). {@code load} falls back to it when no replica
  * holds the record's version, and a cluster that lost every node's memory and disk recovers its
  * records from it.
@@ -24,8 +26,8 @@ public interface GlobalStore extends AutoCloseable {
 
     /**
      * Stores the version {@code record} points at, durably, unless the store already holds it or a
-     * newer version of the segment (see {@link CopyName#NEWEST_FIRST}); older versions are removed
-     * once it is stored.
+     * newer version of the segment (see {@link CopyName#NEWEST_FIRST}); once it is stored, the
+     * versions beyond the newest {@code retainVersions} are removed.
      *
      * @param record the published record; its checksum and size describe {@code data}
      * @throws GlobalStoreException when the store cannot be written now; nothing is half-visible then
@@ -38,6 +40,14 @@ public interface GlobalStore extends AutoCloseable {
      * @throws GlobalStoreException when the store cannot be read now
      */
     boolean holds(String key, SegmentRecord record);
+
+    /**
+     * @return the records of the versions of the segment the store holds, newest first by
+     *     {@link CopyName#NEWEST_FIRST}, each read from its copy's checked header (a copy whose
+     *     header fails its checks is left out, logged); the data is not read. Empty when none.
+     * @throws GlobalStoreException when the store cannot be read now
+     */
+    List<SegmentRecord> versions(String key);
 
     /**
      * @return the bytes of exactly the version {@code record} points at, checked against the

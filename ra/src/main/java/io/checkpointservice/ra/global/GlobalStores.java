@@ -21,16 +21,26 @@ public final class GlobalStores {
      *     node does not start without the store it is told to use
      */
     public static GlobalStore open(GlobalStoreSettings settings) {
+        return open(settings, 1);
+    }
+
+    /**
+     * @param retainVersions how many versions of each segment the store keeps, newest first (1 to
+     *     {@code Settings.MAX_RETAIN_VERSIONS}, checked by the settings)
+     * @see #open(GlobalStoreSettings)
+     */
+    public static GlobalStore open(GlobalStoreSettings settings, int retainVersions) {
         URI url = settings.url();
         if (url == null) {
             return GlobalStore.NONE;
         }
         try {
             return switch (url.getScheme().toLowerCase(Locale.ROOT)) {
-                case "file" -> DirectoryGlobalStore.open(Path.of(url));
-                case "datasource" -> JdbcGlobalStore.open(DataSourceConnections.lookup(url.getSchemeSpecificPart()));
+                case "file" -> DirectoryGlobalStore.open(Path.of(url), retainVersions);
+                case "datasource" -> JdbcGlobalStore.open(DataSourceConnections.lookup(url.getSchemeSpecificPart()),
+                        retainVersions);
                 case "jdbc" -> JdbcGlobalStore.open(DriverConnections.of(url.toString(), settings.user(),
-                        settings.password()));
+                        settings.password()), retainVersions);
                 default -> throw new IllegalArgumentException("globalStore '" + url + "': only file:, datasource: and "
                         + "jdbc:postgresql: URLs are supported");
             };

@@ -10,7 +10,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.logging.Logger;
@@ -29,6 +32,13 @@ import java.util.logging.Logger;
  * the new one, never a mix. Every read checks the header against its CRC32C, the row's key and
  * version columns, and the data against the header's length and CRC32C; a row that fails is
  * logged and treated as missing, never returned.
+ *
+ * <p>With {@code retainVersions} above 1 the row of each older version that a put replaces is
+ * kept, in the same table, under the key {@code <segment key>#<copy name>} ({@link #retainedKey}; a
+ * segment key never holds a {@code #}, so these rows never meet a segment's own and sit in one
+ * range of the primary key's "C" order), and the retained rows beyond the newest
+ * {@code retainVersions - 1} are deleted, all in the put's transaction. With 1 a put is the one
+ * upsert above.
  */
 public final class JdbcGlobalStore implements GlobalStore {
 
@@ -49,20 +59,33 @@ public final class JdbcGlobalStore implements GlobalStore {
     private static final int FETCH_SIZE = 256;
     private static final String NAME_MATCHES = " WHERE segment_key = ? AND data_epoch = ? AND version = ? AND data_writer = ?";
 
-    private final ConnectionSource connections;
+    /** Ends a segment key in a retained row's key; never in a segment key. */
+    private static final char RETAINED = '#';
+    /** The character after {@link #RETAINED}: a segment's retained rows are the keys in {@code [key#, key$)}. */
+    private static final char AFTER_RETAINED = RETAINED + 1;
+    private static final String ANY_COPY_OF = " WHERE (segment_key = ? OR (segment_key >= ? AND segment_key < ?))";
 
-    private JdbcGlobalStore(ConnectionSource connections) {
+    private final ConnectionSource connections;
+    private final int retainVersions;
+
+    private JdbcGlobalStore(ConnectionSource connections, int retainVersions) {
         this.connections = connections;
+        this.retainVersions = retainVersions;
     }
 
     /**
      * Connects, checks that the database is PostgreSQL, creates the table when it is missing and
      * checks that this node may read and write it.
      *
+     * @param retainVersions how many versions of each segment {@link #put} keeps, newest first
      * @throws IllegalArgumentException saying what to change, when any of that fails; the
      *     connections are closed then
      */
-    static JdbcGlobalStore open(ConnectionSource connections) {
+    static JdbcGlobalStore open(ConnectionSource connections, int retainVersions) {
+        if (retainVersions < 1) {
+            connections.close();
+            throw new IllegalArgumentException("retainVersions must be 1 or more, was " + retainVersions);
+        }
         String where = connections.describe();
         try {
             Connection connection = connections.borrow();
@@ -89,7 +112,7 @@ public final class JdbcGlobalStore implements GlobalStore {
             connections.close();
             throw e;
         }
-        return new JdbcGlobalStore(connections);
+        return new JdbcGlobalStore(connections, retainVersions);
     }
 
     /** Several nodes may start at once: a create that loses the race finds the table made by another. */
@@ -143,31 +166,88 @@ public final class JdbcGlobalStore implements GlobalStore {
         CopyName name = CopyName.of(record);
         ByteBuffer header = CopyFormat.header(key, record, record.checksum(), data.length);
         byte[] headerBytes = Arrays.copyOf(header.array(), header.limit());
+        if (retainVersions > 1) {
+            putRetaining(key, name, headerBytes, data);
+            return;
+        }
         run("cannot store '" + key + "' v" + record.version() + " in", connection -> {
             Optional<CopyName> held = storedName(connection, key);
             if (held.isPresent() && CopyName.NEWEST_FIRST.compare(held.get(), name) <= 0) {
                 return null; // this version or a newer one is there already: the bytes need not travel
             }
-            try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + TABLE + " AS s "
-                    + "(segment_key, data_epoch, version, data_writer, header, data) VALUES (?, ?, ?, ?, ?, ?) "
-                    + "ON CONFLICT (segment_key) DO UPDATE SET data_epoch = EXCLUDED.data_epoch, "
-                    + "version = EXCLUDED.version, data_writer = EXCLUDED.data_writer, header = EXCLUDED.header, "
-                    + "data = EXCLUDED.data "
-                    + "WHERE (s.data_epoch, s.version, s.data_writer) "
-                    + "< (EXCLUDED.data_epoch, EXCLUDED.version, EXCLUDED.data_writer)")) {
-                bindName(upsert, key, name);
-                upsert.setBytes(5, headerBytes);
-                upsert.setBytes(6, data);
-                upsert.executeUpdate();
-            }
+            upsert(connection, key, name, headerBytes, data);
             return null;
         });
+    }
+
+    /**
+     * A put that keeps the replaced row as a retained one, in one transaction: the segment's row is
+     * locked first, so two archivers putting at once (a rebalance) keep, one after the other, each
+     * version they replace.
+     */
+    private void putRetaining(String key, CopyName name, byte[] headerBytes, byte[] data) {
+        run("cannot store '" + key + "' v" + name.version() + " in", connection -> {
+            connection.setAutoCommit(false);
+            try {
+                Optional<CopyName> held = storedName(connection, key, " FOR UPDATE");
+                if (held.isPresent() && CopyName.NEWEST_FIRST.compare(held.get(), name) <= 0) {
+                    return null; // this version or a newer one is there already
+                }
+                if (held.isPresent()) {
+                    try (PreparedStatement keep = connection.prepareStatement("INSERT INTO " + TABLE
+                            + " (segment_key, data_epoch, version, data_writer, header, data) "
+                            + "SELECT ?, data_epoch, version, data_writer, header, data FROM " + TABLE
+                            + " WHERE segment_key = ? ON CONFLICT (segment_key) DO NOTHING")) {
+                        keep.setString(1, retainedKey(key, held.get()));
+                        keep.setString(2, key);
+                        keep.executeUpdate();
+                    }
+                }
+                upsert(connection, key, name, headerBytes, data);
+                try (PreparedStatement trim = connection.prepareStatement("DELETE FROM " + TABLE
+                        + " WHERE segment_key >= ? AND segment_key < ? AND segment_key NOT IN (SELECT segment_key FROM "
+                        + TABLE + " WHERE segment_key >= ? AND segment_key < ? "
+                        + "ORDER BY data_epoch DESC, version DESC, data_writer DESC LIMIT ?)")) {
+                    trim.setString(1, key + RETAINED);
+                    trim.setString(2, key + AFTER_RETAINED);
+                    trim.setString(3, key + RETAINED);
+                    trim.setString(4, key + AFTER_RETAINED);
+                    trim.setInt(5, retainVersions - 1);
+                    trim.executeUpdate();
+                }
+                connection.commit();
+                return null;
+            } finally {
+                connection.rollback(); // after a commit: nothing; after a failure: all of it
+                connection.setAutoCommit(true);
+            }
+        });
+    }
+
+    /** The one guarded upsert of the segment's own row (see the class comment). */
+    private static void upsert(Connection connection, String key, CopyName name, byte[] headerBytes, byte[] data)
+            throws SQLException {
+        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + TABLE + " AS s "
+                + "(segment_key, data_epoch, version, data_writer, header, data) VALUES (?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (segment_key) DO UPDATE SET data_epoch = EXCLUDED.data_epoch, "
+                + "version = EXCLUDED.version, data_writer = EXCLUDED.data_writer, header = EXCLUDED.header, "
+                + "data = EXCLUDED.data "
+                + "WHERE (s.data_epoch, s.version, s.data_writer) "
+                + "< (EXCLUDED.data_epoch, EXCLUDED.version, EXCLUDED.data_writer)")) {
+            upsert.setString(1, key);
+            upsert.setLong(2, name.dataEpoch());
+            upsert.setLong(3, name.version());
+            upsert.setString(4, name.dataWriter());
+            upsert.setBytes(5, headerBytes);
+            upsert.setBytes(6, data);
+            upsert.executeUpdate();
+        }
     }
 
     @Override
     public boolean holds(String key, SegmentRecord record) {
         return run("cannot read '" + key + "' from", connection -> {
-            try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM " + TABLE + NAME_MATCHES)) {
+            try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM " + TABLE + nameMatches())) {
                 bindName(query, key, CopyName.of(record));
                 try (ResultSet result = query.executeQuery()) {
                     return result.next();
@@ -181,7 +261,7 @@ public final class JdbcGlobalStore implements GlobalStore {
         CopyName name = CopyName.of(record);
         Optional<GlobalCopy> copy = run("cannot read '" + key + "' from", connection -> {
             try (PreparedStatement query = connection.prepareStatement(
-                    "SELECT header, data FROM " + TABLE + NAME_MATCHES)) {
+                    "SELECT header, data FROM " + TABLE + nameMatches())) {
                 bindName(query, key, name);
                 try (ResultSet result = query.executeQuery()) {
                     return result.next() ? checked(key, name, result.getBytes(1), result.getBytes(2))
@@ -191,6 +271,25 @@ public final class JdbcGlobalStore implements GlobalStore {
         });
         return copy.filter(c -> c.record().size() == record.size() && c.record().checksum() == record.checksum())
                 .map(GlobalCopy::data);
+    }
+
+    @Override
+    public List<SegmentRecord> versions(String key) {
+        List<SegmentRecord> records = run("cannot read '" + key + "' from", connection -> {
+            List<SegmentRecord> found = new ArrayList<>();
+            try (PreparedStatement query = connection.prepareStatement("SELECT data_epoch, version, data_writer, "
+                    + "header FROM " + TABLE + ANY_COPY_OF)) {
+                bindAnyCopyOf(query, key);
+                try (ResultSet result = query.executeQuery()) {
+                    while (result.next()) {
+                        checkedHeader(key, nameOf(result), result.getBytes(4)).ifPresent(h -> found.add(h.record()));
+                    }
+                }
+            }
+            return found;
+        });
+        records.sort(Comparator.comparing(CopyName::of, CopyName.NEWEST_FIRST));
+        return records;
     }
 
     @Override
@@ -210,10 +309,11 @@ public final class JdbcGlobalStore implements GlobalStore {
     @Override
     public void delete(String key, SegmentRecord tombstone) {
         run("cannot delete '" + key + "' from", connection -> {
+            // The retained rows too, whatever retainVersions is now: a store once run with more keeps them.
             try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM " + TABLE + " WHERE segment_key = ? AND version <= ?")) {
-                delete.setString(1, key);
-                delete.setLong(2, tombstone.version());
+                    "DELETE FROM " + TABLE + ANY_COPY_OF + " AND version <= ?")) {
+                bindAnyCopyOf(delete, key);
+                delete.setLong(4, tombstone.version());
                 delete.executeUpdate();
             }
             return null;
@@ -231,6 +331,9 @@ public final class JdbcGlobalStore implements GlobalStore {
                 try (ResultSet result = query.executeQuery()) {
                     while (result.next()) {
                         String key = result.getString(1);
+                        if (key.indexOf(RETAINED) >= 0) {
+                            continue; // a retained older version; the segment's own row names its newest
+                        }
                         CopyName name = new CopyName(result.getLong(2), result.getLong(3), result.getString(4));
                         checkedHeader(key, name, result.getBytes(5))
                                 .ifPresent(header -> action.accept(key, header.record()));
@@ -291,8 +394,12 @@ public final class JdbcGlobalStore implements GlobalStore {
     }
 
     private static Optional<CopyName> storedName(Connection connection, String key) throws SQLException {
+        return storedName(connection, key, "");
+    }
+
+    private static Optional<CopyName> storedName(Connection connection, String key, String lock) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(
-                "SELECT data_epoch, version, data_writer FROM " + TABLE + " WHERE segment_key = ?")) {
+                "SELECT data_epoch, version, data_writer FROM " + TABLE + " WHERE segment_key = ?" + lock)) {
             query.setString(1, key);
             try (ResultSet result = query.executeQuery()) {
                 return result.next() ? Optional.of(nameOf(result)) : Optional.empty();
@@ -304,11 +411,35 @@ public final class JdbcGlobalStore implements GlobalStore {
         return new CopyName(result.getLong("data_epoch"), result.getLong("version"), result.getString("data_writer"));
     }
 
-    private static void bindName(PreparedStatement statement, String key, CopyName name) throws SQLException {
+    /**
+     * @return the condition naming one copy of a segment: its own row, and with retained versions
+     *     also its retained row of that version (the segment key bound twice then, see {@link #bindName})
+     */
+    private String nameMatches() {
+        return retainVersions == 1 ? NAME_MATCHES
+                : " WHERE segment_key IN (?, ?) AND data_epoch = ? AND version = ? AND data_writer = ?";
+    }
+
+    private void bindName(PreparedStatement statement, String key, CopyName name) throws SQLException {
+        int next = 1;
+        statement.setString(next++, key);
+        if (retainVersions > 1) {
+            statement.setString(next++, retainedKey(key, name));
+        }
+        statement.setLong(next++, name.dataEpoch());
+        statement.setLong(next++, name.version());
+        statement.setString(next, name.dataWriter());
+    }
+
+    private static void bindAnyCopyOf(PreparedStatement statement, String key) throws SQLException {
         statement.setString(1, key);
-        statement.setLong(2, name.dataEpoch());
-        statement.setLong(3, name.version());
-        statement.setString(4, name.dataWriter());
+        statement.setString(2, key + RETAINED);
+        statement.setString(3, key + AFTER_RETAINED);
+    }
+
+    /** @return the key of the row that keeps version {@code name} of segment {@code key} once a newer one replaced it */
+    static String retainedKey(String key, CopyName name) {
+        return key + RETAINED + name.fileName();
     }
 
     /** One operation on a borrowed connection; a connection that failed is dropped, never reused. */

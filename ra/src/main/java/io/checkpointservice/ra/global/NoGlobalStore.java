@@ -1,6 +1,7 @@
 package io.checkpointservice.ra.global;
 
 import io.checkpointservice.ra.cluster.SegmentRecord;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 
@@ -20,6 +21,11 @@ final class NoGlobalStore implements GlobalStore {
     @Override
     public boolean holds(String key, SegmentRecord record) {
         return false;
+    }
+
+    @Override
+    public List<SegmentRecord> versions(String key) {
+        return List.of();
     }
 
     @Override

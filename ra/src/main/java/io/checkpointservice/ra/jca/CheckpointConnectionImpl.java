@@ -6,6 +6,7 @@ import io.checkpointservice.api.CheckpointException;
 import io.checkpointservice.ra.service.CheckpointService;
 import jakarta.resource.ResourceException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -33,6 +34,16 @@ public class CheckpointConnectionImpl implements CheckpointConnection {
     @Override
     public Optional<Checkpoint> load(String name) {
         return service().load(namespace, name);
+    }
+
+    @Override
+    public List<Long> versions(String name) {
+        return service().versions(namespace, name);
+    }
+
+    @Override
+    public Optional<Checkpoint> load(String name, long version) {
+        return service().load(namespace, name, version);
     }
 
     @Override

@@ -137,6 +137,9 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
     private String tombstoneGraceSeconds;
 
     @ConfigProperty
+    private String retainVersions;
+
+    @ConfigProperty
     private String backlogWarnSegments;
 
     @ConfigProperty
@@ -480,6 +483,14 @@ public class CheckpointResourceAdapter implements ResourceAdapter, Serializable 
 
     public void setTombstoneGraceSeconds(String tombstoneGraceSeconds) {
         this.tombstoneGraceSeconds = tombstoneGraceSeconds;
+    }
+
+    public String getRetainVersions() {
+        return retainVersions;
+    }
+
+    public void setRetainVersions(String retainVersions) {
+        this.retainVersions = retainVersions;
     }
 
     public String getBacklogWarnSegments() {

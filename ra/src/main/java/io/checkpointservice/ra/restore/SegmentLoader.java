@@ -1,7 +1,6 @@
 package io.checkpointservice.ra.restore;
 
 import io.checkpointservice.api.SegmentUnavailableException;
-import io.checkpointservice.ra.cluster.ChunkKey;
 import io.checkpointservice.ra.cluster.ClusterUnavailableException;
 import io.checkpointservice.ra.cluster.Ownership;
 import io.checkpointservice.ra.cluster.ReplicaStore;
@@ -11,7 +10,6 @@ import io.checkpointservice.ra.global.GlobalStore;
 import io.checkpointservice.ra.monitoring.LoadOutcome;
 import io.checkpointservice.ra.monitoring.NodeMetrics;
 import io.checkpointservice.ra.replication.Replicator;
-import io.checkpointservice.ra.store.Checksums;
 import io.checkpointservice.ra.store.CorruptSegmentException;
 import io.checkpointservice.ra.store.KeyLocks;
 import io.checkpointservice.ra.store.LocalStore;
@@ -240,7 +238,7 @@ public final class SegmentLoader {
      * number the winning lineage published (see RecordMergePolicy), so the number alone is not
      * the identity.
      */
-    private static boolean sameVersion(SegmentMetadata local, SegmentRecord record) {
+    static boolean sameVersion(SegmentMetadata local, SegmentRecord record) {
         return local.version() == record.version() && local.size() == record.size()
                 && local.checksum() == record.checksum() && local.originNode().equals(record.origin());
     }
@@ -267,7 +265,7 @@ public final class SegmentLoader {
         byte[] data;
         LoadOutcome source;
         try {
-            Optional<byte[]> fetched = fetchFromReplicas(key, name, record);
+            Optional<byte[]> fetched = ReplicaFetch.fetch(replicas, key, name, record, () -> movedOn(key, name, record));
             if (fetched.isEmpty()) {
                 return Optional.empty();
             }
@@ -290,49 +288,6 @@ public final class SegmentLoader {
 
     /** A version fetched from elsewhere, and from where. */
     private record Fetched(StoredSegment segment, LoadOutcome source) {
-    }
-
-    /**
-     * @return the record's version from the replicas, checked; empty when the record moved on
-     * @throws SegmentUnavailableException when no replica can give an intact copy now
-     */
-    private Optional<byte[]> fetchFromReplicas(String key, String name, SegmentRecord record) {
-        int count = record.chunkCount();
-        // Segments of one chunk are the chunk itself: nothing changes a fetched array.
-        byte[] data = count == 1 ? null : new byte[Math.toIntExact(record.size())];
-        int offset = 0;
-        try {
-            for (int i = 0; i < count; i++) {
-                byte[] chunk = replicas.getChunk(ChunkKey.of(key, record, i));
-                if (chunk == null) {
-                    if (movedOn(key, name, record)) {
-                        return Optional.empty();
-                    }
-                    throw new SegmentUnavailableException("segment '" + name + "' v" + record.version()
-                            + " exists, but no replica holding it is reachable now (chunk " + i + " of "
-                            + count + " missing); retry when its replica nodes are back");
-                }
-                if (data == null) {
-                    data = chunk;
-                    offset = chunk.length;
-                    continue;
-                }
-                if (offset + chunk.length > data.length) {
-                    throw new SegmentUnavailableException("segment '" + name + "' v" + record.version()
-                            + ": replica chunks are longer than the record says");
-                }
-                System.arraycopy(chunk, 0, data, offset, chunk.length);
-                offset += chunk.length;
-            }
-        } catch (ClusterUnavailableException e) {
-            throw new SegmentUnavailableException("segment '" + name + "' exists, but its replicas cannot be "
-                    + "reached now: " + e.getMessage(), e);
-        }
-        if (offset != record.size() || Checksums.crc32c(data) != record.checksum()) {
-            throw new SegmentUnavailableException("segment '" + name + "' v" + record.version()
-                    + ": the copy fetched from a replica is torn or corrupt and was discarded; retry");
-        }
-        return Optional.of(data);
     }
 
     /** @return true when the cluster's record no longer points at {@code record}'s chunks */

@@ -60,7 +60,7 @@ public final class CheckpointNode implements AutoCloseable {
             throw e;
         }
         CheckpointService service = new CheckpointService(settings, store, cluster.directory(),
-                cluster.replicas(), Clock.systemUTC(), cluster.globalStore());
+                cluster.replicas(), Clock.systemUTC(), cluster.globalStore(), clusterSettings.retainVersions());
         if (disk) {
             if (cluster.missedCompaction()) {
                 dropCopiesTheClusterForgot(store, cluster);

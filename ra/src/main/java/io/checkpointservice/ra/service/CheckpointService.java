@@ -21,6 +21,7 @@ import io.checkpointservice.ra.replication.ReplicaConfirmation;
 import io.checkpointservice.ra.replication.ReplicationAwait;
 import io.checkpointservice.ra.replication.PublicationSignal;
 import io.checkpointservice.ra.replication.Replicator;
+import io.checkpointservice.ra.restore.RetainedVersions;
 import io.checkpointservice.ra.restore.SegmentLoader;
 import io.checkpointservice.ra.store.KeyLocks;
 import io.checkpointservice.ra.store.LocalStore;
@@ -34,9 +35,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The node's checkpoint service: the one place where the operations of
@@ -69,6 +72,7 @@ public final class CheckpointService implements AutoCloseable {
     private final PublicationSignal progress = new PublicationSignal();
     private final Replicator replicator;
     private final SegmentLoader loader;
+    private final RetainedVersions retained;
     private final ReplicationAwait barrier;
     private final KeyLocks locks = new KeyLocks();
     private final NodeMetrics metrics = new NodeMetrics();
@@ -96,6 +100,18 @@ public final class CheckpointService implements AutoCloseable {
      */
     public CheckpointService(AdapterSettings settings, LocalStore store, SegmentDirectory directory,
                              ReplicaStore replicas, Clock clock, GlobalStore globalStore) {
+        this(settings, store, directory, replicas, clock, globalStore, 1);
+    }
+
+    /**
+     * A node of a cluster with a global store that keeps older versions.
+     *
+     * @param globalStore where {@code load} looks for a version no replica can give, and where
+     *     the older of the kept versions are
+     * @param retainVersions how many published versions of each segment are kept ({@code retainVersions})
+     */
+    public CheckpointService(AdapterSettings settings, LocalStore store, SegmentDirectory directory,
+                             ReplicaStore replicas, Clock clock, GlobalStore globalStore, int retainVersions) {
         this.settings = Objects.requireNonNull(settings);
         this.store = Objects.requireNonNull(store);
         this.directory = Objects.requireNonNull(directory);
@@ -105,6 +121,7 @@ public final class CheckpointService implements AutoCloseable {
         ReplicaConfirmation confirmation = new ReplicaConfirmation(store, directory, replicas);
         this.replicator = new Replicator(store, directory, replicas, ownership, progress, confirmation, metrics);
         this.loader = new SegmentLoader(store, directory, replicas, ownership, replicator, clock, locks, globalStore, metrics);
+        this.retained = new RetainedVersions(store, directory, replicas, globalStore, retainVersions);
         this.barrier = new ReplicationAwait(settings.replicaCount(), store, directory, replicas, confirmation, progress);
         this.mergeGate = directory.mergeGate();
         directory.whenForgotten(this::forgotten);
@@ -202,6 +219,54 @@ public final class CheckpointService implements AutoCloseable {
             metrics.loaded(LoadOutcome.UNAVAILABLE);
             throw new SegmentUnavailableException("segment '" + name + "' cannot be read now: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Lists the kept published versions, newest first; reads only.
+     *
+     * @see io.checkpointservice.api.CheckpointConnection#versions
+     */
+    public List<Long> versions(String namespace, String name) {
+        SegmentKey segment = new SegmentKey(namespace, name);
+        ensureOpen();
+        return readingSettled(name, () -> retained.versions(segment.key(), name));
+    }
+
+    /**
+     * Reads one kept version; takes nothing over, stores nothing.
+     *
+     * @see io.checkpointservice.api.CheckpointConnection#load(String, long)
+     */
+    public Optional<Checkpoint> load(String namespace, String name, long version) {
+        SegmentKey segment = new SegmentKey(namespace, name);
+        if (version <= 0) {
+            throw new IllegalArgumentException("version must be positive (a value returned by write or listed by "
+                    + "versions), was " + version);
+        }
+        ensureOpen();
+        try {
+            return readingSettled(name, () -> retained.load(segment.key(), name, version))
+                    .map(stored -> toCheckpoint(segment, stored));
+        } catch (LocalStoreException e) {
+            throw new SegmentUnavailableException("segment '" + name + "' cannot be read now: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs a read of records and copies outside any merge: a healed split's merge may overturn what
+     * it read (the losing side's versions), so a read a merge began during is made again.
+     */
+    private <T> T readingSettled(String name, Supplier<T> read) {
+        long deadline = System.nanoTime() + MERGE_PATIENCE.toNanos();
+        for (int merges = 0; merges < MERGES_PER_LOAD; merges++) {
+            long pass = passMergeGate(name,
+                    mergeGate.passWithin(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
+            T result = read.get();
+            if (mergeGate.stillValid(pass)) {
+                return result;
+            }
+        }
+        throw unresolvedMerge(name);
     }
 
     /**

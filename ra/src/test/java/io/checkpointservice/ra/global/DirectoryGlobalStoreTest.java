@@ -36,8 +36,8 @@ class DirectoryGlobalStoreTest extends GlobalStoreContract {
     }
 
     @Override
-    GlobalStore store() {
-        return open();
+    GlobalStore store(int retainVersions) {
+        return DirectoryGlobalStore.open(root(), retainVersions);
     }
 
     @Override

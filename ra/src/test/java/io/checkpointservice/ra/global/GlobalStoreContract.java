@@ -24,21 +24,33 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link GlobalStore} backend promises, run against each real backend by a subclass:
- * exactly the stored version comes back, only the newest is kept and an older one never replaces
- * it, a damaged copy is never returned (G7), a tombstone removes what it deletes, and a store that
- * cannot be reached fails loudly (never "missing") and keeps what it held.
+ * exactly the stored version comes back, only the newest is kept (the newest {@code retainVersions}
+ * when more are to be kept) and an older one never replaces it, a damaged copy is never returned
+ * (G7), a tombstone removes what it deletes, kept versions included, and a store that cannot be
+ * reached fails loudly (never "missing") and keeps what it held.
  */
 abstract class GlobalStoreContract {
 
     static final String KEY = "ns/segment";
 
-    /** @return a new, empty store of the backend under test; closed by the subclass */
-    abstract GlobalStore store();
+    /** @return a store of the backend under test keeping the newest version only; closed by the subclass */
+    GlobalStore store() {
+        return store(1);
+    }
+
+    /**
+     * @param retainVersions how many versions of each segment it keeps
+     * @return a store of the backend under test, empty when first opened in a test; closed by the subclass
+     */
+    abstract GlobalStore store(int retainVersions);
 
     /** @return how many copies of {@code key} the store holds, whole or not */
     abstract int copiesHeld(String key) throws Exception;
 
-    /** Damages the stored copy of {@code record}'s version as {@code damage} says, behind the store's back. */
+    /**
+     * Damages the stored copy of {@code record}'s version (the newest or a kept older one) as
+     * {@code damage} says, behind the store's back.
+     */
     abstract void damage(String key, SegmentRecord record, Damage damage) throws Exception;
 
     /** Makes the store unreachable: unmounted, stopped. */
@@ -207,6 +219,7 @@ abstract class GlobalStoreContract {
             assertThrows(GlobalStoreException.class, () -> store.put(KEY, v2, later));
             assertThrows(GlobalStoreException.class, () -> store.get(KEY, v1));
             assertThrows(GlobalStoreException.class, () -> store.newest(KEY));
+            assertThrows(GlobalStoreException.class, () -> store.versions(KEY));
             assertThrows(GlobalStoreException.class, () -> store.forEachNewestRecord((k, r) -> { }));
         } finally {
             bringBack();
@@ -215,5 +228,123 @@ abstract class GlobalStoreContract {
         assertArrayEquals(data, store.get(KEY, v1).orElseThrow(), "what it held is there again");
         store.put(KEY, v2, later);
         assertArrayEquals(later, store.get(KEY, v2).orElseThrow(), "the same store object writes again");
+    }
+
+    @Test
+    void keepsTheNewestRetainedVersionsNewestFirst() throws Exception {
+        GlobalStore store = store(3);
+        List<SegmentRecord> records = new ArrayList<>();
+        for (int v = 1; v <= 5; v++) {
+            byte[] data = bytes("state of version " + v);
+            SegmentRecord record = record(1, v, data);
+            records.add(record);
+            store.put(KEY, record, data);
+        }
+        store.put(KEY, records.get(1), bytes("state of version 2")); // a late archiver of a version no longer kept
+
+        assertEquals(List.of(records.get(4), records.get(3), records.get(2)), store.versions(KEY),
+                "the newest 3, newest first");
+        assertEquals(3, copiesHeld(KEY));
+        for (int v = 3; v <= 5; v++) {
+            assertArrayEquals(bytes("state of version " + v), store.get(KEY, records.get(v - 1)).orElseThrow(), "v" + v);
+            assertTrue(store.holds(KEY, records.get(v - 1)), "v" + v);
+        }
+        for (int v = 1; v <= 2; v++) {
+            assertEquals(Optional.empty(), store.get(KEY, records.get(v - 1)), "v" + v + " is no longer kept");
+            assertFalse(store.holds(KEY, records.get(v - 1)), "v" + v);
+        }
+        assertEquals(records.get(4), store.newest(KEY).orElseThrow().record());
+        Map<String, SegmentRecord> listed = new HashMap<>();
+        store.forEachNewestRecord(listed::put);
+        assertEquals(Map.of(KEY, records.get(4)), listed, "recovery sees each segment's newest only");
+        assertEquals(List.of(), store.versions("ns/other"), "another segment");
+    }
+
+    @Test
+    void aTakeOverLineageComesFirstAmongTheKeptVersions() {
+        GlobalStore store = store(3);
+        byte[] a = bytes("a");
+        byte[] b = bytes("b");
+        byte[] c = bytes("c");
+        store.put(KEY, record(1, 1, a), a);
+        store.put(KEY, record(1, 2, b), b);
+        store.put(KEY, record(2, 3, c), c); // published by the node that took the segment over
+
+        assertEquals(List.of(record(2, 3, c), record(1, 2, b), record(1, 1, a)), store.versions(KEY));
+        assertArrayEquals(a, store.get(KEY, record(1, 1, a)).orElseThrow());
+    }
+
+    @Test
+    void aTombstoneRemovesEveryKeptVersion() {
+        GlobalStore store = store(3);
+        List<SegmentRecord> records = new ArrayList<>();
+        for (int v = 1; v <= 3; v++) {
+            byte[] data = bytes("kept " + v);
+            records.add(record(1, v, data));
+            store.put(KEY, records.get(v - 1), data);
+        }
+        store.delete(KEY, SegmentRecord.claim(2, "writer-1", 2, Instant.EPOCH));
+        assertEquals(List.of(records.get(2)), store.versions(KEY), "a tombstone of v2 removes v1 and v2");
+
+        store.delete(KEY, SegmentRecord.claim(2, "writer-1", 3, Instant.EPOCH));
+        assertEquals(List.of(), store.versions(KEY));
+        records.forEach(r -> assertEquals(Optional.empty(), store.get(KEY, r), "v" + r.version()));
+        assertEquals(Optional.empty(), store.newest(KEY));
+
+        for (int v = 1; v <= 2; v++) {
+            byte[] data = bytes("kept again " + v);
+            store.put(KEY, record(3, 3 + v, data), data);
+        }
+        store(1).delete(KEY, SegmentRecord.claim(4, "writer-1", 5, Instant.EPOCH));
+        assertEquals(List.of(), store.versions(KEY), "a node keeping one version deletes the kept ones too");
+    }
+
+    @Test
+    void aDamagedKeptCopyIsNeverReturned() throws Exception {
+        GlobalStore store = store(3);
+        List<SegmentRecord> records = new ArrayList<>();
+        for (int v = 1; v <= 3; v++) {
+            byte[] data = bytes("version " + v + " of a segment whose kept copies are damaged");
+            records.add(record(1, v, data));
+            store.put(KEY, records.get(v - 1), data);
+        }
+        damage(KEY, records.get(1), Damage.DATA_BIT);
+        damage(KEY, records.get(0), Damage.HEADER_BIT);
+
+        assertEquals(Optional.empty(), store.get(KEY, records.get(1)), "damaged data");
+        assertEquals(Optional.empty(), store.get(KEY, records.get(0)), "damaged header");
+        assertEquals(List.of(records.get(2), records.get(1)), store.versions(KEY),
+                "an intact header is listed (the data is checked when read), a damaged one is not");
+        assertArrayEquals(bytes("version 3 of a segment whose kept copies are damaged"),
+                store.get(KEY, records.get(2)).orElseThrow());
+    }
+
+    /** Archivers of different versions at once, keeping 3: the newest stays and every kept copy is whole. */
+    @Test
+    void concurrentPutsKeepingVersionsLeaveTheNewestAndWholeCopies() throws Exception {
+        GlobalStore store = store(3);
+        List<Integer> versions = new ArrayList<>();
+        for (int v = 1; v <= 40; v++) {
+            versions.add(v);
+        }
+        Collections.shuffle(versions, new java.util.Random(11));
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> puts = new ArrayList<>();
+            for (int v : versions) {
+                byte[] data = bytes("version " + v);
+                puts.add(pool.submit(() -> store.put(KEY, record(1, v, data), data)));
+            }
+            for (Future<?> put : puts) {
+                put.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<SegmentRecord> kept = store.versions(KEY);
+        assertEquals(40, kept.get(0).version(), "newest first: " + kept);
+        for (SegmentRecord record : kept) {
+            assertArrayEquals(bytes("version " + record.version()), store.get(KEY, record).orElseThrow());
+        }
     }
 }

@@ -67,8 +67,8 @@ class JdbcGlobalStoreTest extends GlobalStoreContract {
     }
 
     @Override
-    GlobalStore store() {
-        GlobalStore store = GlobalStores.open(settings(server.password()));
+    GlobalStore store(int retainVersions) {
+        GlobalStore store = GlobalStores.open(settings(server.password()), retainVersions);
         opened.add(store);
         return store;
     }
@@ -77,8 +77,10 @@ class JdbcGlobalStoreTest extends GlobalStoreContract {
     int copiesHeld(String key) throws SQLException {
         try (Connection c = server.connect(database);
              PreparedStatement q = c.prepareStatement("SELECT count(*) FROM " + JdbcGlobalStore.TABLE
-                     + " WHERE segment_key = ?")) {
-            q.setString(1, key);
+                     + " WHERE segment_key = ? OR (segment_key >= ? AND segment_key < ?)")) {
+            q.setString(1, key); // the segment's own row and its kept versions' rows (key#copy name)
+            q.setString(2, key + "#");
+            q.setString(3, key + "$");
             try (ResultSet r = q.executeQuery()) {
                 r.next();
                 return r.getInt(1);
@@ -94,7 +96,18 @@ class JdbcGlobalStoreTest extends GlobalStoreContract {
             case HEADER_BIT -> "header = set_byte(header, 12, get_byte(header, 12) # 1)"; // a bit of the key
             case TORN -> "header = substring(header from 1 for length(header) / 2)";
         };
-        execute("UPDATE " + JdbcGlobalStore.TABLE + " SET " + change + " WHERE segment_key = ?", key);
+        // The segment's own row or, for a kept older version, its retained row.
+        try (Connection c = server.connect(database); PreparedStatement update = c.prepareStatement("UPDATE "
+                + JdbcGlobalStore.TABLE + " SET " + change + " WHERE segment_key IN (?, ?) AND data_epoch = ? "
+                + "AND version = ? AND data_writer = ?")) {
+            CopyName name = CopyName.of(record);
+            update.setString(1, key);
+            update.setString(2, JdbcGlobalStore.retainedKey(key, name));
+            update.setLong(3, name.dataEpoch());
+            update.setLong(4, name.version());
+            update.setString(5, name.dataWriter());
+            assertEquals(1, update.executeUpdate(), "one row damaged");
+        }
     }
 
     /** The server stopped (fast shutdown: every connection the store kept is cut). */

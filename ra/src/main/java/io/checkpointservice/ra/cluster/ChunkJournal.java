@@ -89,8 +89,10 @@ final class ChunkJournal {
         int dropped = 0;
         for (String cacheKey : List.copyOf(journal.keySet())) {
             ChunkKey chunk = ChunkKey.parse(cacheKey);
-            Optional<SegmentRecord> record = chunk == null ? Optional.empty() : directory.get(chunk.segmentKey());
-            if (record.isEmpty() || !record.get().hasData() || !ChunkKey.of(chunk.segmentKey(), record.get(), chunk.index()).equals(chunk)) {
+            Optional<SegmentRecord> record = chunk == null ? Optional.empty() : directory.get(chunk.segmentKey())
+                    .flatMap(r -> r.publishedVersions().stream() // the record's version, or one it keeps
+                            .filter(v -> ChunkKey.of(chunk.segmentKey(), v, chunk.index()).equals(chunk)).findFirst());
+            if (record.isEmpty()) {
                 drop(cacheKey); // no record points at it: superseded, deleted, or a lost lineage
                 dropped++;
                 continue;

@@ -87,15 +87,20 @@ public record ChunkKey(String segmentKey, long epoch, String writer, long versio
      *     {@link SegmentRecord#isOlderThan}).
      */
     public boolean isAbandonedUnder(SegmentRecord record) {
-        boolean current = record.hasData() && epoch == record.dataEpoch() && version == record.version()
-                && writer.equals(record.dataWriter()) && placement == record.placement();
-        if (current) {
-            return false;
+        boolean current = record.hasData() && isDataOf(record);
+        if (current || record.kept().stream().anyMatch(this::isDataOf)) {
+            return false; // the record's version, or an older one it keeps (retainVersions)
         }
         if (epoch < record.epoch()) {
             return true;
         }
         return epoch == record.epoch() && (!writer.equals(record.writer()) || !record.isOlderThan(version, epoch));
+    }
+
+    /** @return true when this chunk belongs to the version {@code record} names (its epoch, version, writer, placement) */
+    private boolean isDataOf(SegmentRecord record) {
+        return epoch == record.dataEpoch() && version == record.version() && writer.equals(record.dataWriter())
+                && placement == record.placement();
     }
 
     /**

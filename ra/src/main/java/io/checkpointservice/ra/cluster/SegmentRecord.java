@@ -1,6 +1,8 @@
 package io.checkpointservice.ra.cluster;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -27,10 +29,13 @@ import java.util.Objects;
  * @param placement the placement group of the version's chunks ({@link ChunkKey#placement()}):
  *     0 for the segment key alone, otherwise the number under which the data writer was their
  *     primary owner when it published them
+ * @param kept the older published versions whose chunks the replicas keep ({@code retainVersions}
+ *     above 1 without a global store), newest first, each as a record of its data alone (writer
+ *     and epoch are its data writer and data epoch, no kept versions of its own); empty otherwise
  */
 public record SegmentRecord(long version, long dataEpoch, long epoch, String writer, long size,
                             int checksum, Instant writtenAt, String origin, int chunkSize, boolean deleted,
-                            String dataWriter, int placement) {
+                            String dataWriter, int placement, List<SegmentRecord> kept) {
 
     /**
      * Format 5 is as short as it can be while staying readable in a log line, because every node
@@ -47,6 +52,12 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
     private static final String FORMAT = "5";
     private static final int RADIX = Character.MAX_RADIX;
     private static final String DELETED = "D";
+    /**
+     * Starts each kept older version after the record's own fields: {@code ~version,dataEpoch,size,
+     * checksum,writtenAt,chunkSize,placement,dataWriter,origin} (the same rules of leaving out as the
+     * record's). Never in a node name, so a record that keeps none is exactly format 5 as before.
+     */
+    private static final char KEPT = '~';
     /** The chunk size the replicator uses; a record of another one spells it out. */
     public static final int USUAL_CHUNK_SIZE = 1 << 20;
 
@@ -59,6 +70,7 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
         if (placement < 0) {
             throw new IllegalArgumentException("placement must be 0 or more: " + placement);
         }
+        kept = List.copyOf(kept);
     }
 
     /** A claim of ownership for a segment the cluster holds no data of. */
@@ -79,6 +91,46 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
     /** @return true when a version with data is published, neither deleted nor only claimed */
     public boolean hasData() {
         return !deleted && version > 0;
+    }
+
+    /**
+     * @return the published versions whose chunks this record keeps reachable: its own (when it
+     *     has data), then the {@linkplain #kept kept} older ones, newest first
+     */
+    public List<SegmentRecord> publishedVersions() {
+        if (kept.isEmpty()) {
+            return hasData() ? List.of(this) : List.of();
+        }
+        List<SegmentRecord> all = new ArrayList<>(kept.size() + 1);
+        if (hasData()) {
+            all.add(this);
+        }
+        all.addAll(kept);
+        return all;
+    }
+
+    /**
+     * @param keep how many older versions the new record keeps
+     * @return the versions a record that replaces this one keeps, newest first: this record's own
+     *     version, then its kept ones, those below {@code newVersion} only, at most {@code keep}
+     */
+    public List<SegmentRecord> keptAfterPublishing(long newVersion, int keep) {
+        List<SegmentRecord> next = new ArrayList<>(keep);
+        for (SegmentRecord version : publishedVersions()) {
+            if (next.size() == keep) {
+                break;
+            }
+            if (version.version < newVersion) {
+                next.add(version.dataOnly());
+            }
+        }
+        return next;
+    }
+
+    /** @return this version's data as a kept version: writer and epoch are its data's, nothing kept */
+    private SegmentRecord dataOnly() {
+        return kept.isEmpty() && writer.equals(dataWriter) && epoch == dataEpoch && !deleted ? this
+                : toBuilder().epoch(dataEpoch).writer(dataWriter).deleted(false).kept(List.of()).build();
     }
 
     /** @return how many chunks hold the data */
@@ -131,6 +183,17 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
         if (!ownData) {
             out.append('|').append(dataWriter);
         }
+        for (SegmentRecord version : kept) {
+            out.append(KEPT).append(Long.toString(version.version, RADIX))
+                    .append(',').append(Long.toString(version.dataEpoch, RADIX))
+                    .append(',').append(Long.toString(version.size, RADIX))
+                    .append(',').append(Integer.toUnsignedString(version.checksum, RADIX))
+                    .append(',').append(Long.toString(version.writtenAt.toEpochMilli(), RADIX))
+                    .append(',').append(version.chunkSize == USUAL_CHUNK_SIZE ? "" : Integer.toString(version.chunkSize, RADIX))
+                    .append(',').append(version.placement == 0 ? "" : Integer.toString(version.placement, RADIX))
+                    .append(',').append(version.dataWriter)
+                    .append(',').append(version.origin.equals(version.dataWriter) ? "" : version.origin);
+        }
         return out.toString();
     }
 
@@ -147,7 +210,7 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
     public Builder toBuilder() {
         return builder().version(version).dataEpoch(dataEpoch).epoch(epoch).writer(writer).size(size)
                 .checksum(checksum).writtenAt(writtenAt).origin(origin).chunkSize(chunkSize).deleted(deleted)
-                .dataWriter(dataWriter).placement(placement);
+                .dataWriter(dataWriter).placement(placement).kept(kept);
     }
 
     /** Builds a {@link SegmentRecord} field by field; see {@link SegmentRecord#builder()} for the defaults. */
@@ -164,6 +227,7 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
         private boolean deleted;
         private String dataWriter;
         private int placement;
+        private List<SegmentRecord> kept = List.of();
 
         private Builder() {
         }
@@ -228,12 +292,18 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
             return this;
         }
 
+        /** @param value the kept older versions, newest first ({@link SegmentRecord#kept}) */
+        public Builder kept(List<SegmentRecord> value) {
+            kept = value;
+            return this;
+        }
+
         /** @throws NullPointerException when the writer or the time is missing */
         public SegmentRecord build() {
             Objects.requireNonNull(writer, "writer");
             return new SegmentRecord(version, dataEpoch != null ? dataEpoch : epoch, epoch, writer, size, checksum,
                     writtenAt, origin != null ? origin : writer, chunkSize, deleted,
-                    dataWriter != null ? dataWriter : writer, placement);
+                    dataWriter != null ? dataWriter : writer, placement, kept);
         }
     }
 
@@ -257,7 +327,10 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
         if (encoded == null) {
             return null;
         }
-        String[] f = encoded.split("\\|", -1);
+        int keptFrom = encoded.indexOf(KEPT);
+        List<SegmentRecord> kept = keptFrom < 0 ? List.of() : decodeKept(encoded, keptFrom);
+        String own = keptFrom < 0 ? encoded : encoded.substring(0, keptFrom);
+        String[] f = own.split("\\|", -1);
         if (f.length < 11 || f.length > 13 || !FORMAT.equals(f[0])) {
             throw new IllegalStateException("unknown segment record format (a node of another release in the "
                     + "cluster?): " + encoded);
@@ -269,6 +342,25 @@ public record SegmentRecord(long version, long dataEpoch, long epoch, String wri
                 writer, Long.parseLong(f[4], RADIX), Integer.parseUnsignedInt(f[5], RADIX),
                 Instant.ofEpochMilli(Long.parseLong(f[6], RADIX)), origin,
                 f[7].isEmpty() ? USUAL_CHUNK_SIZE : Integer.parseInt(f[7], RADIX), DELETED.equals(f[8]), dataWriter,
-                f[9].isEmpty() ? 0 : Integer.parseInt(f[9], RADIX));
+                f[9].isEmpty() ? 0 : Integer.parseInt(f[9], RADIX), kept);
+    }
+
+    private static List<SegmentRecord> decodeKept(String encoded, int from) {
+        List<SegmentRecord> kept = new ArrayList<>();
+        for (String entry : encoded.substring(from + 1).split(String.valueOf(KEPT), -1)) {
+            String[] f = entry.split(",", -1);
+            if (f.length != 9) {
+                throw new IllegalStateException("unknown segment record format (a kept version of "
+                        + f.length + " fields): " + encoded);
+            }
+            String dataWriter = f[7];
+            long dataEpoch = Long.parseLong(f[1], RADIX);
+            kept.add(new SegmentRecord(Long.parseLong(f[0], RADIX), dataEpoch, dataEpoch, dataWriter,
+                    Long.parseLong(f[2], RADIX), Integer.parseUnsignedInt(f[3], RADIX),
+                    Instant.ofEpochMilli(Long.parseLong(f[4], RADIX)), f[8].isEmpty() ? dataWriter : f[8],
+                    f[5].isEmpty() ? USUAL_CHUNK_SIZE : Integer.parseInt(f[5], RADIX), false, dataWriter,
+                    f[6].isEmpty() ? 0 : Integer.parseInt(f[6], RADIX), List.of()));
+        }
+        return kept;
     }
 }

@@ -64,6 +64,8 @@ public final class Replicator {
     private final ReplicaConfirmation confirmation;
     private final String nodeName;
     private final NodeMetrics metrics;
+    /** Older published versions each record keeps on the replicas ({@code retainVersions} - 1 without a global store). */
+    private final int keepOnReplicas;
 
     /** The keys waiting to be published, each with the time (System.nanoTime) it started waiting. */
     private final ConcurrentHashMap<String, Long> pending = new ConcurrentHashMap<>();
@@ -86,6 +88,21 @@ public final class Replicator {
     public Replicator(LocalStore store, SegmentDirectory directory, ReplicaStore replicas,
                       Ownership ownership, PublicationSignal progress, ReplicaConfirmation confirmation,
                       NodeMetrics metrics) {
+        this(store, directory, replicas, ownership, progress, confirmation, metrics, 0);
+    }
+
+    /**
+     * @param keepOnReplicas how many older published versions of each segment the replicas keep
+     *     besides the newest (their chunks stay, the record lists them); 0 removes a version's
+     *     chunks as soon as a newer one is published
+     */
+    public Replicator(LocalStore store, SegmentDirectory directory, ReplicaStore replicas,
+                      Ownership ownership, PublicationSignal progress, ReplicaConfirmation confirmation,
+                      NodeMetrics metrics, int keepOnReplicas) {
+        if (keepOnReplicas < 0) {
+            throw new IllegalArgumentException("keepOnReplicas must be 0 or more, was " + keepOnReplicas);
+        }
+        this.keepOnReplicas = keepOnReplicas;
         this.store = store;
         this.directory = directory;
         this.replicas = replicas;
@@ -362,6 +379,10 @@ public final class Replicator {
                 .size(version.size()).checksum(version.checksum()).writtenAt(version.writtenAt())
                 .origin(version.originNode()).chunkSize(Chunks.SIZE).placement(placement).build();
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            if (keepOnReplicas > 0) { // the versions kept follow the record replaced, so per attempt
+                next = next.toBuilder().kept(record.map(r -> r.keptAfterPublishing(version.version(), keepOnReplicas))
+                        .orElse(List.of())).build();
+            }
             long casSentAt = System.nanoTime();
             if (directory.compareAndSet(key, record, next)) {
                 // Every member, so every chunk owner, acknowledged the record after casSentAt
@@ -374,7 +395,11 @@ public final class Replicator {
                 // The new version is in place: wake awaitReplicated now. The previous version's
                 // chunks are unreachable from here on; removing them is nobody's wait.
                 progress.published(key);
-                record.filter(SegmentRecord::hasData).ifPresent(old -> Chunks.removeLater(replicas, key, old));
+                if (keepOnReplicas == 0 && record.map(r -> r.kept().isEmpty()).orElse(true)) {
+                    record.filter(SegmentRecord::hasData).ifPresent(old -> Chunks.removeLater(replicas, key, old));
+                } else {
+                    removeNoLongerKept(key, record, next);
+                }
                 return;
             }
             record = directory.get(key);
@@ -385,6 +410,14 @@ public final class Replicator {
         }
         discard(key, next);
         throw new IllegalStateException("record of '" + key + "' kept changing; will retry");
+    }
+
+    /** Removes, in the background, the chunks of the versions {@code previous} kept reachable and {@code next} does not. */
+    private void removeNoLongerKept(String key, Optional<SegmentRecord> previous, SegmentRecord next) {
+        List<SegmentRecord> stillReachable = next.publishedVersions();
+        previous.ifPresent(old -> old.publishedVersions().stream()
+                .filter(version -> stillReachable.stream().noneMatch(version::sameDataAs))
+                .forEach(version -> Chunks.removeLater(replicas, key, version)));
     }
 
     /**

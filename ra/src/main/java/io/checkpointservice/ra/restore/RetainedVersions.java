@@ -27,9 +27,11 @@ import java.util.Set;
  *
  * <p>The newest is the version the cluster's record names, published by definition; it is read as
  * {@code load} reads it (this node's copy when it is exactly that version, else the replicas, else
- * the global store). The older ones are those the global store keeps: only a version a record
- * pointed at ever reaches the store, so a fenced writer's versions, never published, are never
- * listed, and a delete, which removes every kept version, leaves none. A version that exists but
+ * the global store). The older ones are those the global store keeps when there is one, else those
+ * the record lists as kept on the replicas (the publisher moves the replaced version into that
+ * list instead of removing its chunks). Either way only a version a record pointed at is kept, so
+ * a fenced writer's versions, never published, are never listed, and a delete, which removes every
+ * kept version, leaves none. A version that exists but
  * cannot be read now is {@link SegmentUnavailableException}, never "empty" (G8), as for {@code load}.
  */
 public final class RetainedVersions {
@@ -123,11 +125,15 @@ public final class RetainedVersions {
     /**
      * @return the records of the kept versions older than {@code current}, newest first, at most
      *     {@code retainVersions - 1}: those of the global store (one per version number, of the
-     *     newest lineage); none without a global store, where only the newest is kept
+     *     newest lineage), or without one those the record lists as kept on the replicas
      */
     private List<SegmentRecord> older(String key, String name, SegmentRecord current) {
-        if (retainVersions == 1 || !globalStore.configured()) {
+        if (retainVersions == 1) {
             return List.of();
+        }
+        if (!globalStore.configured()) {
+            return current.kept().stream().filter(record -> record.version() < current.version())
+                    .limit(retainVersions - 1L).toList();
         }
         List<SegmentRecord> stored;
         try {
@@ -181,6 +187,12 @@ public final class RetainedVersions {
      *     store cannot be read now
      */
     private Optional<StoredSegment> readKept(String key, String name, SegmentRecord record) {
+        if (!globalStore.configured()) {
+            // On the replicas: a chunk missing because a newer publication dropped the version is
+            // "no longer kept"; one missing while the record still lists it is unavailable.
+            return ReplicaFetch.fetch(replicas, key, name, record, () -> !stillKept(key, name, record))
+                    .map(data -> segmentOf(key, record, data));
+        }
         Optional<byte[]> copy;
         try {
             copy = globalStore.get(key, record);

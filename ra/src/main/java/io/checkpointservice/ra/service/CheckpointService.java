@@ -119,7 +119,11 @@ public final class CheckpointService implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock);
         this.ownership = new Ownership(settings.nodeName());
         ReplicaConfirmation confirmation = new ReplicaConfirmation(store, directory, replicas);
-        this.replicator = new Replicator(store, directory, replicas, ownership, progress, confirmation, metrics);
+        // Older versions are kept where the durability lives: the global store when there
+        // is one (its archiver keeps them), else the replicas (the record lists them).
+        int keepOnReplicas = globalStore.configured() ? 0 : retainVersions - 1;
+        this.replicator = new Replicator(store, directory, replicas, ownership, progress, confirmation, metrics,
+                keepOnReplicas);
         this.loader = new SegmentLoader(store, directory, replicas, ownership, replicator, clock, locks, globalStore, metrics);
         this.retained = new RetainedVersions(store, directory, replicas, globalStore, retainVersions);
         this.barrier = new ReplicationAwait(settings.replicaCount(), store, directory, replicas, confirmation, progress);
@@ -337,7 +341,8 @@ public final class CheckpointService implements AutoCloseable {
                             + "' is being changed by other nodes too often to delete it now; retry"));
             // After the lock: no record points at these chunks any more, and the round trips to
             // their owners need not hold up the stripe's writes.
-            deletion.published().ifPresent(old -> Chunks.remove(replicas, key, old));
+            // The versions the record kept (retainVersions) go with it.
+            deletion.published().ifPresent(old -> old.publishedVersions().forEach(v -> Chunks.remove(replicas, key, v)));
             return deletion.existed();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

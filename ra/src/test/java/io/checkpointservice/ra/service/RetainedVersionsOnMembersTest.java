@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.checkpointservice.api.Checkpoint;
 import io.checkpointservice.api.InvalidSegmentNameException;
 import io.checkpointservice.api.SegmentUnavailableException;
+import io.checkpointservice.ra.cluster.ChunkKey;
 import io.checkpointservice.ra.cluster.SegmentRecord;
 import io.checkpointservice.ra.global.DirectoryGlobalStore;
 import io.checkpointservice.ra.global.GlobalStore;
@@ -156,5 +157,49 @@ class RetainedVersionsOnMembersTest {
         assertThrows(InvalidSegmentNameException.class, () -> a.service().load(NS, "bad//name", 1));
         assertEquals(Optional.empty(), a.cluster().directory().get(NS + "/never/written"),
                 "listing an absent segment claims nothing");
+    }
+
+    @Test
+    void withoutAGlobalStoreTheReplicasKeepTheNewestThree() {
+        cluster(3, false);
+        CheckpointNode a = nodes.start(0, "a", 1, null);
+        CheckpointNode b = nodes.start(1, "b", 1, null);
+        CheckpointNode c = nodes.start(2, "c", 1, null);
+        writeFiveVersions(a);
+
+        assertEquals(List.of(5L, 4L, 3L), b.service().versions(NS, NAME), "newest first, on a node that never wrote it");
+        for (long v = 3; v <= 5; v++) {
+            assertArrayEquals(state(v), b.service().load(NS, NAME, v).orElseThrow().state(), "v" + v + " from the replicas");
+        }
+        assertEquals(Optional.empty(), b.service().load(NS, NAME, 2), "too old: not kept");
+        assertEquals(Optional.empty(), b.service().store().metadata(KEY), "no local copy on b");
+        SegmentRecord beforeSix = a.cluster().directory().get(KEY).orElseThrow();
+        SegmentRecord v3 = beforeSix.kept().get(1);
+        assertEquals(3, v3.version());
+
+        assertEquals(6, a.service().write(NS, NAME, state(6)), "the writer is not fenced by b's reads");
+        assertTrue(a.service().awaitReplicated(NS, NAME, 6, AWAIT));
+        assertEquals(List.of(6L, 5L, 4L), c.service().versions(NS, NAME));
+        assertEquals(Optional.empty(), c.service().load(NS, NAME, 3), "v3 fell out of the newest three");
+        await("v3's chunks removed from the replicas").atMost(AWAIT)
+                .until(() -> a.cluster().replicas().getChunk(ChunkKey.of(KEY, v3, 0)) == null);
+
+        // A node that never wrote takes the segment over; the versions kept go on with its writes.
+        assertArrayEquals(state(6), c.service().load(NS, NAME).orElseThrow().state());
+        assertEquals(7, c.service().write(NS, NAME, state(7)));
+        assertTrue(c.service().awaitReplicated(NS, NAME, 7, AWAIT));
+        assertEquals(List.of(7L, 6L, 5L), b.service().versions(NS, NAME));
+        assertArrayEquals(state(5), b.service().load(NS, NAME, 5).orElseThrow().state(), "a's v5, kept after the take-over");
+
+        SegmentRecord last = c.cluster().directory().get(KEY).orElseThrow();
+        assertTrue(c.service().delete(NS, NAME));
+        assertEquals(List.of(), b.service().versions(NS, NAME), "a delete leaves nothing listed");
+        for (long v = 1; v <= 7; v++) {
+            assertEquals(Optional.empty(), b.service().load(NS, NAME, v), "v" + v + " after the delete");
+        }
+        for (SegmentRecord version : last.publishedVersions()) {
+            assertEquals(null, b.cluster().replicas().getChunk(ChunkKey.of(KEY, version, 0)),
+                    "v" + version.version() + "'s chunks removed by the delete");
+        }
     }
 }

@@ -94,4 +94,17 @@ class ChunkKeyTest {
         assertFalse(new ChunkKey(KEY, 3, "B", 10, 0).isAbandonedUnder(tombstone),
                 "a write after the delete, being published");
     }
+
+    @Test
+    void chunksOfAVersionTheRecordKeepsAreNotAbandoned() {
+        SegmentRecord v2 = published(1, "node-a", 2);
+        SegmentRecord v3 = published(1, "node-a", 3);
+        // v4 published by node-b after it took the segment over (epoch 2), keeping v3 and v2.
+        SegmentRecord v4 = published(2, "node-b", 4).toBuilder().kept(java.util.List.of(v3, v2)).build();
+
+        assertFalse(ChunkKey.of(KEY, v3, 1).isAbandonedUnder(v4), "kept: an older epoch does not make it abandoned");
+        assertFalse(ChunkKey.of(KEY, v2, 0).isAbandonedUnder(v4));
+        assertTrue(ChunkKey.of(KEY, published(1, "node-a", 1), 0).isAbandonedUnder(v4), "v1 is not kept");
+        assertTrue(ChunkKey.of(KEY, v3, 0).isAbandonedUnder(published(2, "node-b", 4)), "without the list, abandoned");
+    }
 }

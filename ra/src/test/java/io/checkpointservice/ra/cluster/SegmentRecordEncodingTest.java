@@ -89,4 +89,44 @@ class SegmentRecordEncodingTest {
         assertThrows(IllegalStateException.class, () -> SegmentRecord.decode("4|7|2|2|1ekg|1z141xy|miboimpn|||a"));
         assertThrows(IllegalStateException.class, () -> SegmentRecord.decode("5|7|2"));
     }
+
+    @Test
+    void keptVersionsFollowTheRecordNewestFirstAndSurviveATakeOver() {
+        SegmentRecord v5 = SegmentRecord.builder().version(5).epoch(2).writer("node-a").size(10).checksum(-7)
+                .writtenAt(AT).placement(3).build();
+        SegmentRecord v4 = SegmentRecord.builder().version(4).epoch(1).writer("node-c").size(2_000_000).checksum(9)
+                .writtenAt(AT.minusSeconds(1)).origin("node-d").chunkSize(4_096).build();
+        SegmentRecord v6 = SegmentRecord.builder().version(6).epoch(2).writer("node-a").size(10).checksum(1)
+                .writtenAt(AT.plusSeconds(1)).kept(java.util.List.of(v5, v4)).build();
+        String encoded = v6.encode();
+
+        String plain = v6.toBuilder().kept(java.util.List.of()).build().encode();
+        assertTrue(encoded.startsWith(plain + "~5,2,a,"), "the record's own fields first, as without kept versions: " + encoded);
+        assertTrue(encoded.endsWith("~4,1," + Long.toString(2_000_000, 36) + "," + Integer.toUnsignedString(9, 36) + ","
+                + Long.toString(AT.minusSeconds(1).toEpochMilli(), 36) + "," + Integer.toString(4_096, 36) + ",,node-c,node-d"),
+                encoded);
+        assertEquals(v6, SegmentRecord.decode(encoded));
+        assertEquals(encoded, SegmentRecord.decode(encoded).encode(), "deterministic");
+        SegmentRecord takenOver = SegmentRecord.decode(encoded).takenOverBy("node-b", 3);
+        assertEquals(java.util.List.of(v5, v4), takenOver.kept(), "a take-over keeps the kept versions");
+        assertEquals(java.util.List.of(v6.toBuilder().kept(java.util.List.of()).build(), v5, v4).size(),
+                v6.publishedVersions().size());
+    }
+
+    @Test
+    void aPublicationKeepsTheReplacedVersionAndDropsTheOldest() {
+        SegmentRecord v1 = SegmentRecord.builder().version(1).epoch(1).writer("node-a").size(1).checksum(1)
+                .writtenAt(AT).build();
+        SegmentRecord v2 = SegmentRecord.builder().version(2).epoch(1).writer("node-a").size(1).checksum(2)
+                .writtenAt(AT).kept(java.util.List.of(v1)).build();
+        SegmentRecord v2TakenOver = v2.takenOverBy("node-b", 2);
+
+        assertEquals(java.util.List.of(v2.toBuilder().kept(java.util.List.of()).build()),
+                v2TakenOver.keptAfterPublishing(3, 1), "keeping one: the replaced version, as its data alone");
+        assertEquals(2, v2TakenOver.keptAfterPublishing(3, 2).size());
+        assertEquals("node-a", v2TakenOver.keptAfterPublishing(3, 2).get(0).writer(), "kept as its data writer's");
+        assertEquals(java.util.List.of(v1), v2TakenOver.keptAfterPublishing(2, 2),
+                "a version of the same number (a take-over by write) is not kept below itself");
+        assertTrue(SegmentRecord.claim(3, "node-b", 2, AT).publishedVersions().isEmpty(), "a tombstone keeps nothing");
+    }
 }

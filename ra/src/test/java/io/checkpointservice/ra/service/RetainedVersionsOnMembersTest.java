@@ -58,7 +58,7 @@ class RetainedVersionsOnMembersTest {
         if (withGlobalStore) {
             settings.put("globalStore", global.toUri().toString());
         }
-        nodes = new LoopbackNodes("retained-versions-test", 3, settings);
+        nodes = new LoopbackNodes("retained-versions-test", 6, settings);
     }
 
     private static byte[] state(long version) {
@@ -200,6 +200,35 @@ class RetainedVersionsOnMembersTest {
         for (SegmentRecord version : last.publishedVersions()) {
             assertEquals(null, b.cluster().replicas().getChunk(ChunkKey.of(KEY, version, 0)),
                     "v" + version.version() + "'s chunks removed by the delete");
+        }
+    }
+
+    /** Disk mode: the records (with the versions they keep) and the kept chunks outlive a restart of every node. */
+    @Test
+    void keptVersionsOnTheReplicasOutliveARestartOfTheWholeCluster(@TempDir Path disks) {
+        cluster(3, false);
+        CheckpointNode a = nodes.start(0, "a", 1, disks.resolve("a"));
+        CheckpointNode b = nodes.start(1, "b", 1, disks.resolve("b"));
+        CheckpointNode c = nodes.start(2, "c", 1, disks.resolve("c"));
+        writeFiveVersions(a);
+        nodes.stop(a);
+        nodes.stop(b);
+        nodes.stop(c);
+
+        CheckpointNode c2 = nodes.start(5, "c", 1, disks.resolve("c")); // another order
+        CheckpointNode b2 = nodes.start(4, "b", 1, disks.resolve("b"));
+        nodes.start(3, "a", 1, disks.resolve("a"));
+        await("the kept versions listed again").atMost(AWAIT)
+                .until(() -> b2.service().versions(NS, NAME).equals(List.of(5L, 4L, 3L)));
+        for (long v = 3; v <= 5; v++) {
+            long version = v;
+            await("v" + v + " readable on c").atMost(AWAIT).until(() -> {
+                try {
+                    return java.util.Arrays.equals(state(version), c2.service().load(NS, NAME, version).orElseThrow().state());
+                } catch (SegmentUnavailableException e) {
+                    return false; // its chunks are being put back from the nodes' disks
+                }
+            });
         }
     }
 }

@@ -57,7 +57,8 @@ import java.util.Objects;
  * @param globalStore where the global store is and how to log in there; {@link GlobalStoreSettings#NONE} for none
  * @param tombstoneGrace how long a record without data (a tombstone or a claim) stays before the
  *     cluster forgets it ({@code TombstoneCompactor})
- * @param retainVersions how many published versions of each segment the global store keeps, newest first
+ * @param retainVersions how many published versions of each segment are kept (the newest included): in
+ *     the global store when there is one, else on the replicas
  */
 public record ClusterSettings(String clusterName, String bindAddress, int bindPort, Discovery discovery,
                               List<String> initialHosts, String siteId, String rackId, String machineId,

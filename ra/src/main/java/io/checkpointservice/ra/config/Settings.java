@@ -178,10 +178,11 @@ public final class Settings {
      */
     public static final Setting<Integer> RETAIN_VERSIONS = declare(adapter("retainVersions",
             wholeNumber(1, MAX_RETAIN_VERSIONS), 1,
-            "how many published versions of each segment are kept, newest first: with a `globalStore` there, "
-                    + "otherwise only the newest is kept (on the replicas). `versions(name)` lists them and "
-                    + "`load(name, version)` reads one without taking the segment over; a delete removes them all. "
-                    + "The same on every node; see [Retained versions](#retained-versions)"));
+            "how many published versions of each segment are kept, the newest included: in the global store "
+                    + "when `globalStore` is set, else on the replicas (each older version kept costs its chunks on "
+                    + "R + 1 nodes and about 40 bytes in every node's record of the segment). `versions(name)` lists "
+                    + "them, newest first, and `load(name, version)` reads one without taking the segment over; a "
+                    + "delete removes them all. The same on every node; see [Retained versions](#retained-versions)"));
 
     public static final Setting<Integer> STOP_DRAIN_MILLIS = declare(adapter("stopDrainMillis",
             wholeNumber(0, 600_000), 5_000,
@@ -199,7 +200,8 @@ public final class Settings {
 
     public static final Setting<URI> GLOBAL_STORE = declare(adapter("globalStore", globalStoreUrl(), null,
             "optional store every replica node reaches, written in the background by a replica node (never on "
-                    + "`write`'s path) with the newest published version of each segment: `load` falls back to it "
+                    + "`write`'s path) with the newest published version of each segment (and the older ones "
+                    + "`retainVersions` keeps): `load` falls back to it "
                     + "when no replica is reachable, and a cluster whose nodes lost memory and disks recovers from "
                     + "it; the same on every node, reached at start or the node does not start. `file:/path`: a "
                     + "shared directory (e.g. an NFS mount), checked writable. `datasource:<JNDI name>`: a "

@@ -162,6 +162,16 @@ class ClusterSettingsTest {
     }
 
     @Test
+    void retainVersionsDefaultsToOneAndOutOfRangeIsRefusedByName() {
+        assertEquals(1, ClusterSettings.parse(raw()).retainVersions());
+        assertEquals(3, ClusterSettings.parse(raw("retainVersions", "3")).retainVersions());
+        for (String bad : new String[] {"0", "-1", "101", "three", "2.5"}) {
+            String message = problem(raw("retainVersions", bad));
+            assertTrue(message.contains("retainVersions") && message.contains(bad), message);
+        }
+    }
+
+    @Test
     void failureDetectionDefaultsToTheTimesFailoverWasMeasuredWith() {
         ClusterSettings.FailureDetection defaults = ClusterSettings.parse(raw()).failureDetection();
         assertEquals(Duration.ofSeconds(2), defaults.heartbeatInterval(), "FD_ALL3 interval");

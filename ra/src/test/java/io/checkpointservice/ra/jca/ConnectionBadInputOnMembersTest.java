@@ -91,6 +91,9 @@ class ConnectionBadInputOnMembersTest {
     void invalidNameThroughAHandleIsRefusedByEveryOperation(String label, String name) throws ResourceException {
         assertThrows(InvalidSegmentNameException.class, () -> connection.load(name), label + ": load should refuse the name");
         assertThrows(InvalidSegmentNameException.class, () -> connection.delete(name), label + ": delete should refuse the name");
+        assertThrows(InvalidSegmentNameException.class, () -> connection.versions(name), label + ": versions should refuse the name");
+        assertThrows(InvalidSegmentNameException.class, () -> connection.load(name, 1),
+                label + ": load of a version should refuse the name");
         assertThrows(InvalidSegmentNameException.class, () -> connection.awaitReplicated(name, 1, Duration.ZERO),
                 label + ": awaitReplicated should refuse the name");
         Map<String, Long> withTheBadName = new HashMap<>(Map.of("existing/segment", 1L));
@@ -110,6 +113,10 @@ class ConnectionBadInputOnMembersTest {
             assertThrows(IllegalArgumentException.class,
                     () -> connection.awaitAllReplicated(Map.of("existing/segment", version, "valid/name", 1L), timeout),
                     label + ": awaitAllReplicated should throw IllegalArgumentException without waiting");
+            if (version <= 0) {
+                assertThrows(IllegalArgumentException.class, () -> connection.load("existing/segment", version),
+                        label + ": load of a version should refuse it");
+            }
         });
         assertNothingChanged(label);
     }
@@ -122,6 +129,12 @@ class ConnectionBadInputOnMembersTest {
         assertEquals(version, loaded.version(), edge.label() + ": load returns the version write returned");
         assertArrayEquals(edge.state(), loaded.state(), edge.label() + ": the state loads back byte for byte");
         assertEquals(edge.name(), loaded.name(), edge.label() + ": the checkpoint carries its name without namespace");
+        // Listed once published (replication runs in the background, also on a node alone).
+        io.checkpointservice.testsupport.Await.await(edge.label() + ": the published version listed")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> connection.versions(edge.name()).equals(java.util.List.of(version)));
+        assertArrayEquals(edge.state(), connection.load(edge.name(), version).orElseThrow().state(),
+                edge.label() + ": the listed version loads byte for byte");
         assertTrue(adapter.service().store().metadata("app/" + edge.name()).isPresent(),
                 edge.label() + ": the segment is stored as app/<name>");
         assertExistingSegmentsUnchanged(edge.label());

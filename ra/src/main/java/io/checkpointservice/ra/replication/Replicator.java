@@ -395,7 +395,7 @@ public final class Replicator {
                 // The new version is in place: wake awaitReplicated now. The previous version's
                 // chunks are unreachable from here on; removing them is nobody's wait.
                 progress.published(key);
-                if (keepOnReplicas == 0 && record.map(r -> r.kept().isEmpty()).orElse(true)) {
+                if (keepOnReplicas == 0 && (record.isEmpty() || record.get().kept().isEmpty())) {
                     record.filter(SegmentRecord::hasData).ifPresent(old -> Chunks.removeLater(replicas, key, old));
                 } else {
                     removeNoLongerKept(key, record, next);

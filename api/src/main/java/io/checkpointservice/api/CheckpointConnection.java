@@ -65,7 +65,7 @@ public interface CheckpointConnection extends AutoCloseable {
      * Lists the published versions of segment {@code name} that the service keeps, <b>newest
      * first</b>: the newest published version, then older ones while the adapter's
      * {@code retainVersions} setting keeps them (1, the default, keeps only the newest; older
-     * versions are kept in the global store, so without one only the newest is listed). Only
+     * versions are kept in the global store when one is configured, else by the replica nodes). Only
      * published versions appear: a version written on a node that was taken over (fenced, G6)
      * before it replicated never does, and nor does a local write not yet replicated. After
      * {@link #delete} the list is empty. Reads only: nothing is taken over, nothing is copied to

@@ -131,7 +131,7 @@ public final class Report {
     }
 
     private void p1(StringBuilder out) {
-        if (rows.stream().noneMatch(r -> r.benchmark().startsWith("WriteLatencyBenchmark."))) {
+        if (rows.stream().noneMatch(r -> r.benchmark().startsWith("WriteLatencyBenchmark.") && productDefaults(r))) {
             return;
         }
         out.append("\n### P1 write latency, 64 KiB (us; ratio = baseline / product)\n\n");

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Runs the benchmark suites of docs/PERFORMANCE.md one after the other (never in parallel: they
 # would measure each other), then prints the ratio tables. Run from the project root after
-#   mvn -q -B install -DskipTests        (or: mvn -q -B install -pl api,test-support,ra,replica-node,bench -DskipTests)
+#   mvn -q -B -pl bench,replica-node -am package -DskipTests
 #   bench/setup-postgres.sh start        (optional: without it the PostgreSQL baseline is skipped)
 #
-#   bench/run.sh [RESULTS_DIR] [suite ...]     suites: p1 p3 p4 p2 p2paired p5 (default: all, in that order)
+#   bench/run.sh [RESULTS_DIR] [suite ...]     suites: p1 p3 p4 p2 p2paired p5 p1durability p2durability restart
+#                                              (default: all, in that order)
 #
 # JMH options come from BENCH_JMH_OPTS (default: a short run, -f 1 -wi 2 -i 3; P3 and P2 warm up
 # longer: BENCH_P3_OPTS and BENCH_P2_OPTS, default -f 1 -wi 4 -i 3, with 10 s iterations; P2's
 # paired verdict runs three forks of each pair, BENCH_P2_PAIRED_OPTS, default -f 3 -wi 12 -i 3); BENCH_P4_STORED
-# narrows P4's segmentsStored values (default 1,10000,100000). Results: one JMH
+# narrows P4's segmentsStored values (default 1,10000,100000). The persistence figures: p1durability
+# (BENCH_P1_DURABILITY_OPTS, default -f 2 -wi 2 -i 3: two forks of each, for the run's noise),
+# p2durability (BENCH_P2_DURABILITY_OPTS, default -f 1 -wi 12 -i 3) and restart (RestartProbe,
+# arguments BENCH_RESTART_ARGS, default 10000 4096 3 10). Results: one JMH
 # CSV and log per suite in RESULTS_DIR (default bench/target/results), the tables in report.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,10 +21,10 @@ cd "$(dirname "$0")/.."
 RESULTS="${1:-bench/target/results}"
 shift || true
 SUITES=("$@")
-[ ${#SUITES[@]} -eq 0 ] && SUITES=(p1 p3 p4 p2 p2paired p5)
+[ ${#SUITES[@]} -eq 0 ] && SUITES=(p1 p3 p4 p2 p2paired p5 p1durability p2durability restart)
 OPTS="${BENCH_JMH_OPTS:--f 1 -wi 2 -i 3}"
 mkdir -p "$RESULTS"
-[ -f bench/target/benchmarks.jar ] || { echo "bench/target/benchmarks.jar missing: mvn -q -B install -DskipTests first" >&2; exit 1; }
+[ -f bench/target/benchmarks.jar ] || { echo "bench/target/benchmarks.jar missing: mvn -q -B -pl bench,replica-node -am package -DskipTests first" >&2; exit 1; }
 # A copy: a rebuild while the suites run must not change the jar under the running JVMs.
 JAR="$RESULTS/benchmarks.jar"
 cp bench/target/benchmarks.jar "$JAR"
@@ -97,7 +101,29 @@ for suite in "${SUITES[@]}"; do
         > "$RESULTS/p5-capacity0.log" 2>&1 || echo "p5: HeapProbe (capacityFactor 0) exited with $?"
       conditions "end p5"
       ;;
-    *) echo "unknown suite $suite (p1 p3 p4 p2 p2paired p5)" >&2; exit 2 ;;
+    # Persistence (record and chunk journals on every node) and the global store against the same
+    # storage without them, each in forks of its own: a disk store without journals is a bench-only
+    # assembly (UnjournaledNode), the product has no such setting.
+    p1durability)
+      SUITE_OPTS="${BENCH_P1_DURABILITY_OPTS:--f 2 -wi 2 -i 3}" jmh p1durability-disk 'WriteLatencyBenchmark\.checkpointWrite' \
+        -p storage=disk-none -p durability=none,journals,journals+global -w 3s -r 3s
+      SUITE_OPTS="${BENCH_P1_DURABILITY_OPTS:--f 2 -wi 2 -i 3}" jmh p1durability-memory 'WriteLatencyBenchmark\.checkpointWrite' \
+        -p storage=memory -p durability=none,global -w 3s -r 3s
+      ;;
+    # Paired as P2 is judged: each fork's product-to-raw ratio, then the ratios of the forks compared.
+    p2durability)
+      SUITE_OPTS="${BENCH_P2_DURABILITY_OPTS:--f 1 -wi 12 -i 3}" jmh p2durability PairedThroughputBenchmark \
+        -p replicaCount=2 -p numOwners=3 -p storage=disk-none -p durability=none,journals,journals+global -w 10s -r 10s
+      ;;
+    restart)
+      settle
+      conditions "start restart"
+      # shellcheck disable=SC2086
+      java -cp "$JAR" io.checkpointservice.bench.RestartProbe ${BENCH_RESTART_ARGS:-10000 4096 3 10} \
+        > "$RESULTS/restart.log" 2>&1 || echo "restart: RestartProbe exited with $?"
+      conditions "end restart"
+      ;;
+    *) echo "unknown suite $suite (p1 p3 p4 p2 p2paired p5 p1durability p2durability restart)" >&2; exit 2 ;;
   esac
 done
 
@@ -108,3 +134,6 @@ fi
 for log in "$RESULTS"/p5*.log; do
   [ -e "$log" ] && grep -E '^(P5|\||overhead)' "$log"
 done
+if [ -e "$RESULTS/restart.log" ]; then
+  grep -E '^(RESTART|\||A wrote)' "$RESULTS/restart.log" | tee -a "$RESULTS/report.md"
+fi

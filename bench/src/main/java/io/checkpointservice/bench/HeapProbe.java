@@ -81,7 +81,7 @@ public final class HeapProbe {
         // bounded by flow control (UFC credits), not by the number of segments. At rest it is gone.
         Await.pause(SETTLE_MILLIS);
         long atRest = usedAfterGc();
-        Cache<?, ?> chunks = LoopbackCluster.cacheManager(cluster.node().cluster()).getCache("checkpoint-chunks");
+        Cache<?, ?> chunks = LoopbackCluster.cacheManager(cluster.clusterNode()).getCache("checkpoint-chunks");
         int localChunks = chunks.getAdvancedCache().getDataContainer().size();
         long stored = (long) segments * bytes;
         long ownChunkBytes = (long) localChunks * bytes; // one chunk per segment of <= 1 MiB

@@ -4,6 +4,7 @@ import io.checkpointservice.api.CheckpointException;
 import io.checkpointservice.ra.cluster.ClusterNode;
 import io.checkpointservice.ra.config.AdapterSettings;
 import io.checkpointservice.ra.config.ClusterSettings;
+import io.checkpointservice.ra.config.GlobalStoreSettings;
 import io.checkpointservice.ra.config.Settings;
 import io.checkpointservice.ra.config.StorageMode;
 import io.checkpointservice.ra.service.CheckpointNode;
@@ -18,6 +19,7 @@ import io.checkpointservice.testsupport.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -73,7 +75,10 @@ public final class LoopbackCluster implements AutoCloseable {
     private final String clusterName;
     private final Path workDirectory;
     private final List<JavaProcess> replicas = new ArrayList<>();
-    private CheckpointNode node;
+    /** The benchmarked node: a {@link CheckpointNode}, or an {@link UnjournaledNode} (disk store, no journals). */
+    private AutoCloseable node;
+    private ClusterNode membership;
+    private CheckpointService service;
     private final PlainNodeThreads threads = new PlainNodeThreads("bench");
 
     /**
@@ -86,30 +91,66 @@ public final class LoopbackCluster implements AutoCloseable {
      * @param localCapacityFactor the benchmarked node's capacityFactor; 0 makes it hold no chunk
      *     copies, so every chunk it reads comes over the network (the restore case)
      * @param replicaHeap the replica processes' -Xmx
+     * @param journals disk-mode persistence on every node: the benchmarked node is the product's
+     *     disk-mode node (record and chunk journals) and the replica processes run in disk mode
+     *     too. False with a disk store: the benchmarked node is {@link UnjournaledNode}, the
+     *     replicas keep everything in memory (the persistence figures' baseline)
+     * @param globalStore every node configured with a global store in a {@code file:} directory
+     *     of this cluster's work directory
      */
     public record Spec(String storage, int replicaCount, int replicaProcesses, float localCapacityFactor,
-                       String replicaHeap) {
+                       String replicaHeap, boolean journals, boolean globalStore) {
 
-        /** The product's defaults: R = 2, two replica processes, memory store. */
+        /** The product's defaults: R = 2, two replica processes, memory store, no global store. */
         public static Spec defaults() {
-            return new Spec("memory", Settings.REPLICA_COUNT.defaultValue(), 2, 1.0f, System.getProperty("bench.replicaHeap", "1g"));
+            return new Spec("memory", Settings.REPLICA_COUNT.defaultValue(), 2, 1.0f,
+                    System.getProperty("bench.replicaHeap", "1g"), false, false);
         }
 
+        /**
+         * A storage name; a disk store gets the product's disk mode, journals included (as
+         * {@code durability("journals")}).
+         */
         public Spec storage(String value) {
-            return new Spec(value, replicaCount, replicaProcesses, localCapacityFactor, replicaHeap);
+            return new Spec(value, replicaCount, replicaProcesses, localCapacityFactor, replicaHeap,
+                    value.startsWith("disk"), globalStore);
+        }
+
+        /**
+         * The persistence of the durability figures, after {@link #storage}: {@code none} (a disk
+         * store without journals anywhere, or memory), {@code journals} (disk mode on every node,
+         * as the product runs it), {@code global} (memory store, a global store), or
+         * {@code journals+global}.
+         */
+        public Spec durability(String value) {
+            boolean withJournals = switch (value) {
+                case "none", "global" -> false;
+                case "journals", "journals+global" -> true;
+                default -> throw new IllegalArgumentException("durability '" + value
+                        + "' is not one of: none, journals, global, journals+global");
+            };
+            if (withJournals && !storage.startsWith("disk")) {
+                throw new IllegalArgumentException("durability '" + value + "' needs a disk store, not " + storage);
+            }
+            return new Spec(storage, replicaCount, replicaProcesses, localCapacityFactor, replicaHeap,
+                    withJournals, value.endsWith("global"));
         }
 
         /** No replica process and R = 0: the node alone, with no replication traffic at all. */
         public Spec alone() {
-            return new Spec(storage, 0, 0, localCapacityFactor, replicaHeap);
+            return new Spec(storage, 0, 0, localCapacityFactor, replicaHeap, journals, globalStore);
         }
 
         public Spec replicaCount(int value) {
-            return new Spec(storage, value, replicaProcesses, localCapacityFactor, replicaHeap);
+            return new Spec(storage, value, replicaProcesses, localCapacityFactor, replicaHeap, journals, globalStore);
         }
 
         public Spec localCapacityFactor(float value) {
-            return new Spec(storage, replicaCount, replicaProcesses, value, replicaHeap);
+            return new Spec(storage, replicaCount, replicaProcesses, value, replicaHeap, journals, globalStore);
+        }
+
+        String durabilityName() {
+            return journals ? (globalStore ? "journals+global" : "journals") : (globalStore ? "global" : "none");
         }
 
         StorageMode storageMode() {
@@ -175,6 +216,9 @@ public final class LoopbackCluster implements AutoCloseable {
         ClusterSettings clusterSettings = new ClusterSettings(clusterName, "127.0.0.1", localPort,
                 ClusterSettings.Discovery.STATIC, hosts, null, null, null, spec.localCapacityFactor(), null,
                 Duration.ofSeconds(ClusterSettings.DEFAULT_CHUNK_SWEEP_SECONDS));
+        if (spec.globalStore()) {
+            clusterSettings = clusterSettings.withGlobalStore(GlobalStoreSettings.at(globalStoreUrl()));
+        }
         // The first replica alone, so that it becomes the coordinator everyone else joins (nodes
         // started together could form separate clusters and merge seconds later), and so that a
         // local node with capacityFactor 0 finds a member that can own chunks: Infinispan does
@@ -186,7 +230,17 @@ public final class LoopbackCluster implements AutoCloseable {
         for (int i = 1; i < replicaPorts.size(); i++) {
             replicas.add(startReplica(replicaJar, "bench-replica-" + (i + 1), replicaPorts.get(i), hosts));
         }
-        node = CheckpointNode.start(settings, clusterSettings, threads);
+        if (spec.storageMode() == StorageMode.DISK && !spec.journals()) {
+            UnjournaledNode baseline = UnjournaledNode.start(settings, clusterSettings, threads);
+            node = baseline;
+            membership = baseline.cluster();
+            service = baseline.service();
+        } else {
+            CheckpointNode product = CheckpointNode.start(settings, clusterSettings, threads);
+            node = product;
+            membership = product.cluster();
+            service = product.service();
+        }
         for (int i = 1; i < replicas.size(); i++) {
             awaitReady(replicas.get(i));
         }
@@ -248,10 +302,28 @@ public final class LoopbackCluster implements AutoCloseable {
                 .systemProperty("checkpoint.bindAddress", "127.0.0.1")
                 .systemProperty("checkpoint.bindPort", Integer.toString(port))
                 .systemProperty("checkpoint.initialHosts", String.join(",", hosts))
-                .systemProperty("checkpoint.replicaCount", Integer.toString(spec.replicaCount()))
-                .jar(jar);
+                .systemProperty("checkpoint.replicaCount", Integer.toString(spec.replicaCount()));
+        if (spec.journals()) {
+            command.systemProperty("checkpoint.storageMode", "disk")
+                    .systemProperty("checkpoint.storageDirectory", workDirectory.resolve(name + "-data").toString());
+        }
+        if (spec.globalStore()) {
+            command.systemProperty("checkpoint.globalStore", globalStoreUrl().toString());
+        }
+        command.jar(jar);
         // In the ProcessRegistry: a fork that dies without its @TearDown does not leave replicas behind.
         return JavaProcess.start(name, workDirectory.resolve(name + ".log"), command.toList());
+    }
+
+    /** The global store's directory, in this cluster's work directory, created on first use. */
+    private URI globalStoreUrl() {
+        Path directory = workDirectory.resolve("global-store");
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + directory, e);
+        }
+        return directory.toUri();
     }
 
     private static void awaitReady(JavaProcess replica) {
@@ -260,9 +332,9 @@ public final class LoopbackCluster implements AutoCloseable {
 
     private void awaitMembers(int expected) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (node.cluster().members().size() < expected) {
+        while (membership.members().size() < expected) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("cluster " + clusterName + " has members " + node.cluster().members()
+                throw new IllegalStateException("cluster " + clusterName + " has members " + membership.members()
                         + ", expected " + expected + "; replica logs in " + workDirectory);
             }
             Await.pause(50);
@@ -273,7 +345,7 @@ public final class LoopbackCluster implements AutoCloseable {
         long version = service().write(NAMESPACE, "probe", new byte[] {1});
         if (!service().awaitReplicated(NAMESPACE, "probe", version, START_TIMEOUT)) {
             throw new IllegalStateException("a probe segment was not replicated within " + START_TIMEOUT
-                    + " on cluster " + clusterName + " with members " + node.cluster().members());
+                    + " on cluster " + clusterName + " with members " + membership.members());
         }
         deleteProbe();
     }
@@ -304,12 +376,12 @@ public final class LoopbackCluster implements AutoCloseable {
 
     /** @return the benchmarked node's service: what a connection handle calls */
     public CheckpointService service() {
-        return node.service();
+        return service;
     }
 
-    /** @return the benchmarked node */
-    public CheckpointNode node() {
-        return node;
+    /** @return the benchmarked node's cluster membership */
+    public ClusterNode clusterNode() {
+        return membership;
     }
 
     /** @return this cluster's unique name */
@@ -330,7 +402,7 @@ public final class LoopbackCluster implements AutoCloseable {
      * not ship the previous value back, the fastest way an application can use the cache.
      */
     public Cache<String, byte[]> rawCache(int numOwners) {
-        EmbeddedCacheManager manager = cacheManager(node.cluster());
+        EmbeddedCacheManager manager = cacheManager(membership);
         String name = "bench-raw-dist-" + numOwners;
         Cache<String, byte[]> cache = manager.administration()
                 .withFlags(CacheContainerAdmin.AdminFlag.VOLATILE)
@@ -359,12 +431,13 @@ public final class LoopbackCluster implements AutoCloseable {
      */
     public void awaitChunkRemovals() {
         AtomicInteger inFlight;
+        Object replicaStore = membership.replicas();
         try {
-            Field field = ClusterNode.class.getDeclaredField("removalsInFlight");
+            Field field = replicaStore.getClass().getDeclaredField("removalsInFlight");
             field.setAccessible(true);
-            inFlight = (AtomicInteger) field.get(node.cluster());
+            inFlight = (AtomicInteger) field.get(replicaStore);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("ClusterNode no longer has a field 'removalsInFlight'; "
+            throw new IllegalStateException(replicaStore.getClass().getName() + " has no field 'removalsInFlight'; "
                     + "update LoopbackCluster.awaitChunkRemovals", e);
         }
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
@@ -407,7 +480,7 @@ public final class LoopbackCluster implements AutoCloseable {
                 try {
                     node.close();
                     threads.close();
-                } catch (RuntimeException e) {
+                } catch (Exception e) {
                     System.err.println("closing the benchmark node failed: " + e);
                 }
             }, "bench-node-close");
@@ -433,7 +506,7 @@ public final class LoopbackCluster implements AutoCloseable {
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "cluster %s: local node (%s store, capacityFactor %.0f) + %d replica "
-                + "processes %s, R=%d", clusterName, spec.storage(), spec.localCapacityFactor(),
-                spec.replicaProcesses(), replicaPids(), spec.replicaCount());
+                + "processes %s, R=%d, persistence %s", clusterName, spec.storage(), spec.localCapacityFactor(),
+                spec.replicaProcesses(), replicaPids(), spec.replicaCount(), spec.durabilityName());
     }
 }

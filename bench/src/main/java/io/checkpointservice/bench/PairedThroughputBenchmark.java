@@ -48,12 +48,19 @@ public class PairedThroughputBenchmark {
         /** The raw cache's owners, as in {@link ThroughputBenchmark.RawInfinispan}. */
         @Param({"2", "3"})
         public int numOwners;
+        /** The benchmarked node's store, as in {@link WriteLatencyBenchmark.Product}. */
+        @Param({"memory"})
+        public String storage;
+        /** The persistence, as in {@link WriteLatencyBenchmark.Product}: {@code default} is the product's for the storage. */
+        @Param({"default"})
+        public String durability;
         Cache<String, byte[]> raw;
         ExecutorService twoThreads;
 
         @Setup(Level.Trial)
         public void start(ThroughputBenchmark.Batch batch) {
-            startCluster(LoopbackCluster.Spec.defaults().replicaCount(replicaCount));
+            LoopbackCluster.Spec spec = LoopbackCluster.Spec.defaults().replicaCount(replicaCount).storage(storage);
+            startCluster("default".equals(durability) ? spec : spec.durability(durability));
             raw = cluster.rawCache(numOwners);
             twoThreads = Executors.newFixedThreadPool(2);
             System.out.println("P2 paired: product R=" + replicaCount + " and raw DIST_SYNC numOwners " + numOwners

@@ -88,7 +88,7 @@ public final class PublishBreakdown {
 
     /** A service of its own on the cluster's membership, its directory and replicas timed. */
     private CheckpointService timedService(LoopbackCluster cluster) {
-        ClusterNode membership = cluster.node().cluster();
+        ClusterNode membership = cluster.clusterNode();
         AdapterSettings settings = new AdapterSettings("bench-app", StorageMode.MEMORY, Path.of("unused"),
                 SyncPolicy.NONE, Settings.MAX_SEGMENT_BYTES.defaultValue(), Settings.REPLICA_COUNT.defaultValue());
         CheckpointService service = new CheckpointService(settings, new MemoryStore(),

@@ -125,11 +125,13 @@ public final class Report {
         p4(out);
         p2(out);
         p2Paired(out);
+        p1Durability(out);
+        p2Durability(out);
         return out.toString();
     }
 
     private void p1(StringBuilder out) {
-        if (rows.stream().noneMatch(r -> r.benchmark().startsWith("WriteLatencyBenchmark."))) {
+        if (rows.stream().noneMatch(r -> r.benchmark().startsWith("WriteLatencyBenchmark.") && productDefaults(r))) {
             return;
         }
         out.append("\n### P1 write latency, 64 KiB (us; ratio = baseline / product)\n\n");
@@ -188,6 +190,7 @@ public final class Report {
                 .filter(r -> r.benchmark().equals("WriteLatencyBenchmark.checkpointWrite") && r.label().equals(label))
                 .filter(r -> params.entrySet().stream().allMatch(e -> e.getValue().equals(r.param(e.getKey()))))
                 .filter(r -> r.param("replication").isEmpty() || r.param("replication").equals("cluster"))
+                .filter(Report::productDefaults)
                 .findFirst();
     }
 
@@ -282,7 +285,8 @@ public final class Report {
      */
     private void p2Paired(StringBuilder out) {
         List<Row> rounds = rows.stream()
-                .filter(r -> r.benchmark().equals("PairedThroughputBenchmark.round") && r.label().equals("rounds")).toList();
+                .filter(r -> r.benchmark().equals("PairedThroughputBenchmark.round") && r.label().equals("rounds"))
+                .filter(Report::productDefaults).toList();
         if (rounds.isEmpty()) {
             return;
         }
@@ -313,6 +317,91 @@ public final class Report {
                 }
             }
         }
+    }
+
+    /** @return whether the row ran the product's persistence for its storage (no durability parameter, or "default") */
+    private static boolean productDefaults(Row row) {
+        return row.param("durability").isEmpty() || row.param("durability").equals("default");
+    }
+
+    /**
+     * P1 with and without persistence: the write latency of each durability against the same
+     * storage's {@code none} in the same results (the target: unchanged within the run's noise).
+     */
+    private void p1Durability(StringBuilder out) {
+        List<Row> writes = rows.stream()
+                .filter(r -> r.benchmark().equals("WriteLatencyBenchmark.checkpointWrite") && r.label().equals("p0.50"))
+                .filter(r -> !productDefaults(r)).toList();
+        if (writes.isEmpty()) {
+            return;
+        }
+        out.append("\n### P1 with persistence and global store (us; ratio = with / without, same storage, same run)\n\n");
+        out.append("| storage | persistence | p50 | p99 | without: p50 | p99 | ratio p50 | ratio p99 |\n");
+        out.append("|---|---|---|---|---|---|---|---|\n");
+        for (Row p50 : writes) {
+            Map<String, String> params = Map.of("storage", p50.param("storage"), "durability", p50.param("durability"));
+            Optional<Row> p99 = find("WriteLatencyBenchmark.checkpointWrite", "p0.99", params);
+            Map<String, String> without = Map.of("storage", p50.param("storage"), "durability", "none");
+            Optional<Row> b50 = find("WriteLatencyBenchmark.checkpointWrite", "p0.50", without);
+            Optional<Row> b99 = find("WriteLatencyBenchmark.checkpointWrite", "p0.99", without);
+            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", p50.param("storage"),
+                    p50.param("durability"), num(p50.score()), p99.map(r -> num(r.score())).orElse("-"),
+                    b50.map(r -> num(r.score())).orElse("-"), b99.map(r -> num(r.score())).orElse("-"),
+                    b50.map(r -> num(p50.score() / r.score()) + "x").orElse("-"),
+                    b99.flatMap(b -> p99.map(r -> num(r.score() / b.score()) + "x")).orElse("-")));
+        }
+    }
+
+    /**
+     * P2 with and without persistence: each fork's product-to-raw ratio (paired, as P2 is judged),
+     * then that ratio against the same storage's {@code none} fork's (target: at least 70%).
+     */
+    private void p2Durability(StringBuilder out) {
+        List<Row> rounds = rows.stream()
+                .filter(r -> r.benchmark().equals("PairedThroughputBenchmark.round") && r.label().equals("rounds"))
+                .filter(r -> !productDefaults(r)).toList();
+        if (rounds.isEmpty()) {
+            return;
+        }
+        out.append("\n### P2 paired with persistence and global store (ratio = product / raw put in the same fork; "
+                + "relative = that ratio / the same storage's ratio without persistence)\n\n");
+        out.append("| storage | persistence | R | raw numOwners | product, batch awaited with | product MiB/s | raw put 1 / 2 threads MiB/s "
+                + "| ratio to 1 / 2 threads | relative to without | target | result |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        Map<String, String> products = new LinkedHashMap<>();
+        products.put("awaitEachNanos", BatchKind.AWAIT_EACH.label);
+        products.put("awaitAllNanos", BatchKind.AWAIT_ALL.label);
+        for (Row count : rounds) {
+            Map<String, String> params = count.params();
+            double mib = count.score() * Integer.parseInt(count.param("segments"))
+                    * (Long.parseLong(count.param("sizeBytes")) / (1024.0 * 1024.0));
+            Map<String, String> without = new TreeMap<>(params);
+            without.put("durability", "none");
+            for (Map.Entry<String, String> product : products.entrySet()) {
+                double ratio1 = pairedRatio(params, product.getKey(), "putNanos");
+                double ratio2 = pairedRatio(params, product.getKey(), "putTwoThreadsNanos");
+                boolean baseline = count.param("durability").equals("none");
+                double relative1 = baseline ? Double.NaN : ratio1 / pairedRatio(without, product.getKey(), "putNanos");
+                double relative2 = baseline ? Double.NaN : ratio2 / pairedRatio(without, product.getKey(), "putTwoThreadsNanos");
+                double productNanos = find("PairedThroughputBenchmark.round", product.getKey(), params).orElseThrow().score();
+                double put1 = find("PairedThroughputBenchmark.round", "putNanos", params).orElseThrow().score();
+                double put2 = find("PairedThroughputBenchmark.round", "putTwoThreadsNanos", params).orElseThrow().score();
+                out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s / %s | %s%% / %s%% | %s | %s | %s |%n",
+                        count.param("storage"), count.param("durability"), count.param("replicaCount"), count.param("numOwners"),
+                        product.getValue(), num(mib / (productNanos / 1e9)), num(mib / (put1 / 1e9)), num(mib / (put2 / 1e9)),
+                        num(100 * ratio1), num(100 * ratio2),
+                        baseline ? "baseline" : num(100 * relative1) + "% / " + num(100 * relative2) + "%",
+                        baseline ? "-" : ">= 70%",
+                        baseline ? "-" : (Math.min(relative1, relative2) >= 0.7 ? "pass" : "miss")));
+            }
+        }
+    }
+
+    /** @return the throughput of {@code productKind} over that of {@code baselineKind}, in the fork of {@code params} */
+    private double pairedRatio(Map<String, String> params, String productKind, String baselineKind) {
+        double productNanos = find("PairedThroughputBenchmark.round", productKind, params).map(Row::score).orElse(Double.NaN);
+        double baselineNanos = find("PairedThroughputBenchmark.round", baselineKind, params).map(Row::score).orElse(Double.NaN);
+        return baselineNanos / productNanos;
     }
 
     private static double mibPerSecond(Row batch) {

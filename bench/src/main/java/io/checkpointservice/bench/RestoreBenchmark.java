@@ -61,7 +61,7 @@ public class RestoreBenchmark {
         @Setup(Level.Trial)
         public void start() {
             startCluster(LoopbackCluster.Spec.defaults().localCapacityFactor(0));
-            chunkCache = cluster.node().cluster().replicas();
+            chunkCache = cluster.clusterNode().replicas();
             long started = System.nanoTime();
             byte[] filler = Payloads.generate(FILLER_BYTES, 3);
             for (int i = 1; i < segmentsStored; i++) {

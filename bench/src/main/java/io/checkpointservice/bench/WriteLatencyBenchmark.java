@@ -84,10 +84,20 @@ public class WriteLatencyBenchmark {
          */
         @Param({"cluster"})
         public String replication;
+        /**
+         * {@code default}: the product's persistence for the storage (disk: record and chunk
+         * journals on every node; memory: none). The persistence figures set it to {@code none},
+         * {@code journals}, {@code global} or {@code journals+global} ({@link LoopbackCluster.Spec#durability}).
+         */
+        @Param({"default"})
+        public String durability;
 
         @Setup(Level.Trial)
         public void start() {
             LoopbackCluster.Spec spec = LoopbackCluster.Spec.defaults().storage(storage);
+            if (!"default".equals(durability)) {
+                spec = spec.durability(durability);
+            }
             startCluster("alone".equals(replication) ? spec.alone() : spec);
             System.out.println("P1 product on " + cluster);
         }

@@ -53,4 +53,36 @@ class BenchSetupTest {
         assertTrue(table.contains("| 2 (3) | 2 | raw put, 1 thread | 213 | awaitReplicated per segment | 160 | 75.0% | >= 80% | miss |"),
                 table);
     }
+
+    @Test
+    void journalsWithoutADiskStoreAreRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LoopbackCluster.Spec.defaults().storage("memory").durability("journals"));
+        assertTrue(e.getMessage().contains("needs a disk store"), e.getMessage());
+        LoopbackCluster.Spec baseline = LoopbackCluster.Spec.defaults().storage("disk-none").durability("none");
+        assertTrue(!baseline.journals() && !baseline.globalStore(), baseline.toString());
+        LoopbackCluster.Spec both = LoopbackCluster.Spec.defaults().storage("disk-none").durability("journals+global");
+        assertTrue(both.journals() && both.globalStore(), both.toString());
+    }
+
+    @Test
+    void durabilityReportComparesEachForksRatioWithTheBaselineForks() {
+        String header = "\"Benchmark\",\"Mode\",\"Threads\",\"Samples\",\"Score\",\"Score Error (99.9%)\",\"Unit\","
+                + "\"Param: durability\",\"Param: numOwners\",\"Param: replicaCount\",\"Param: segments\",\"Param: sizeBytes\",\"Param: storage\"";
+        String round = "\"io.checkpointservice.bench.PairedThroughputBenchmark.round";
+        String params = "\"avgt\",1,3,%s,NaN,\"%s\",%s,3,2,32,1048576,disk-none";
+        List<String> lines = new java.util.ArrayList<>(List.of(header));
+        // Baseline: product as fast as the raw put (100%); journals: product takes twice as long (50%).
+        for (String[] fork : new String[][] {{"none", "1000000000"}, {"journals", "2000000000"}}) {
+            lines.add(round + ":awaitAllNanos\"," + String.format(params, fork[1], "#", fork[0]));
+            lines.add(round + ":awaitEachNanos\"," + String.format(params, fork[1], "#", fork[0]));
+            lines.add(round + ":putNanos\"," + String.format(params, "1000000000", "#", fork[0]));
+            lines.add(round + ":putTwoThreadsNanos\"," + String.format(params, "1000000000", "#", fork[0]));
+            lines.add(round + ":rounds\"," + String.format(params, "10", "#", fork[0]));
+        }
+        String table = new Report(Report.parse(lines)).render();
+        assertTrue(table.contains("| disk-none | journals | 2 | 3 | one awaitAllReplicated | 160 | 320 / 320 | 50.0% / 50.0% | 50.0% / 50.0% | >= 70% | miss |"),
+                table);
+        assertTrue(!table.contains("### P2 paired: product and raw"), "durability rows stay out of the P2 paired table: " + table);
+    }
 }

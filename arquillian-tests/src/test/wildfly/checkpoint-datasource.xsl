@@ -6,6 +6,11 @@
   the datasources subsystem, jta="false". URL, user and password are expressions, because the
   test starts its PostgreSQL server on a port chosen at test time: GlobalStoreDataSourceIT passes
   them as system properties (checkpoint.it.pg.*) when it starts a node.
+
+  Why a module and the subsystem, not a deployed driver jar: the adapter looks the DataSource up
+  once, when it starts. A datasource of the configuration with a module driver is bound while the
+  server boots, waiting for no deployment; one whose driver is a deployed jar waits for that
+  deployment, which WildFly deploys alongside the .rar, so the adapter could look too early.
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 

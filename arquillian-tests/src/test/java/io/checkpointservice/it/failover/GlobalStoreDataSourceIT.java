@@ -233,14 +233,14 @@ class GlobalStoreDataSourceIT {
             Files.copy(Path.of(System.getProperty("checkpoint.test.datasource.config")),
                     node.baseDir().resolve("configuration").resolve(SERVER_CONFIG), StandardCopyOption.REPLACE_EXISTING);
         }
-        Map<String, String> settings = new LinkedHashMap<>(node.startConfig(
+        Map<String, String> settings = node.startConfig(
                 "-Dcheckpoint.storageMode=disk",
                 "-Dcheckpoint.syncPolicy=none",
                 "-Dcheckpoint.storageDirectory=" + STORAGE.resolve(node.qualifier()).toAbsolutePath(),
                 "-Dcheckpoint.globalStore=datasource:" + jndiName,
                 "-Dcheckpoint.it.pg.url=" + postgres.jdbcUrl(database),
                 "-Dcheckpoint.it.pg.user=" + PostgresServer.USER,
-                "-Dcheckpoint.it.pg.password=" + postgres.password()));
+                "-Dcheckpoint.it.pg.password=" + postgres.password());
         settings.put("serverConfig", SERVER_CONFIG);
         controller.start(node.qualifier(), settings);
     }

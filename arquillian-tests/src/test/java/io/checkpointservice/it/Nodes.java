@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -21,23 +22,26 @@ import java.util.stream.Stream;
  */
 public enum Nodes implements HttpNode {
 
-    NODE_1("node-1", 100),
-    NODE_2("node-2", 200),
-    NODE_3("node-3", 300),
-    NODE_4("node-4", 400),
+    NODE_1("node-1", 100, "standalone.xml"),
+    NODE_2("node-2", 200, "standalone.xml"),
+    NODE_3("node-3", 300, "standalone.xml"),
+    NODE_4("node-4", 400, "standalone.xml"),
     /** ha-1..ha-3: the three-node standalone-ha.xml cluster of the HA singleton tests. */
-    HA_1("ha-1", 500),
-    HA_2("ha-2", 600),
-    HA_3("ha-3", 700);
+    HA_1("ha-1", 500, "standalone-ha.xml"),
+    HA_2("ha-2", 600, "standalone-ha.xml"),
+    HA_3("ha-3", 700, "standalone-ha.xml");
 
     private static final int BASE_HTTP_PORT = 8080;
 
     private final String qualifier;
     private final int portOffset;
+    /** The server configuration file arquillian.xml names for the node. */
+    private final String serverConfig;
 
-    Nodes(String qualifier, int portOffset) {
+    Nodes(String qualifier, int portOffset, String serverConfig) {
         this.qualifier = qualifier;
         this.portOffset = portOffset;
+        this.serverConfig = serverConfig;
     }
 
     /** @return the Arquillian container qualifier, also the node's name */
@@ -98,10 +102,14 @@ public enum Nodes implements HttpNode {
 
     /**
      * The configuration override for {@code ContainerController.start(name, config)}: the node's
-     * base JVM arguments from the build plus {@code extraJvmArguments}.
+     * base JVM arguments from the build plus {@code extraJvmArguments}, and the server
+     * configuration of arquillian.xml. Arquillian keeps an override for every later start of the
+     * container in the same run, also a start without one; so every start goes through this
+     * method (with no extra arguments for the plain node), and a test that starts a node with
+     * another configuration file replaces the {@code serverConfig} entry.
      *
      * @param extraJvmArguments such as {@code -Dcheckpoint.storageMode=disk}
-     * @return a map with the single key {@code javaVmArguments}
+     * @return a mutable map with the keys {@code javaVmArguments} and {@code serverConfig}
      */
     public Map<String, String> startConfig(String... extraJvmArguments) {
         String property = qualifier + ".jvm.args";
@@ -109,7 +117,10 @@ public enum Nodes implements HttpNode {
         if (base == null || base.isBlank()) {
             throw new IllegalStateException("system property " + property + " is not set; run with 'mvn verify'");
         }
-        return Map.of("javaVmArguments", base + " " + String.join(" ", extraJvmArguments));
+        Map<String, String> config = new HashMap<>();
+        config.put("javaVmArguments", base + " " + String.join(" ", extraJvmArguments));
+        config.put("serverConfig", serverConfig);
+        return config;
     }
 
     /**

@@ -316,7 +316,7 @@ class WriterKilledIT {
 
     private void startAndDeploy(Nodes node, String adapter, String app) {
         List<String> names = deployed.computeIfAbsent(node, n -> new ArrayList<>());
-        controller.start(node.qualifier());
+        controller.start(node.qualifier(), node.startConfig()); // not another test's override
         deployer.deploy(adapter);
         names.add(adapter);
         deployer.deploy(app);

@@ -395,7 +395,7 @@ class HaSingletonFailoverIT {
         markStopped(controller, node);
         clearDeploymentMarkers(node);
         long begin = System.nanoTime();
-        controller.start(node.qualifier());
+        controller.start(node.qualifier(), node.startConfig()); // not another test's override (ConsoleIT)
         long started = millisSince(begin);
         awaitDeployed(node, RAR);
         awaitDeployed(node, EAR);

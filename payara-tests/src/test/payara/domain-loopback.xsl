@@ -78,11 +78,11 @@
   </xsl:template>
 
   <!-- EJB timers are kept in Payara's data grid, on the DAS (server-config) as on the instances
-       (default-config): the DAS creates a deployment group's automatic persistent timers when an
-       application is deployed to the group, in its own store, so only with the DAS on the data
-       grid do the instances find them there; an instance then fires the timers it owns and takes
-       over those of an instance that left the data grid. With the DAS on its default (Database),
-       every instance finds none and creates its own. -->
+       (default-config): a deployment group's automatic persistent timers are created once for
+       the group, by the DAS at the deployment or by the first instance that finds none in the data
+       grid; an instance fires the timers it owns and takes over those of an instance that left
+       the data grid. With the DAS on its default (Database), the DAS keeps what it creates to
+       itself. -->
   <xsl:template match="config[@name='server-config' or @name='default-config']/ejb-container/ejb-timer-service">
     <xsl:copy>
       <xsl:copy-of select="@*[name() != 'ejb-timer-service']"/>

@@ -10,8 +10,9 @@ import jakarta.inject.Inject;
 /**
  * What runs the job on Payara, which has no HA singleton deployment: one persistent automatic
  * timer for the whole deployment group. With the EJB timer store set to {@code DataGrid} (the
- * DAS's and the instances'), the DAS creates this timer once when the EAR is deployed to the
- * group, owned by one instance; the others see it in the data grid and leave it alone. When the
+ * DAS's and the instances'), an instance that loads this war creates the timer only when the data
+ * grid has none yet (the DAS may have created it at the deployment), so the group has one, owned
+ * by one instance; the others leave it alone. When the
  * owner leaves the data grid (stopped or killed), each survivor's timer store takes the timers
  * of the departed member over, one survivor at a time under a data-grid lock, so the first one
  * restores it and fires it from then on. Each firing is one tick of {@link ProgressJob}; the first

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Asadmin {
 
-    private static final long TIMEOUT_SECONDS = 300;
+    /** Long enough for start-deployment-group on a loaded 2-core machine (3 min 49 s seen). */
+    private static final long TIMEOUT_SECONDS = 600;
 
     private Asadmin() {
     }

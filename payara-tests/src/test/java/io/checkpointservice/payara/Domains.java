@@ -18,7 +18,9 @@ public enum Domains implements HttpNode {
     PT_1("pt-1", 30000),
     PT_2("pt-2", 30100),
     PT_3("pt-3", 30200),
-    PT_4("pt-4", 30300);
+    PT_4("pt-4", 30300),
+    /** The DAS of the deployment group in DeploymentGroupFailoverIT; runs no adapter itself. */
+    PT_5("pt-5", 30400);
 
     private final String qualifier;
     private final int portBase;

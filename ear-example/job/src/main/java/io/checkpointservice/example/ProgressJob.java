@@ -17,6 +17,8 @@ import jakarta.ejb.Timeout;
 import jakarta.ejb.Timer;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Optional;
@@ -31,9 +33,14 @@ import java.util.logging.Logger;
  * other nodes. When it starts (after a deployment, a restart or a failover) it resumes from
  * the newest checkpoint in the cluster, or starts at 0 when there is none.
  *
- * <p>The EAR is a WildFly HA singleton deployment ({@code META-INF/jboss-all.xml}): it runs on one
- * node of the cluster at a time, and when that node dies WildFly starts it on another one, where
- * the job's first {@code load} takes the segment over from the dead node.
+ * <p>On WildFly the EAR is an HA singleton deployment ({@code META-INF/jboss-all.xml}): it runs on
+ * one node of the cluster at a time, ticking on a local timer, and when that node dies WildFly
+ * starts it on another one, where the job's first {@code load} takes the segment over from the
+ * dead node. Payara has no HA singleton deployment: there the web module's Payara build runs on
+ * every instance of a deployment group and the job ticks only when the group's one persistent
+ * timer ({@code payara.DeploymentGroupTicker}) fires on this instance; when the instance that timer
+ * fires on dies, Payara moves the timer to a surviving instance, whose first tick restores the job
+ * from the checkpoint.
  *
  * <p>Items processed after the last checkpoint are processed again after a crash: the job is
  * at-least-once per item, and because an item's effect on the digest is deterministic the
@@ -53,6 +60,8 @@ public class ProgressJob {
 
     static final int ITEMS_PER_TICK = 20;
     static final long TICK_MILLIS = 100;
+    /** The deployment group's timer fires once a second (the finest a schedule expresses): as many items as ten local ticks. */
+    static final int ITEMS_PER_GROUP_TICK = ITEMS_PER_TICK * 10;
     static final int CHECKPOINT_EVERY = 100;
     /** Every this many checkpoints the job waits for replication (M). */
     static final int BARRIER_EVERY = 4;
@@ -84,11 +93,35 @@ public class ProgressJob {
     @PostConstruct
     void start() {
         status = JobStatus.starting(System.currentTimeMillis());
+        if (onPayara()) {
+            LOG.info("progress job on " + nodeName() + " ticks when the deployment group's timer fires here");
+            return;
+        }
         // Not persistent: a persistent timer would be stored by the server and fire again after a
         // restart on its own; the job's continuity comes from the checkpoint, not the timer.
         // The first tick (the restore) runs at once: on a failover every millisecond counts.
         timerService.createIntervalTimer(0, TICK_MILLIS, new TimerConfig("progress-job", false));
-        LOG.info("progress job started on " + System.getProperty("jboss.node.name", "this node"));
+        LOG.info("progress job started on " + nodeName());
+    }
+
+    /** @return true on Payara Server, which names every server instance; there the group's timer drives the job */
+    static boolean onPayara() {
+        return System.getProperty("com.sun.aas.instanceName") != null;
+    }
+
+    /** @return the server's name for this node: WildFly's node name or Payara's instance name */
+    static String nodeName() {
+        return System.getProperty("jboss.node.name", System.getProperty("com.sun.aas.instanceName", "unknown"));
+    }
+
+    /**
+     * One tick of the deployment group's timer (Payara), which fires on one instance of the group
+     * at a time. The first one on this instance restores the job; so does the first one after the
+     * job here was fenced (another instance took it over while the timer fired there).
+     */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public synchronized void groupTick() {
+        step(ITEMS_PER_GROUP_TICK, null);
     }
 
     /**
@@ -97,6 +130,11 @@ public class ProgressJob {
      */
     @Timeout
     synchronized void tick(Timer timer) {
+        step(ITEMS_PER_TICK, timer);
+    }
+
+    /** @param timer the local timer to cancel when another node has taken the job over; null for group ticks */
+    private void step(int items, Timer timer) {
         JobStatus current = status;
         if (current.state() == null) {
             restore();
@@ -105,7 +143,7 @@ public class ProgressJob {
         if (current.problem() != null) {
             return; // fenced: the timer is being cancelled
         }
-        ProgressState next = current.state().advance(ITEMS_PER_TICK);
+        ProgressState next = current.state().advance(items);
         status = current.withState(next);
         // Checkpoint whenever the tick crossed a multiple of CHECKPOINT_EVERY.
         if (next.position() / CHECKPOINT_EVERY > current.state().position() / CHECKPOINT_EVERY) {
@@ -147,6 +185,13 @@ public class ProgressJob {
             version = connection.write(SEGMENT, state.encode());
         } catch (StaleWriterException e) {
             // Another node has taken the job over: continuing here would fork the stream.
+            if (timer == null) {
+                // The group's timer is shared by the whole group and must live on: should it
+                // fire here again, this instance restores first.
+                LOG.warning("progress job on " + nodeName() + " was taken over elsewhere: " + e.getMessage());
+                status = JobStatus.starting(System.currentTimeMillis());
+                return;
+            }
             LOG.severe("progress job stops, another node owns it now: " + e.getMessage());
             status = status.withProblem("stopped: " + e.getMessage());
             timer.cancel();

@@ -23,8 +23,10 @@ import java.nio.charset.StandardCharsets;
  * </pre>
  *
  * Everything comes from the job's own memory: the endpoint never calls {@code load}, which would
- * take the segment over for this node (guarantee G6). The EAR is an HA singleton deployment, so
- * this endpoint exists only on the node that runs the job; the others answer 404.
+ * take the segment over for this node (guarantee G6). On WildFly the EAR is an HA singleton
+ * deployment, so this endpoint exists only on the node that runs the job; the others answer 404.
+ * On Payara every instance of the deployment group answers; the ones the group's timer does not
+ * fire on report a null position.
  * {@code resumedFrom} is null on a fresh start; unknown values are null, never left out, so
  * clients can rely on the keys.
  *
@@ -51,7 +53,7 @@ public class StatusServlet extends HttpServlet {
     JsonObject status() {
         JobStatus status = job.status();
         JsonObjectBuilder json = Json.createObjectBuilder();
-        json.add("node", System.getProperty("jboss.node.name", "unknown"));
+        json.add("node", ProgressJob.nodeName());
         if (status.state() == null) {
             json.addNull("position").addNull("digest");
         } else {

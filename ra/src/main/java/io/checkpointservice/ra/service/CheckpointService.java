@@ -119,8 +119,8 @@ public final class CheckpointService implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock);
         this.ownership = new Ownership(settings.nodeName());
         ReplicaConfirmation confirmation = new ReplicaConfirmation(store, directory, replicas);
-        // Older versions are kept where the durability lives: the global store when there
-        // is one (its archiver keeps them), else the replicas (the record lists them).
+        // Older versions are kept in the global store when there is one (its archiver keeps them),
+        // else on the replicas (the record lists them).
         int keepOnReplicas = globalStore.configured() ? 0 : retainVersions - 1;
         this.replicator = new Replicator(store, directory, replicas, ownership, progress, confirmation, metrics,
                 keepOnReplicas);
@@ -207,18 +207,8 @@ public final class CheckpointService implements AutoCloseable {
         SegmentKey segment = new SegmentKey(namespace, name);
         ensureOpen();
         try {
-            long deadline = System.nanoTime() + MERGE_PATIENCE.toNanos();
-            for (int merges = 0; merges < MERGES_PER_LOAD; merges++) {
-                // Waited out before any lock is taken: the segments sharing a lock stripe go on meanwhile.
-                long pass = passMergeGate(name,
-                        mergeGate.passWithin(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
-                Optional<StoredSegment> loaded = loader.load(segment.key(), name);
-                if (mergeGate.stillValid(pass)) {
-                    return loaded.map(stored -> toCheckpoint(segment, stored));
-                }
-                // A merge began while loading: the record or copy it went by may be overturned.
-            }
-            throw unresolvedMerge(name);
+            return readingSettled(name, () -> loader.load(segment.key(), name))
+                    .map(stored -> toCheckpoint(segment, stored));
         } catch (LocalStoreException e) {
             metrics.loaded(LoadOutcome.UNAVAILABLE);
             throw new SegmentUnavailableException("segment '" + name + "' cannot be read now: " + e.getMessage(), e);
@@ -258,7 +248,9 @@ public final class CheckpointService implements AutoCloseable {
 
     /**
      * Runs a read of records and copies outside any merge: a healed split's merge may overturn what
-     * it read (the losing side's versions), so a read a merge began during is made again.
+     * it read (the losing side's versions), so a read a merge began during is made again. The gate
+     * is waited out before the read takes any lock, so the segments sharing a lock stripe go on
+     * meanwhile.
      */
     private <T> T readingSettled(String name, Supplier<T> read) {
         long deadline = System.nanoTime() + MERGE_PATIENCE.toNanos();

@@ -8,8 +8,12 @@ import io.checkpointservice.ra.testsupport.LoopbackNodes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -169,15 +173,7 @@ class CompactionFootprintTest {
         }
     }
 
-    static int histo;
     private static long heapInUse() {
-        try {
-            Process p = new ProcessBuilder("jcmd", String.valueOf(ProcessHandle.current().pid()), "GC.class_histogram")
-                    .redirectOutput(new java.io.File("/tmp/histo" + (histo++) + ".txt")).start();
-            p.waitFor();
-        } catch (Exception e) {
-            throw new RuntimeException(e);
-        }
         long least = Long.MAX_VALUE;
         for (int i = 0; i < 3; i++) {
             System.gc();
@@ -190,10 +186,27 @@ class CompactionFootprintTest {
         if (!Files.exists(directory)) {
             return 0;
         }
-        try (Stream<Path> files = Files.walk(directory)) {
-            return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
+        // The nodes keep running: a file (a .tmp being renamed) may vanish while the tree is walked.
+        long[] total = {0};
+        try {
+            Files.walkFileTree(directory, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    total[0] += attributes.size();
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return total[0];
     }
 }

@@ -94,6 +94,7 @@ final class ChunkJournal {
                 }
             }, task::stop);
         } catch (IllegalStateException e) {
+            putBack = null;
             storedSinceOpen = null;
             LOG.warning(() -> "chunk journal: the versions kept on this node's disk are not put back: " + e.getMessage());
         }

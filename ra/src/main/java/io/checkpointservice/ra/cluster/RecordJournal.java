@@ -4,11 +4,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -81,9 +79,9 @@ final class RecordJournal {
         records.addListener(journal); // first, so no change made while restoring is missed
         try {
             long start = System.nanoTime();
-            Set<String> upToDate = new HashSet<>();
-            int restored = journal.restoreInto(records, restoreAbsent, upToDate);
-            int journaled = journal.catchUpWith(records, upToDate);
+            Map<String, String> kept = journal.readAll();
+            int restored = journal.restoreInto(records, kept, restoreAbsent);
+            int journaled = journal.catchUpWith(records, kept);
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             LOG.info(() -> "record journal: " + restored + " records brought back into the cluster from this node's disk, "
                     + journaled + " learnt from the cluster, in " + millis + " ms");
@@ -97,14 +95,13 @@ final class RecordJournal {
      * @param restoreAbsent false when the cluster may have forgotten segments this node still
      *     remembers: then only the records the cluster has are brought up to date, and the rest
      *     are dropped from the journal
-     * @param upToDate gets the keys whose journalled record is the cluster's now (or was newer
-     *     and has been brought back): the ones {@link #catchUpWith} can skip
+     * @param kept the journal's records, by key ({@link #readAll})
      * @return how many of the journal's records were newer than the cluster's (or unknown to it)
      */
-    private int restoreInto(Cache<String, String> records, boolean restoreAbsent, Set<String> upToDate) {
+    private int restoreInto(Cache<String, String> records, Map<String, String> kept, boolean restoreAbsent) {
         List<Kept> newer = new ArrayList<>();
         int dropped = 0;
-        for (Map.Entry<String, String> entry : readAll().entrySet()) {
+        for (Map.Entry<String, String> entry : kept.entrySet()) {
             String key = entry.getKey();
             SegmentRecord remembered = decodeOrNull(key, entry.getValue());
             if (remembered == null) {
@@ -114,11 +111,7 @@ final class RecordJournal {
             if (!restoreAbsent && current == null) {
                 forget(key);
                 dropped++;
-            } else if (current != null && !isOlder(key, current, remembered)) {
-                if (current.equals(entry.getValue())) {
-                    upToDate.add(key);
-                }
-            } else {
+            } else if (current == null || isOlder(key, current, remembered)) {
                 newer.add(new Kept(key, entry.getValue(), remembered));
             }
         }
@@ -127,7 +120,7 @@ final class RecordJournal {
             LOG.warning(() -> "record journal: " + count + " records the cluster no longer has were dropped: this node "
                     + "was away while the cluster forgot deleted segments, so they may be segments deleted meanwhile");
         }
-        return offerAll(records, newer, upToDate);
+        return offerAll(records, newer);
     }
 
     /**
@@ -163,7 +156,7 @@ final class RecordJournal {
      * then find there. A compare-and-set that lost (another node changed the record meanwhile)
      * decides again, one record at a time.
      */
-    private static int offerAll(Cache<String, String> records, List<Kept> newer, Set<String> upToDate) {
+    private static int offerAll(Cache<String, String> records, List<Kept> newer) {
         String self = String.valueOf(records.getCacheManager().getAddress());
         newer.sort(Comparator.comparingLong(k -> KeptChunksPutBack.order(self, k.key())));
         int restored = 0;
@@ -199,7 +192,6 @@ final class RecordJournal {
                 }
                 if (done) {
                     restored++;
-                    upToDate.add(kept.key());
                 }
             }
         }
@@ -255,14 +247,16 @@ final class RecordJournal {
      * Journals the records this node received on joining: the listener sees changes, and a
      * joiner's initial copy of the records is not one.
      *
-     * @param upToDate the keys whose journalled record is known to be the cluster's: skipped
+     * @param kept the journal's records as {@link #readAll} read them: a record equal to the
+     *     cluster's is skipped without reading the journal again (records changed since are
+     *     journalled by the listener)
      * @return how many records were new or newer than the journal's
      */
-    private int catchUpWith(Cache<String, String> records, Set<String> upToDate) {
+    private int catchUpWith(Cache<String, String> records, Map<String, String> kept) {
         int journaled = 0;
         for (Map.Entry<String, String> entry : records.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).entrySet()) {
             String key = entry.getKey();
-            if (upToDate.contains(key) || decodeOrNull(key, entry.getValue()) == null) {
+            if (entry.getValue().equals(kept.get(key)) || decodeOrNull(key, entry.getValue()) == null) {
                 continue;
             }
             String after = journal.merge(key, entry.getValue(), (old, offered) -> newer(key, old, offered));

@@ -48,9 +48,9 @@ import java.util.regex.Pattern;
  * a sample of the segments as soon as its node has started: every {@code sampleEvery}-th one,
  * a different sample each restart, so no sampled segment was ever loaded before. It reports when
  * its first load succeeded and when every sampled segment had loaded, with the bytes A wrote; the
- * table gives both from the moment the last node's process was started and from the moment the
- * moment every node's start had returned (the cluster formed and each node's journals read:
- * what the start of a resource adapter waits for).
+ * table gives both from the moment the last node's process was started and from the moment
+ * every node's start had returned (the cluster formed and each node's record journal read back:
+ * what the start of a resource adapter waits for; the kept chunks are put back after it).
  *
  * <pre>java -cp bench/target/benchmarks.jar io.checkpointservice.bench.RestartProbe [segments=10000] [sizeBytes=4096] [restarts=3] [sampleEvery=10]</pre>
  *

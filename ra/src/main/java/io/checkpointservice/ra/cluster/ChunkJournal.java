@@ -1,15 +1,11 @@
 package io.checkpointservice.ra.cluster;
 
+import io.checkpointservice.ra.threads.NodeThreads;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.logging.Level;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import org.infinispan.Cache;
 import org.infinispan.context.Flag;
@@ -24,7 +20,7 @@ import org.infinispan.notifications.cachelistener.event.CacheEntryEvent;
  * The replica chunks this node owns, also on its own disk (disk mode), so that a cluster whose
  * nodes all stopped at once still holds every published version even when its writer's disk is
  * gone: when the nodes come back, each offers the chunks it kept that a record still points at
- * and that no owner holds yet.
+ * and that no owner holds yet, in the background once it has started ({@link KeptChunksPutBack}).
  *
  * <p>A local cache with Infinispan's soft-index file store, written by a synchronous listener on
  * the chunk cache: a chunk put this node stores as an owner is on its disk before the put is
@@ -50,12 +46,15 @@ final class ChunkJournal {
     private static final Logger LOG = Logger.getLogger(ChunkJournal.class.getName());
     /** Chunks (up to 1 MiB each) the journal also keeps in memory; the rest are read from its files. */
     private static final int IN_MEMORY = 8;
-    private static final Duration QUESTION_PATIENCE = Duration.ofSeconds(5);
+    private static final String PUT_BACK = "checkpoint-chunk-put-back";
 
     private final Cache<String, byte[]> journal;
     private final ChunkOwners owners;
     private final String nodeName;
     private final JournalSupport failures = new JournalSupport(LOG, "chunk journal");
+    /** Keys the cluster stored here since the start, while the put-back may still look at kept chunks; then null. */
+    private volatile Set<String> storedSinceOpen = ConcurrentHashMap.newKeySet();
+    private volatile KeptChunksPutBack putBack;
 
     private ChunkJournal(Cache<String, byte[]> journal, ChunkOwners owners, String nodeName) {
         this.journal = journal;
@@ -69,81 +68,83 @@ final class ChunkJournal {
     }
 
     /**
-     * Journals every chunk this node stores from here on, then offers the kept chunks that the
-     * cluster's records point at and that no owner holds. Call after the records are restored.
+     * Journals every chunk this node stores from here on. The chunks kept before are put back
+     * by {@link #putBackInBackground}, once the records are restored.
      */
     static ChunkJournal open(DefaultCacheManager manager, Cache<String, byte[]> chunks, ChunkOwners owners,
-                             SegmentDirectory directory, ReplicaStore replicas, String nodeName) {
+                             String nodeName) {
         ChunkJournal journal = new ChunkJournal(manager.getCache(CACHE), owners, nodeName);
         chunks.addListener(journal);
-        try {
-            journal.offerKeptChunks(directory, replicas);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "chunk journal cannot be read; this node starts without the chunks it kept", e);
-        }
         return journal;
     }
 
-    private void offerKeptChunks(SegmentDirectory directory, ReplicaStore replicas) {
-        Map<String, Version> versions = new HashMap<>(); // by chunk group and version: the chunks of one published version
-        int dropped = 0;
-        for (String cacheKey : List.copyOf(journal.keySet())) {
-            ChunkKey chunk = ChunkKey.parse(cacheKey);
-            Optional<SegmentRecord> record = chunk == null ? Optional.empty() : directory.get(chunk.segmentKey())
-                    .flatMap(r -> r.publishedVersions().stream() // the record's version, or one it keeps
-                            .filter(v -> ChunkKey.of(chunk.segmentKey(), v, chunk.index()).equals(chunk)).findFirst());
-            if (record.isEmpty()) {
-                drop(cacheKey); // no record points at it: superseded, deleted, or a lost lineage
-                dropped++;
-                continue;
-            }
-            versions.computeIfAbsent(ChunkKey.of(chunk.segmentKey(), record.get(), 0).cacheKey(),
-                    k -> new Version(chunk.segmentKey(), record.get())).indices.put(chunk.index(), chunk);
+    /**
+     * Starts putting the kept versions that the cluster's records point at and that no owner
+     * holds back into the cluster, on {@code threads} ({@link KeptChunksPutBack}); returns at once.
+     */
+    void putBackInBackground(SegmentDirectory directory, ReplicaStore replicas, NodeThreads threads) {
+        KeptChunksPutBack task = new KeptChunksPutBack(this, directory, replicas, nodeName);
+        putBack = task;
+        try {
+            threads.runLongLived(PUT_BACK, () -> {
+                try {
+                    task.run();
+                } finally {
+                    storedSinceOpen = null; // nothing asks any more
+                }
+            }, task::stop);
+        } catch (IllegalStateException e) {
+            putBack = null;
+            storedSinceOpen = null;
+            LOG.warning(() -> "chunk journal: the versions kept on this node's disk are not put back: " + e.getMessage());
         }
-        Map<ChunkKey, String> firstChunks = new HashMap<>();
-        versions.values().forEach(v -> firstChunks.put(ChunkKey.of(v.segmentKey, v.record, 0), ""));
-        Map<ChunkKey, Integer> held = firstChunks.isEmpty() ? Map.of()
-                : replicas.confirmCopiesOutside(firstChunks, QUESTION_PATIENCE);
-        int offered = 0;
-        for (Version version : versions.values()) {
-            ChunkKey first = ChunkKey.of(version.segmentKey, version.record, 0);
-            if (held.getOrDefault(first, 0) > 0 || version.indices.size() != version.record.chunkCount()
-                    || !version.indices.containsKey(0)) {
-                continue; // held already (or being moved by state transfer), or this node kept only part of it
-            }
-            if (offer(version, replicas)) {
-                offered++;
-            }
-        }
-        int keptVersions = versions.size();
-        int droppedChunks = dropped;
-        int offeredVersions = offered;
-        LOG.info(() -> "chunk journal: " + keptVersions + " published versions on disk, " + offeredVersions
-                + " put back into the cluster; " + droppedChunks + " chunks no record points at dropped");
     }
 
-    /** Puts one version's kept chunks, chunk 0 last: readers probe it first, so it must not vouch for missing ones. */
-    private boolean offer(Version version, ReplicaStore replicas) {
-        List<ChunkKey> inOrder = new ArrayList<>(version.indices.values());
-        inOrder.add(inOrder.remove(0));
-        try {
-            for (ChunkKey chunk : inOrder) {
-                byte[] data = read(chunk.cacheKey());
-                if (data == null) {
-                    return false; // removed meanwhile (the record moved on), or unreadable
-                }
-                replicas.putChunk(chunk, data);
+    /**
+     * @return true when the put-back started by {@link #putBackInBackground} has finished within
+     *     {@code millis} (or none was started)
+     */
+    boolean awaitPutBack(long millis) throws InterruptedException {
+        KeptChunksPutBack task = putBack;
+        return task == null || task.awaitFinished(millis);
+    }
+
+    /** Stops the put-back, if it runs, before its next wave; waits for it at most {@code millis}. */
+    void close(long millis) {
+        KeptChunksPutBack task = putBack;
+        if (task != null) {
+            task.stop();
+            try {
+                task.awaitFinished(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            return true;
-        } catch (ClusterUnavailableException e) {
-            LOG.warning(() -> "cannot put '" + version.segmentKey + "' v" + version.record.version()
-                    + " back from this node's disk now: " + e.getMessage());
+        }
+    }
+
+    /** @return the keys of every chunk kept, read in one pass over the journal */
+    List<String> keys() {
+        return List.copyOf(journal.keySet());
+    }
+
+    /**
+     * Drops a kept chunk that no record points at, unless the cluster stored it since this node
+     * started: then it is a chunk of a publication whose record is not written yet (chunks go out
+     * first), not an abandoned one.
+     *
+     * @return true when dropped
+     */
+    boolean dropUnlessStoredSinceOpen(String cacheKey) {
+        Set<String> stored = storedSinceOpen;
+        if (stored != null && stored.contains(cacheKey)) {
             return false;
         }
+        drop(cacheKey);
+        return true;
     }
 
     /** @return the kept chunk, or null when it is gone or its entry cannot be read (then it is dropped) */
-    private byte[] read(String cacheKey) {
+    byte[] read(String cacheKey) {
         try {
             return journal.get(cacheKey);
         } catch (RuntimeException e) {
@@ -180,6 +181,10 @@ final class ChunkJournal {
         if (event.getValue() == null || !keptHere(event.getKey())) {
             return null;
         }
+        Set<String> stored = storedSinceOpen;
+        if (stored != null) {
+            stored.add(event.getKey());
+        }
         return failures.absorb(journal.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES)
                 .putAsync(event.getKey(), event.getValue()));
     }
@@ -195,17 +200,5 @@ final class ChunkJournal {
     private boolean keptHere(String cacheKey) {
         ChunkKey chunk = ChunkKey.parse(cacheKey);
         return chunk != null && !chunk.writer().equals(nodeName) && owners.in(owners.topology(), cacheKey).isWriteOwner();
-    }
-
-    /** The kept chunks of one published version, by index. */
-    private static final class Version {
-        final String segmentKey;
-        final SegmentRecord record;
-        final TreeMap<Integer, ChunkKey> indices = new TreeMap<>();
-
-        Version(String segmentKey, SegmentRecord record) {
-            this.segmentKey = segmentKey;
-            this.record = record;
-        }
     }
 }

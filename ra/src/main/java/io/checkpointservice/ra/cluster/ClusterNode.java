@@ -44,6 +44,8 @@ public final class ClusterNode implements AutoCloseable {
     /** True when this node was away while the cluster forgot deleted segments ({@link CompactionMarker}). */
     private volatile boolean missedCompaction;
     private final GlobalStore globalStore;
+    /** Null in memory mode. */
+    private volatile ChunkJournal chunkJournal;
     /** Null without a global store, and until the global store's records were brought back. */
     private volatile GlobalArchiver archiver;
     /** How long {@link #close()} waits for background chunk removals (setting {@code stopRemovalsMillis}). */
@@ -89,8 +91,9 @@ public final class ClusterNode implements AutoCloseable {
     /**
      * Starts the cache manager and joins (or forms) the cluster. With a persistence directory,
      * the cluster's records ({@link RecordJournal}) and the chunks this node owns
-     * ({@link ChunkJournal}) are also kept on this node's disk, and what was kept there before is
-     * brought back into the cluster before this returns.
+     * ({@link ChunkJournal}) are also kept on this node's disk. The records kept there before are
+     * brought back into the cluster before this returns; the chunks are put back afterwards, in
+     * the background on {@code threads} ({@link KeptChunksPutBack}).
      *
      * @param persistence where to keep records and chunks on disk; null to keep them in memory only
      * With a global store configured, its records are brought into the cluster after the journals
@@ -104,6 +107,7 @@ public final class ClusterNode implements AutoCloseable {
      */
     public static ClusterNode start(String nodeName, int replicaCount, ClusterSettings settings, Path persistence,
                                     NodeThreads threads) {
+        long began = System.nanoTime();
         // Checked before joining: a node that cannot reach the store it is told to use refuses to start.
         GlobalStore globalStore = GlobalStores.open(settings.globalStore(), settings.retainVersions());
         GlobalConfigurationBuilder global = GlobalConfigurationBuilder.defaultClusteredBuilder();
@@ -143,22 +147,28 @@ public final class ClusterNode implements AutoCloseable {
             if (persistence != null) {
                 RecordJournal journal = RecordJournal.open(manager, node.records, !marker.missedCompaction());
                 node.forgotten.onEach((key, last) -> journal.forget(key));
-                ChunkJournal.open(manager, node.chunks, node.chunkOwners, node.directory, node.replicas, nodeName);
+                node.chunkJournal = ChunkJournal.open(manager, node.chunks, node.chunkOwners, nodeName);
             }
             if (globalStore.configured()) {
                 GlobalRecovery.restoreInto(node.records, globalStore);
                 node.archiver = GlobalArchiver.start(node.records, manager, node.replicas, node.chunkOwners,
                         globalStore, nodeName, threads);
             }
+            if (node.chunkJournal != null) {
+                // After the records (the journal's and the global store's): they say which kept chunks count.
+                node.chunkJournal.putBackInBackground(node.directory, node.replicas, threads);
+            }
             node.compactor = new TombstoneCompactor(node.records, settings.tombstoneGrace(), globalStore, marker,
                     threads, Clock.systemUTC()).start();
             LOG.info(() -> "node '" + nodeName + "' joined checkpoint cluster '" + settings.clusterName()
                     + "' at " + node.physicalAddresses() + (keyHandle != null
                     ? " (traffic encrypted and authenticated, " + GcmSymEncrypt.ALGORITHM + ")"
-                    : " (traffic in clear: loopback only)") + "; members " + node.members());
+                    : " (traffic in clear: loopback only)") + "; members " + node.members() + "; started in "
+                    + Duration.ofNanos(System.nanoTime() - began).toMillis() + " ms");
             return node;
         } catch (RuntimeException e) {
             if (started != null) {
+                started.closeChunkJournal();
                 started.sweeper.close();
                 started.closeArchiver();
                 started.closeCompactor();
@@ -282,6 +292,22 @@ public final class ClusterNode implements AutoCloseable {
         }
     }
 
+    private void closeChunkJournal() {
+        ChunkJournal journal = chunkJournal;
+        if (journal != null) {
+            journal.close(stopRemovals.toMillis());
+        }
+    }
+
+    /**
+     * @return true when the versions this node's chunk journal kept have been put back where no
+     *     owner held them (disk mode; at once in memory mode), waiting at most {@code timeout}
+     */
+    public boolean awaitKeptVersionsPutBack(Duration timeout) throws InterruptedException {
+        ChunkJournal journal = chunkJournal;
+        return journal == null || journal.awaitPutBack(timeout.toMillis());
+    }
+
     private void closeArchiver() {
         GlobalArchiver running = archiver;
         if (running != null) {
@@ -292,6 +318,7 @@ public final class ClusterNode implements AutoCloseable {
     /** Leaves the cluster; the other members take over this node's copies. */
     @Override
     public void close() {
+        closeChunkJournal();
         closeCompactor();
         closeArchiver();
         sweeper.close();

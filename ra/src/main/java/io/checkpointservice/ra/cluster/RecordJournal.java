@@ -1,12 +1,19 @@
 package io.checkpointservice.ra.cluster;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.infinispan.Cache;
+import org.infinispan.commons.util.CloseableIterator;
 import org.infinispan.context.Flag;
 import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.notifications.Listener;
@@ -45,6 +52,8 @@ final class RecordJournal {
     private static final Logger LOG = Logger.getLogger(RecordJournal.class.getName());
     /** Records the journal keeps in memory as well; the rest are read from its files when needed. */
     private static final int IN_MEMORY = 1_024;
+    /** Compare-and-sets of a restore in flight at once; each carries one record of a few hundred bytes. */
+    static final int OFFERS_IN_FLIGHT = 256;
 
     private final Cache<String, String> journal;
     private final JournalSupport failures = new JournalSupport(LOG, "record journal");
@@ -69,10 +78,13 @@ final class RecordJournal {
         RecordJournal journal = new RecordJournal(manager.getCache(CACHE));
         records.addListener(journal); // first, so no change made while restoring is missed
         try {
-            int restored = journal.restoreInto(records, restoreAbsent);
-            int journaled = journal.catchUpWith(records);
+            long start = System.nanoTime();
+            Map<String, String> kept = journal.readAll();
+            int restored = journal.restoreInto(records, kept, restoreAbsent);
+            int journaled = journal.catchUpWith(records, kept);
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             LOG.info(() -> "record journal: " + restored + " records brought back into the cluster from this node's disk, "
-                    + journaled + " learnt from the cluster");
+                    + journaled + " learnt from the cluster, in " + millis + " ms");
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "record journal cannot be read; this node starts with the cluster's records only", e);
         }
@@ -83,22 +95,24 @@ final class RecordJournal {
      * @param restoreAbsent false when the cluster may have forgotten segments this node still
      *     remembers: then only the records the cluster has are brought up to date, and the rest
      *     are dropped from the journal
+     * @param kept the journal's records, by key ({@link #readAll})
      * @return how many of the journal's records were newer than the cluster's (or unknown to it)
      */
-    private int restoreInto(Cache<String, String> records, boolean restoreAbsent) {
-        int restored = 0;
+    private int restoreInto(Cache<String, String> records, Map<String, String> kept, boolean restoreAbsent) {
+        List<Kept> newer = new ArrayList<>();
         int dropped = 0;
-        for (String key : List.copyOf(journal.keySet())) {
-            String encoded = read(key);
-            SegmentRecord remembered = encoded == null ? null : decodeOrNull(key, encoded);
+        for (Map.Entry<String, String> entry : kept.entrySet()) {
+            String key = entry.getKey();
+            SegmentRecord remembered = decodeOrNull(key, entry.getValue());
             if (remembered == null) {
                 continue;
             }
-            if (!restoreAbsent && records.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).get(key) == null) {
+            String current = localRecord(records, key);
+            if (!restoreAbsent && current == null) {
                 forget(key);
                 dropped++;
-            } else if (offer(records, key, encoded, remembered)) {
-                restored++;
+            } else if (current == null || isOlder(key, current, remembered)) {
+                newer.add(new Kept(key, entry.getValue(), remembered));
             }
         }
         if (dropped > 0) {
@@ -106,7 +120,92 @@ final class RecordJournal {
             LOG.warning(() -> "record journal: " + count + " records the cluster no longer has were dropped: this node "
                     + "was away while the cluster forgot deleted segments, so they may be segments deleted meanwhile");
         }
+        return offerAll(records, newer);
+    }
+
+    /**
+     * Reads every kept record in one pass over the journal's files. An entry the file store
+     * cannot read makes that pass fail; then the records are read one by one, and the unreadable
+     * ones are dropped.
+     */
+    private Map<String, String> readAll() {
+        Map<String, String> kept = new HashMap<>();
+        try (CloseableIterator<Map.Entry<String, String>> entries = journal.entrySet().iterator()) {
+            while (entries.hasNext()) {
+                Map.Entry<String, String> entry = entries.next();
+                kept.put(entry.getKey(), entry.getValue());
+            }
+            return kept;
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "record journal: cannot be read in one pass (" + e.getMessage() + "); reading it record by record");
+        }
+        for (String key : List.copyOf(journal.keySet())) {
+            String encoded = read(key);
+            if (encoded != null) {
+                kept.put(key, encoded);
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * Sets the cluster's records to the remembered ones, by compare-and-set, {@value #OFFERS_IN_FLIGHT}
+     * at a time: their round trips overlap instead of adding up. Every node restarting at once
+     * offers the same records, so each goes through them in an order of its own and checks the
+     * cluster's record again just before each wave: most records one node offers, the others
+     * then find there. A compare-and-set that lost (another node changed the record meanwhile)
+     * decides again, one record at a time.
+     */
+    private static int offerAll(Cache<String, String> records, List<Kept> newer) {
+        String self = String.valueOf(records.getCacheManager().getAddress());
+        newer.sort(Comparator.comparingLong(k -> KeptChunksPutBack.order(self, k.key())));
+        int restored = 0;
+        for (int from = 0; from < newer.size(); from += OFFERS_IN_FLIGHT) {
+            List<Kept> wave = newer.subList(from, Math.min(newer.size(), from + OFFERS_IN_FLIGHT));
+            List<CompletableFuture<Boolean>> sets = new ArrayList<>(wave.size());
+            List<CompletableFuture<String>> winners = new ArrayList<>(wave.size());
+            for (Kept kept : wave) {
+                String current = localRecord(records, kept.key());
+                if (current == null) {
+                    CompletableFuture<String> put = records.putIfAbsentAsync(kept.key(), kept.encoded());
+                    winners.add(put);
+                    sets.add(put.thenApply(Objects::isNull));
+                } else if (isOlder(kept.key(), current, kept.record())) {
+                    winners.add(null);
+                    sets.add(records.replaceAsync(kept.key(), current, kept.encoded()));
+                } else {
+                    winners.add(null);
+                    sets.add(null); // another node brought it back meanwhile
+                }
+            }
+            for (int i = 0; i < wave.size(); i++) {
+                Kept kept = wave.get(i);
+                CompletableFuture<Boolean> set = sets.get(i);
+                if (set == null) {
+                    continue;
+                }
+                boolean done = set.join();
+                if (!done) {
+                    // Lost to another node: decide again against the record that won.
+                    String winner = winners.get(i) != null ? winners.get(i).join() : records.get(kept.key());
+                    done = offer(records, kept.key(), kept.encoded(), kept.record(), winner);
+                }
+                if (done) {
+                    restored++;
+                }
+            }
+        }
         return restored;
+    }
+
+    /** @return true when {@code remembered} is newer than the cluster's {@code current} record */
+    private static boolean isOlder(String key, String current, SegmentRecord remembered) {
+        SegmentRecord held = decodeOrNull(key, current);
+        return held != null && RecordMergePolicy.PRECEDENCE.compare(remembered, held) < 0;
+    }
+
+    private static String localRecord(Cache<String, String> records, String key) {
+        return records.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).get(key);
     }
 
     /**
@@ -114,21 +213,31 @@ final class RecordJournal {
      * A compare-and-set: a node changing the record meanwhile makes it decide again.
      */
     static boolean offer(Cache<String, String> records, String key, String encoded, SegmentRecord remembered) {
+        return offer(records, key, encoded, remembered, localRecord(records, key));
+    }
+
+    /**
+     * @param current the cluster's record as last seen. After a compare-and-set that lost, the
+     *     winner's record is taken from the answer or read from the cluster, not from this node's
+     *     memory: while it joins, that may not hold the record yet.
+     */
+    private static boolean offer(Cache<String, String> records, String key, String encoded, SegmentRecord remembered,
+                                 String current) {
         for (int attempt = 0; attempt < 10; attempt++) {
-            String current = records.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).get(key);
             if (current == null) {
-                if (records.putIfAbsent(key, encoded) == null) {
+                current = records.putIfAbsent(key, encoded);
+                if (current == null) {
                     return true;
                 }
                 continue;
             }
-            SegmentRecord held = decodeOrNull(key, current);
-            if (held == null || RecordMergePolicy.PRECEDENCE.compare(remembered, held) >= 0) {
+            if (!isOlder(key, current, remembered)) {
                 return false; // the cluster's is as new or newer
             }
             if (records.replace(key, current, encoded)) {
                 return true;
             }
+            current = records.get(key);
         }
         LOG.warning(() -> "record of '" + key + "' kept changing while this node restored its journal; the cluster's is kept");
         return false;
@@ -138,18 +247,16 @@ final class RecordJournal {
      * Journals the records this node received on joining: the listener sees changes, and a
      * joiner's initial copy of the records is not one.
      *
+     * @param kept the journal's records as {@link #readAll} read them: a record equal to the
+     *     cluster's is skipped without reading the journal again (records changed since are
+     *     journalled by the listener)
      * @return how many records were new or newer than the journal's
      */
-    private int catchUpWith(Cache<String, String> records) {
+    private int catchUpWith(Cache<String, String> records, Map<String, String> kept) {
         int journaled = 0;
         for (Map.Entry<String, String> entry : records.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).entrySet()) {
             String key = entry.getKey();
-            SegmentRecord candidate = decodeOrNull(key, entry.getValue());
-            if (candidate == null) {
-                continue;
-            }
-            String before = read(key);
-            if (entry.getValue().equals(before)) {
+            if (entry.getValue().equals(kept.get(key)) || decodeOrNull(key, entry.getValue()) == null) {
                 continue;
             }
             String after = journal.merge(key, entry.getValue(), (old, offered) -> newer(key, old, offered));
@@ -221,5 +328,9 @@ final class RecordJournal {
             LOG.warning(() -> "record of '" + key + "' cannot be read and is left out: " + e.getMessage());
             return null;
         }
+    }
+
+    /** A record the journal kept that is newer than the cluster's, or unknown to it. */
+    private record Kept(String key, String encoded, SegmentRecord record) {
     }
 }

@@ -5,6 +5,7 @@ import io.checkpointservice.ra.config.ClusterSettings;
 import io.checkpointservice.ra.config.StorageMode;
 import io.checkpointservice.ra.service.CheckpointNode;
 import io.checkpointservice.ra.store.SyncPolicy;
+import io.checkpointservice.ra.threads.NodeThreads;
 import io.checkpointservice.ra.threads.PlainNodeThreads;
 import io.checkpointservice.testsupport.LoopbackPorts;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -45,6 +47,15 @@ public final class LoopbackNodes implements AutoCloseable {
      * segments, and the cluster's records and its replica chunks, survive a restart), else in memory.
      */
     public CheckpointNode start(int index, String name, int replicaCount, Path diskOrNull) {
+        return start(index, name, replicaCount, diskOrNull, UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #start(int, String, int, Path)}, the node's background work handed to
+     * {@code around} the threads it would get (to hold a task back, say).
+     */
+    public CheckpointNode start(int index, String name, int replicaCount, Path diskOrNull,
+                                UnaryOperator<NodeThreads> around) {
         Map<String, String> raw = new HashMap<>(clusterSettings);
         raw.put("clusterName", cluster);
         raw.put("bindAddress", "127.0.0.1");
@@ -54,7 +65,7 @@ public final class LoopbackNodes implements AutoCloseable {
         CheckpointNode node = CheckpointNode.start(new AdapterSettings(name,
                 diskOrNull == null ? StorageMode.MEMORY : StorageMode.DISK,
                 diskOrNull == null ? Path.of("unused") : diskOrNull, SyncPolicy.NONE, 1 << 20, replicaCount),
-                ClusterSettings.parse(raw), threads);
+                ClusterSettings.parse(raw), around.apply(threads));
         started.add(threads);
         started.add(node);
         return node;

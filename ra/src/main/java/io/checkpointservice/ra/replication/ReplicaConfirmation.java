@@ -10,8 +10,10 @@ import io.checkpointservice.ra.store.LocalStoreException;
 import io.checkpointservice.ra.store.SegmentMetadata;
 import io.checkpointservice.ra.store.StoredSegment;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -94,6 +96,7 @@ public final class ReplicaConfirmation {
             }
             long questionSentAt = System.nanoTime();
             Map<ChunkKey, Integer> answers = replicas.confirmCopiesOutside(toAsk, patience);
+            List<String> putBack = new ArrayList<>();
             answers.forEach((chunk, owners) -> {
                 String key = chunk.segmentKey();
                 SegmentRecord record = records.get(key);
@@ -102,9 +105,11 @@ public final class ReplicaConfirmation {
                     held.add(key);
                 } else if (owners == 0 && putBackIfPossible(key, record, membership)) {
                     held.add(key);
+                    putBack.add(key);
                 }
                 // Some owners hold them but fewer than needed: state transfer is giving the others their copy.
             });
+            logPutBack(putBack);
         } catch (ClusterUnavailableException e) {
             LOG.fine(() -> "cannot check the replicas of " + records.keySet() + " now: " + e.getMessage());
         }
@@ -136,10 +141,18 @@ public final class ReplicaConfirmation {
             Chunks.remove(replicas, key, record); // published over meanwhile: ours are garbage
             return false;
         }
-        LOG.warning(() -> "no owner of '" + key + "' v" + record.version() + " answered that it holds it (all lost "
-                + "at once?); put back from this node's local copy");
         acknowledged(key, record, membership, putSentAt);
         return true;
+    }
+
+    /** One line per batch: after a whole-cluster restart a batch may hold a thousand such segments. */
+    private static void logPutBack(List<String> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        LOG.warning(() -> keys.size() + " segment(s) of which no owner answered that it holds the published version"
+                + " (all lost at once?) put back from this node's local copies, e.g. "
+                + keys.subList(0, Math.min(3, keys.size())));
     }
 
     /**

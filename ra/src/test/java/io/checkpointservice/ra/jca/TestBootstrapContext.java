@@ -28,6 +28,13 @@ final class TestBootstrapContext implements BootstrapContext {
     private final WorkManager workManager = new ThreadPerWork();
 
     /** @return true when {@code work} asked for a long-running thread (JCA's hint) */
+    /** @return the name the work gives in its {@link HintsContext}, or null */
+    static String nameOf(Work work) {
+        return work instanceof WorkContextProvider provider ? provider.getWorkContexts().stream()
+                .filter(HintsContext.class::isInstance).map(c -> ((HintsContext) c).getName()).findFirst().orElse(null)
+                : null;
+    }
+
     static boolean isLongRunning(Work work) {
         return work instanceof WorkContextProvider provider && provider.getWorkContexts().stream()
                 .anyMatch(c -> c instanceof HintsContext hints

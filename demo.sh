@@ -51,7 +51,7 @@ case "$server" in
     main=PayaraDemo
     echo "== building: mvn package -DskipTests -Pdemo -Ddemo.skip.wildfly=true -Ddemo.skip.payara=false for api, ra"
     echo "   and ear-example (the adapter, the example job's Payara war, Payara Server unpacked and the demo's JSON library"
-    echo "   copied; the first run downloads Payara, about 180 MB, from Maven Central)"
+    echo "   copied; the first run downloads Payara, about 170 MB, from Maven Central)"
     mvn -q -B package -DskipTests -Pdemo -Ddemo.skip.wildfly=true -Ddemo.skip.payara=false \
       -pl api,ra,ear-example/job,ear-example/ear -am
     ;;

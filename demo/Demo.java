@@ -224,13 +224,18 @@ final class Demo {
             throw new DemoFailure("no new checkpoint after resuming: " + after.raw());
         }
         if (after.lastAwaitedVersion() > 0) {
-            throw new DemoFailure("awaitReplicated confirmed " + replicaCount + " replicas with only " + othersLeft
-                    + " other node(s) up: " + after.raw());
+            throw new DemoFailure("awaitReplicated confirmed " + replicaCount + " replicas with only "
+                    + nodes(othersLeft) + " other than the writer up: " + after.raw());
         }
         say("new checkpoints continue the version sequence (v" + after.checkpointVersion() + " > v"
                 + resumed.resumedFrom() + ")" + (after.replicationPending() ? "; the replication barrier times out"
-                        + " now, as it should: replicaCount=" + replicaCount + " asks for " + replicaCount
-                        + " node(s) other than the writer, " + othersLeft + " left" : ""));
+                        + " now, as it should: replicaCount=" + replicaCount + " asks for " + nodes(replicaCount)
+                        + " other than the writer, " + othersLeft + (othersLeft == 1 ? " is" : " are") + " left" : ""));
+    }
+
+    /** "1 node", "2 nodes" */
+    static String nodes(int count) {
+        return count + (count == 1 ? " node" : " nodes");
     }
 
     /** The closing line of a run without --keep. */

@@ -164,7 +164,7 @@ public class PayaraDemo {
         Status replicated = Demo.awaitActive(List.of(active), Duration.ofSeconds(60),
                 s -> s.restored() && s.lastAwaitedPosition() > positionNow);
         Demo.say("replication confirmed: checkpoint v" + replicated.lastAwaitedVersion() + " (position "
-                + replicated.lastAwaitedPosition() + ") is on " + REPLICAS + " node other than " + active.name());
+                + replicated.lastAwaitedPosition() + ") is on " + Demo.nodes(REPLICAS) + " other than " + active.name());
 
         Status beforeKill = Demo.watch(options.watchSeconds, active, instances);
 

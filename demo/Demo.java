@@ -73,15 +73,24 @@ final class Demo {
     /** SIGTERM to every live server at once (so the job does not hop from one to the next), then waits. */
     static void stopAll(List<? extends DemoProcess> processes) {
         closing = true;
-        List<DemoProcess> alive = processes.stream().filter(DemoProcess::isAlive).collect(Collectors.toList());
-        alive.forEach(DemoProcess::terminate);
-        for (DemoProcess process : alive) {
-            if (!process.awaitExit(Duration.ofSeconds(20))) {
-                say("cleanup: " + process.name() + " (pid " + process.pid() + ") ignored SIGTERM for 20 s: SIGKILL");
-                try {
-                    process.kill();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+        // Another round for a server that came up meanwhile (a Payara instance the DAS was starting).
+        for (int round = 0; round < 3; round++) {
+            List<DemoProcess> alive = processes.stream().filter(DemoProcess::isAlive).collect(Collectors.toList());
+            if (alive.isEmpty()) {
+                return;
+            }
+            if (round > 0) {
+                say("cleanup: SIGTERM to " + describe(alive));
+            }
+            alive.forEach(DemoProcess::terminate);
+            for (DemoProcess process : alive) {
+                if (!process.awaitExit(Duration.ofSeconds(20))) {
+                    say("cleanup: " + process.name() + " (pid " + process.pid() + ") ignored SIGTERM for 20 s: SIGKILL");
+                    try {
+                        process.kill();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
             }
         }

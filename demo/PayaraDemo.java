@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -390,7 +391,7 @@ final class Admin {
 /**
  * A Payara server process: the domain's DAS or an instance of its deployment group. Started by
  * asadmin, so not a child of this JVM: found by the pid file Payara keeps in {@code config/pid}
- * while it runs, and remembered once found.
+ * while it runs, or while it starts by its command line, and remembered once found.
  */
 final class PayaraServer implements JobNode {
 
@@ -448,14 +449,18 @@ final class PayaraServer implements JobNode {
         if (known != null) {
             return Optional.of(known);
         }
+        Optional<ProcessHandle> found;
         try {
             long pid = Long.parseLong(Files.readString(dir.resolve("config/pid")).trim());
-            Optional<ProcessHandle> found = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-            found.ifPresent(p -> process = p);
-            return found;
+            found = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
         } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
+            // A server still starting has no pid file yet; its command line names its directory.
+            String root = "-Dcom.sun.aas.instanceRoot=" + dir;
+            found = ProcessHandle.allProcesses().filter(p -> p.info().arguments()
+                    .map(args -> Arrays.asList(args).contains(root)).orElse(false)).findFirst();
         }
+        found.ifPresent(p -> process = p);
+        return found;
     }
 
     @Override

@@ -1,7 +1,7 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   Edits the domain.xml of a domain the build creates (asadmin create-domain) for a test node on
-  loopback, before it first starts:
+  loopback, before it first starts (demo/PayaraDemo.java applies it to the demo's domain as well):
   - every listener of the server's configuration and of default-config, the configuration new
     instances copy (HTTP, admin, IIOP, JMX), binds 127.0.0.1 instead of
     0.0.0.0, as does Payara's own Hazelcast data grid (interface, DAS bind address, no bind to
@@ -18,6 +18,8 @@
        non-loopback address, which a loopback-only DAS never answers, so such a domain lists its
        members (discovery 'tcpip') under a data-grid name of its own. Empty: the defaults. -->
   <xsl:param name="dataGridMembers" select="''"/>
+  <!-- The data grid's name when its members are listed (demo/PayaraDemo.java sets its own). -->
+  <xsl:param name="dataGridName" select="'deployment-group-it'"/>
 
   <xsl:template match="@*|node()">
     <xsl:copy>
@@ -43,7 +45,7 @@
       <xsl:if test="$dataGridMembers != ''">
         <xsl:attribute name="discovery-mode">tcpip</xsl:attribute>
         <xsl:attribute name="tcpip-members"><xsl:value-of select="$dataGridMembers"/></xsl:attribute>
-        <xsl:attribute name="cluster-group-name">deployment-group-it</xsl:attribute>
+        <xsl:attribute name="cluster-group-name"><xsl:value-of select="$dataGridName"/></xsl:attribute>
       </xsl:if>
       <xsl:apply-templates select="node()"/>
     </xsl:copy>

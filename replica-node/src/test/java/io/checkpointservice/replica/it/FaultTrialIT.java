@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * {@code trials.apps} app nodes and {@code trials.replicas} storage-only nodes; each trial has
  * its own segment and leaves every node running for the next.
  *
- * <p>System properties: {@code trials.count} (default 8; the {@code trials} Maven profile runs
+ * <p>System properties: {@code trials.count} (default 5; the {@code trials} Maven profile runs
  * 200), {@code trials.seed} (replay one trial), {@code trials.baseSeed} (repeat a whole run),
  * {@code trials.steps} (operations per trial, default 14), {@code trials.replicaCount} (R,
  * default 2), {@code trials.apps} (default 4), {@code trials.replicas} (default 1),
@@ -106,7 +106,7 @@ class FaultTrialIT extends ClusterTestBase {
             return List.of(Long.parseLong(replay.trim()));
         }
         long base = Long.getLong("trials.baseSeed", new SecureRandom().nextLong());
-        int count = Integer.getInteger("trials.count", 8);
+        int count = Integer.getInteger("trials.count", 5);
         System.out.println("fault trials: base seed " + base + "; repeat the whole run with: "
                 + replayCommand("-Dtrials.baseSeed=" + base + " -Dtrials.count=" + count + " " + settings));
         SplittableRandom seeds = new SplittableRandom(base);

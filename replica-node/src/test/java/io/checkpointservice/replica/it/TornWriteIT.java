@@ -53,7 +53,8 @@ class TornWriteIT extends ClusterTestBase {
     /** Several MiB per version, so that a random kill often falls inside a file write. */
     private static final int MIN_SIZE = 3 * 1024 * 1024;
     private static final int MAX_SIZE = 8 * 1024 * 1024;
-    private static final int KILLS = 8;
+    /** Kills per sync policy; {@code -Dtorn.kills=N} for a longer run. */
+    private static final int KILLS = Integer.getInteger("torn.kills", 6);
     /**
      * Regular files the directory may hold after a kill, and after a restart and a load, however
      * many kills came before: the segment's two slot files (A/B), one of them possibly the torn

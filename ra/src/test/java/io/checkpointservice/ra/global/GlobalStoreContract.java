@@ -125,24 +125,7 @@ abstract class GlobalStoreContract {
     @Test
     void concurrentPutsOfManyVersionsLeaveTheNewest() throws Exception {
         GlobalStore store = store();
-        List<Integer> versions = new ArrayList<>();
-        for (int v = 1; v <= 40; v++) {
-            versions.add(v);
-        }
-        Collections.shuffle(versions, new java.util.Random(7));
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<?>> puts = new ArrayList<>();
-            for (int v : versions) {
-                byte[] data = bytes("version " + v);
-                puts.add(pool.submit(() -> store.put(KEY, record(1, v, data), data)));
-            }
-            for (Future<?> put : puts) {
-                put.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        putVersionsOneToFortyAtOnce(store, 7);
         GlobalCopy newest = store.newest(KEY).orElseThrow();
         assertEquals(40, newest.record().version());
         assertArrayEquals(bytes("version 40"), newest.data());
@@ -323,11 +306,21 @@ abstract class GlobalStoreContract {
     @Test
     void concurrentPutsKeepingVersionsLeaveTheNewestAndWholeCopies() throws Exception {
         GlobalStore store = store(3);
+        putVersionsOneToFortyAtOnce(store, 11);
+        List<SegmentRecord> kept = store.versions(KEY);
+        assertEquals(40, kept.get(0).version(), "newest first: " + kept);
+        for (SegmentRecord record : kept) {
+            assertArrayEquals(bytes("version " + record.version()), store.get(KEY, record).orElseThrow());
+        }
+    }
+
+    /** Puts versions 1 to 40 of {@code KEY} from 4 threads, in an order shuffled by {@code seed}. */
+    private void putVersionsOneToFortyAtOnce(GlobalStore store, long seed) throws Exception {
         List<Integer> versions = new ArrayList<>();
         for (int v = 1; v <= 40; v++) {
             versions.add(v);
         }
-        Collections.shuffle(versions, new java.util.Random(11));
+        Collections.shuffle(versions, new java.util.Random(seed));
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> puts = new ArrayList<>();
@@ -340,11 +333,6 @@ abstract class GlobalStoreContract {
             }
         } finally {
             pool.shutdownNow();
-        }
-        List<SegmentRecord> kept = store.versions(KEY);
-        assertEquals(40, kept.get(0).version(), "newest first: " + kept);
-        for (SegmentRecord record : kept) {
-            assertArrayEquals(bytes("version " + record.version()), store.get(KEY, record).orElseThrow());
         }
     }
 }

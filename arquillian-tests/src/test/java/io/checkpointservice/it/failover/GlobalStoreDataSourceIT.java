@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.checkpointservice.it.Deployments;
 import io.checkpointservice.it.Nodes;
-import io.checkpointservice.it.support.PortableLookup;
 import io.checkpointservice.it.support.SegmentClient;
-import io.checkpointservice.it.support.SegmentServlet;
 import io.checkpointservice.testsupport.Directories;
 import io.checkpointservice.testsupport.PostgresServer;
 import java.io.IOException;
@@ -21,29 +18,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import org.jboss.arquillian.container.test.api.ContainerController;
-import org.jboss.arquillian.container.test.api.Deployer;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.container.test.api.TargetsContainer;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The PostgreSQL global store through a DataSource WildFly manages, set up the way the README
@@ -59,66 +40,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * which only the global store still holds. Then B is started with a JNDI name bound to nothing and
  * must refuse to start the adapter, naming the setting.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class GlobalStoreDataSourceIT {
+class GlobalStoreDataSourceIT extends TwoNodeFailoverBase {
 
-    private static final Nodes A = Nodes.NODE_3;
-    private static final Nodes B = Nodes.NODE_4;
-    private static final String APP_CONTEXT = "ds-store-app";
-    private static final String A_ADAPTER = "node-3-ds-store-ra";
-    private static final String A_APP = "node-3-ds-store-app";
-    private static final String B_ADAPTER = "node-4-ds-store-ra";
-    private static final String B_APP = "node-4-ds-store-app";
     private static final String DATASOURCE = "java:jboss/datasources/CheckpointDS";
     /** The configuration the build made with the datasource; each start of this test copies it afresh. */
     private static final String SERVER_CONFIG = "standalone-checkpoint-ds.xml";
     private static final Duration REPLICATION_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STORED_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration LOAD_DEADLINE = Duration.ofSeconds(60);
-    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(30);
     private static final Path STORAGE = Path.of(System.getProperty("nodes.dir", "target/nodes"), "ds-store");
 
     private static PostgresServer postgres;
     private static String database;
-
-    @Deployment(name = A_ADAPTER, order = 1, managed = false, testable = false)
-    @TargetsContainer("node-3")
-    static ResourceAdapterArchive adapterOnA() {
-        return Deployments.checkpointAdapter();
-    }
-
-    @Deployment(name = A_APP, order = 2, managed = false, testable = false)
-    @TargetsContainer("node-3")
-    static WebArchive applicationOnA() {
-        return application();
-    }
-
-    @Deployment(name = B_ADAPTER, order = 3, managed = false, testable = false)
-    @TargetsContainer("node-4")
-    static ResourceAdapterArchive adapterOnB() {
-        return Deployments.checkpointAdapter();
-    }
-
-    @Deployment(name = B_APP, order = 4, managed = false, testable = false)
-    @TargetsContainer("node-4")
-    static WebArchive applicationOnB() {
-        return application();
-    }
-
-    private static WebArchive application() {
-        return PortableLookup.mapped(Deployments.applicationWar(APP_CONTEXT + ".war")).addClass(SegmentServlet.class);
-    }
-
-    @ArquillianResource
-    ContainerController controller;
-
-    @ArquillianResource
-    Deployer deployer;
-
-    private final SegmentClient client = new SegmentClient(APP_CONTEXT, GlobalStoreDataSourceIT::logs);
-    /** Deployment names per node, in deployment order: undeployed after the test. */
-    private final Map<Nodes, List<String>> deployed = new LinkedHashMap<>();
 
     @BeforeAll
     static void startPostgres() {
@@ -177,7 +110,7 @@ class GlobalStoreDataSourceIT {
     }
 
     /** Polls the store's table until it holds every awaited version: the archiver writes in the background. */
-    private static void awaitStored(Map<String, Long> versions) throws SQLException, InterruptedException {
+    private void awaitStored(Map<String, Long> versions) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + STORED_TIMEOUT.toNanos();
         Map<String, Long> stored = Map.of();
         while (System.nanoTime() < deadline) {
@@ -216,20 +149,22 @@ class GlobalStoreDataSourceIT {
     }
 
     private void start(Nodes node, String adapter, String app) throws IOException {
-        restart(node, DATASOURCE);
-        deployer.deploy(adapter);
-        deployer.deploy(app);
-        deployed.computeIfAbsent(node, n -> new ArrayList<>()).addAll(List.of(adapter, app));
+        startAndDeploy(node, withDataSource(node, DATASOURCE), adapter, app);
+    }
+
+    /** Starts the node again; it deploys whatever it had deployed before by itself. */
+    private void restart(Nodes node, String jndiName) throws IOException {
+        controller.start(node.qualifier(), withDataSource(node, jndiName));
     }
 
     /**
-     * Starts the node with the datasource configuration in disk mode and {@code globalStore}
-     * naming {@code jndiName}. A node this test has deployed nothing to yet gets a fresh copy of
-     * the build's configuration; otherwise the server keeps the one it wrote, with its deployments,
-     * and deploys them again.
+     * The start settings of the node with the datasource configuration in disk mode and
+     * {@code globalStore} naming {@code jndiName}. A node this test has deployed nothing to yet gets
+     * a fresh copy of the build's configuration; otherwise the server keeps the one it wrote, with
+     * its deployments.
      */
-    private void restart(Nodes node, String jndiName) throws IOException {
-        if (!deployed.containsKey(node)) {
+    private Map<String, String> withDataSource(Nodes node, String jndiName) throws IOException {
+        if (!deployedTo(node)) {
             Files.copy(Path.of(System.getProperty("checkpoint.test.datasource.config")),
                     node.baseDir().resolve("configuration").resolve(SERVER_CONFIG), StandardCopyOption.REPLACE_EXISTING);
         }
@@ -242,66 +177,18 @@ class GlobalStoreDataSourceIT {
                 "-Dcheckpoint.it.pg.user=" + PostgresServer.USER,
                 "-Dcheckpoint.it.pg.password=" + postgres.password());
         settings.put("serverConfig", SERVER_CONFIG);
-        controller.start(node.qualifier(), settings);
+        return settings;
     }
 
-    /** SIGKILL to both server JVMs first, then waits for both: the cluster loses them at once. */
-    private void killTogether(Nodes... nodes) throws Exception {
-        List<ProcessHandle> servers = new ArrayList<>();
-        for (Nodes node : nodes) {
-            servers.add(node.serverProcess());
-        }
-        servers.forEach(ProcessHandle::destroyForcibly);
-        for (ProcessHandle server : servers) {
-            server.onExit().get(KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        }
-        for (Nodes node : nodes) {
-            controller.stop(node.qualifier()); // the process is gone: Arquillian only tidies up
-        }
-    }
-
-    @AfterEach
-    void stopBoth() {
-        List<String> problems = new ArrayList<>();
-        for (Nodes node : List.of(A, B)) {
-            if (controller.isStarted(node.qualifier())) {
-                List<String> names = deployed.getOrDefault(node, List.of());
-                for (int i = names.size() - 1; i >= 0; i--) { // so that the next test class deploys afresh
-                    try {
-                        deployer.undeploy(names.get(i));
-                    } catch (RuntimeException e) {
-                        problems.add("undeploy " + names.get(i) + ": " + e);
-                    }
-                }
-                try {
-                    controller.stop(node.qualifier());
-                } catch (RuntimeException e) {
-                    problems.add("stop " + node.qualifier() + ": " + e);
-                }
-            }
-            List<Long> killed = node.killServerProcesses(KILL_TIMEOUT);
-            if (!killed.isEmpty()) {
-                problems.add(node.qualifier() + " was still running after stop; killed pids " + killed);
-            }
-        }
-        deployed.clear();
+    @Override
+    void afterNodesStopped() {
         Directories.deleteRecursively(STORAGE);
-        if (!problems.isEmpty()) {
-            fail("cleanup had problems: " + problems);
-        }
     }
 
     @AfterAll
-    static void stopEverything() {
-        A.killServerProcesses(KILL_TIMEOUT);
-        B.killServerProcesses(KILL_TIMEOUT);
+    static void stopPostgres() {
         if (postgres != null) {
             postgres.close();
         }
-    }
-
-    private static String logs() {
-        return Stream.of(A, B).map(n -> "\n--- " + n.serverLog() + " (tail) ---\n" + n.serverLogTail(60))
-                .collect(Collectors.joining());
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.checkpointservice.it.Deployments;
 import io.checkpointservice.it.Nodes;
-import io.checkpointservice.it.support.PortableLookup;
 import io.checkpointservice.it.support.SegmentClient;
 import io.checkpointservice.it.support.SegmentServlet;
 import java.io.IOException;
@@ -15,7 +14,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,28 +21,20 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import org.jboss.arquillian.container.test.api.ContainerController;
-import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.container.test.api.TargetsContainer;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The failover scenario on two real WildFly nodes: write on A, SIGKILL A, load on B (G2, G3, G4,
  * G5, G6 across a crash). Besides the one segment awaited with {@code awaitReplicated}, three
  * are awaited together with {@code awaitAllReplicated}, and B must load each of them.
  *
- * <p>A is node-3, B is node-4 (manual containers). Both run the adapter in memory storage mode in a
+ * <p>A is node-3, B is node-4 ({@link TwoNodeFailoverBase}). Both run the adapter in memory storage mode in a
  * checkpoint cluster of their own ({@code checkpoint-failover-it}, static initial hosts listing both,
  * R = 1; see {@code failover.cluster.args} in pom.xml), so once A's JVM is killed, B's replica copy
  * is the only copy left anywhere. The client drives {@link SegmentServlet} on each node over
@@ -63,26 +53,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * application never wrote or loaded the segment, so the only copy B can have is the replica
  * copy the cluster put there (which {@code awaitReplicated} on A reported).
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class WriterKilledIT {
+class WriterKilledIT extends TwoNodeFailoverBase {
 
-    private static final Nodes A = Nodes.NODE_3;
-    private static final Nodes B = Nodes.NODE_4;
-    private static final String APP_CONTEXT = "failover-app";
-    private static final String A_ADAPTER = "node-3-checkpoint-ra";
-    private static final String A_APP = "node-3-failover-app";
-    private static final String B_ADAPTER = "node-4-checkpoint-ra";
-    private static final String B_APP = "node-4-failover-app";
     /** A peer without the cluster secret, started at the end: it must not get into A and B's cluster. */
     private static final Nodes C = Nodes.NODE_2;
     private static final String C_ADAPTER = "node-2-checkpoint-ra";
-    private static final String C_APP = "node-2-failover-app";
+    private static final String C_APP = "node-2-segment-app";
     /** How long C's and B's probes may wait for a replica that must never come. */
     private static final Duration OUTSIDER_PROBE_TIMEOUT = Duration.ofSeconds(8);
 
-    private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(30);
     /** How long the two adapters may take to see each other after both are deployed. */
     private static final Duration CLUSTER_FORMATION_DEADLINE = Duration.ofSeconds(60);
     /** The barrier for the real segment, once the cluster is known to have two members. */
@@ -90,30 +69,6 @@ class WriterKilledIT {
     /** How long B's load may answer "unavailable, retry" (G8) while the cluster notices A's death. */
     private static final Duration LOAD_AFTER_KILL_DEADLINE = Duration.ofSeconds(30);
     private static final int SEGMENT_BYTES = 384 * 1024;
-
-    @Deployment(name = A_ADAPTER, order = 1, managed = false, testable = false)
-    @TargetsContainer("node-3")
-    static ResourceAdapterArchive adapterOnA() {
-        return Deployments.checkpointAdapter();
-    }
-
-    @Deployment(name = A_APP, order = 2, managed = false, testable = false)
-    @TargetsContainer("node-3")
-    static WebArchive applicationOnA() {
-        return application();
-    }
-
-    @Deployment(name = B_ADAPTER, order = 3, managed = false, testable = false)
-    @TargetsContainer("node-4")
-    static ResourceAdapterArchive adapterOnB() {
-        return Deployments.checkpointAdapter();
-    }
-
-    @Deployment(name = B_APP, order = 4, managed = false, testable = false)
-    @TargetsContainer("node-4")
-    static WebArchive applicationOnB() {
-        return application();
-    }
 
     @Deployment(name = C_ADAPTER, order = 5, managed = false, testable = false)
     @TargetsContainer("node-2")
@@ -127,19 +82,6 @@ class WriterKilledIT {
         return application();
     }
 
-    private static WebArchive application() {
-        return PortableLookup.mapped(Deployments.applicationWar(APP_CONTEXT + ".war")).addClass(SegmentServlet.class);
-    }
-
-    @ArquillianResource
-    ContainerController controller;
-
-    @ArquillianResource
-    Deployer deployer;
-
-    private final SegmentClient client = new SegmentClient(APP_CONTEXT, WriterKilledIT::logs);
-    /** Deployment names per node, in deployment order. */
-    private final Map<Nodes, List<String>> deployed = new LinkedHashMap<>();
     /** Phase name to milliseconds, printed at the end (target/failsafe-reports/*-output.txt). */
     private final Map<String, Long> timings = new LinkedHashMap<>();
 
@@ -150,46 +92,22 @@ class WriterKilledIT {
                     "expected no " + node.qualifier() + " server process before the test (pids)");
             node.resetConfiguration(); // no deployments left by a test that killed this node before
         }
-        timed("start+deploy " + A.qualifier(), () -> startAndDeploy(A, A_ADAPTER, A_APP));
-        timed("start+deploy " + B.qualifier(), () -> startAndDeploy(B, B_ADAPTER, B_APP));
+        timed("start+deploy " + A.qualifier(), () -> startAndDeploy(A, A.startConfig(), A_ADAPTER, A_APP));
+        timed("start+deploy " + B.qualifier(), () -> startAndDeploy(B, B.startConfig(), B_ADAPTER, B_APP));
     }
 
-    @AfterEach
-    void undeployAndStopBothNodes() {
-        List<String> problems = new ArrayList<>();
-        for (Nodes node : List.of(C, B, A)) {
-            List<String> names = deployed.getOrDefault(node, List.of());
-            if (controller.isStarted(node.qualifier())) {
-                for (int i = names.size() - 1; i >= 0; i--) {
-                    try {
-                        deployer.undeploy(names.get(i));
-                    } catch (RuntimeException e) {
-                        problems.add("undeploy " + names.get(i) + ": " + e);
-                    }
-                }
-                try {
-                    controller.stop(node.qualifier());
-                } catch (RuntimeException e) {
-                    problems.add("stop " + node.qualifier() + ": " + e);
-                }
-            }
-            List<Long> killed = node.killServerProcesses(KILL_TIMEOUT);
-            if (!killed.isEmpty()) {
-                problems.add(node.qualifier() + " was still running after stop; killed pids " + killed);
-            }
-        }
-        deployed.clear();
+    @Override
+    List<Nodes> nodes() {
+        return List.of(C, B, A);
+    }
+
+    @Override
+    void afterNodesStopped() {
         System.out.println("WriterKilledIT timings (ms): " + timings);
-        if (!problems.isEmpty()) {
-            fail("cleanup of " + A.qualifier() + "/" + B.qualifier() + " had problems: " + problems);
-        }
     }
 
     @AfterAll
-    static void noServerProcessLeftBehind() {
-        // Last resort when a test or its cleanup failed half-way: never leave a JVM running.
-        A.killServerProcesses(KILL_TIMEOUT);
-        B.killServerProcesses(KILL_TIMEOUT);
+    static void noPeerProcessLeftBehind() {
         C.killServerProcesses(KILL_TIMEOUT);
     }
 
@@ -283,12 +201,7 @@ class WriterKilledIT {
     private void peerWithoutTheSecretStaysOut() {
         String args = System.getProperty("failover.unsecured.peer.args");
         assertTrue(args != null && !args.isBlank(), "expected system property failover.unsecured.peer.args (pom.xml)");
-        List<String> names = deployed.computeIfAbsent(C, n -> new ArrayList<>());
-        controller.start(C.qualifier(), C.startConfig(args));
-        deployer.deploy(C_ADAPTER);
-        names.add(C_ADAPTER);
-        deployer.deploy(C_APP);
-        names.add(C_APP);
+        startAndDeploy(C, C.startConfig(args), C_ADAPTER, C_APP);
         try {
             String probe = "failover-it/outsider-probe/" + UUID.randomUUID();
             long onC = client.put(C, probe, new byte[] {1});
@@ -313,15 +226,6 @@ class WriterKilledIT {
     }
 
     // ----------------------------------------------------------------------------------------
-
-    private void startAndDeploy(Nodes node, String adapter, String app) {
-        List<String> names = deployed.computeIfAbsent(node, n -> new ArrayList<>());
-        controller.start(node.qualifier(), node.startConfig()); // not another test's override
-        deployer.deploy(adapter);
-        names.add(adapter);
-        deployer.deploy(app);
-        names.add(app);
-    }
 
     /**
      * Writes a probe segment on A and polls {@code awaitReplicated} until it is true: with R = 1 it
@@ -355,7 +259,7 @@ class WriterKilledIT {
      * so this whole scenario runs over an encrypted, authenticated checkpoint cluster. The adapter
      * says so when it joins; without that line the test would prove nothing about the secret.
      */
-    private static void assertClusterTrafficSealed(Nodes node) {
+    private void assertClusterTrafficSealed(Nodes node) {
         String joined = "joined checkpoint cluster 'checkpoint-failover-it'";
         String sealed = "traffic encrypted and authenticated";
         try {
@@ -386,13 +290,6 @@ class WriterKilledIT {
                 System.out.println("WriterKilledIT: controller.stop(" + node.qualifier() + ") after SIGKILL: " + e);
             }
         }
-    }
-
-    /** @return the tails of both server logs, for failure messages */
-    private static String logs() {
-        return List.of(A, B, C).stream()
-                .map(n -> "\n--- " + n.serverLog() + " (tail) ---\n" + n.serverLogTail(40))
-                .collect(Collectors.joining());
     }
 
     private void timed(String phase, Runnable action) {

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.checkpointservice.it.Deployments;
+import io.checkpointservice.it.NodeShutdown;
 import io.checkpointservice.it.Nodes;
+import io.checkpointservice.it.support.PortableLookup;
+import io.checkpointservice.it.support.SegmentClient;
+import io.checkpointservice.it.support.SegmentServlet;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +45,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>Runs on the client against node-2 (manual mode), which each test starts with
  * {@code -Dcheckpoint.storageMode=disk -Dcheckpoint.syncPolicy=fsync} and a storage directory of
- * its own, and talks to the node over HTTP through {@link SegmentServlet}. Each test leaves node-2
+ * its own, and talks to the node over HTTP through {@link SegmentServlet} (the shared test application,
+ * reached with {@link SegmentClient}). Each test leaves node-2
  * stopped, with nothing deployed.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -68,7 +69,7 @@ class DiskSegmentsSurviveRestartIT {
     @Deployment(name = APP, order = 2, managed = false, testable = false)
     @TargetsContainer("node-2")
     static WebArchive application() {
-        return Deployments.applicationWar(APP_CONTEXT + ".war").addClass(SegmentServlet.class);
+        return PortableLookup.mapped(Deployments.applicationWar(APP_CONTEXT + ".war")).addClass(SegmentServlet.class);
     }
 
     @ArquillianResource
@@ -77,7 +78,8 @@ class DiskSegmentsSurviveRestartIT {
     @ArquillianResource
     Deployer deployer;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final SegmentClient client = new SegmentClient(APP_CONTEXT,
+            () -> "\n--- " + NODE.serverLog() + " (tail) ---\n" + NODE.serverLogTail(60));
     private final List<String> deployed = new ArrayList<>();
     private Path storageDir;
 
@@ -96,26 +98,8 @@ class DiskSegmentsSurviveRestartIT {
 
     @AfterEach
     void undeployAndStopNode2() {
-        List<String> problems = new ArrayList<>();
-        if (controller.isStarted(NODE.qualifier())) {
-            for (int i = deployed.size() - 1; i >= 0; i--) {
-                try {
-                    deployer.undeploy(deployed.get(i));
-                } catch (RuntimeException e) {
-                    problems.add("undeploy " + deployed.get(i) + ": " + e);
-                }
-            }
-            try {
-                controller.stop(NODE.qualifier());
-            } catch (RuntimeException e) {
-                problems.add("stop " + NODE.qualifier() + ": " + e);
-            }
-        }
+        List<String> problems = NodeShutdown.undeployAndStop(controller, deployer, NODE, deployed, KILL_TIMEOUT);
         deployed.clear();
-        List<Long> killed = NODE.killServerProcesses(KILL_TIMEOUT);
-        if (!killed.isEmpty()) {
-            problems.add(NODE.qualifier() + " was still running after stop; killed pids " + killed);
-        }
         if (!problems.isEmpty()) {
             fail("cleanup of " + NODE.qualifier() + " had problems: " + problems);
         }
@@ -141,9 +125,9 @@ class DiskSegmentsSurviveRestartIT {
                 "expected no " + NODE.qualifier() + " process after a graceful stop (pids)");
         startNode();
 
-        Loaded loaded = get(name);
-        assertEquals(version, loaded.version, "expected the version written before the restart");
-        assertSameBytes(state, loaded.state);
+        SegmentClient.Loaded loaded = get(name);
+        assertEquals(version, loaded.version(), "expected the version written before the restart");
+        assertSameBytes(state, loaded.state());
 
         long next = put(name, new byte[] {1});
         assertTrue(next > version, "expected the first write after the restart to return a version greater than "
@@ -172,9 +156,9 @@ class DiskSegmentsSurviveRestartIT {
         long newPid = NODE.serverProcess().pid();
         assertNotEquals(pid, newPid, "expected a new server JVM after the restart, got the killed pid again");
 
-        Loaded loaded = get(name);
-        assertEquals(version, loaded.version, "expected the version of the last write before SIGKILL");
-        assertSameBytes(state, loaded.state);
+        SegmentClient.Loaded loaded = get(name);
+        assertEquals(version, loaded.version(), "expected the version of the last write before SIGKILL");
+        assertSameBytes(state, loaded.state());
 
         long next = put(name, new byte[] {2});
         assertTrue(next > version, "expected the first write after the crash to return a version greater than "
@@ -199,34 +183,13 @@ class DiskSegmentsSurviveRestartIT {
         }
     }
 
-    private URI segmentUri(String name) {
-        return URI.create("http://127.0.0.1:" + NODE.httpPort() + "/" + APP_CONTEXT + "/segments/" + name);
-    }
-
     private long put(String name, byte[] state) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(segmentUri(name))
-                .timeout(HTTP_TIMEOUT)
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(state))
-                .build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            fail("expected HTTP 200 from PUT " + request.uri() + ", got " + response.statusCode() + ": "
-                    + response.body() + "\n--- " + NODE.serverLog() + " (tail) ---\n" + NODE.serverLogTail(60));
-        }
-        return Long.parseLong(response.body().trim());
+        return client.put(NODE, name, state);
     }
 
-    private Loaded get(String name) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(segmentUri(name)).timeout(HTTP_TIMEOUT).GET().build();
-        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() != 200) {
-            fail("expected HTTP 200 from GET " + request.uri() + ", got " + response.statusCode() + ": "
-                    + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8)
-                    + "\n--- " + NODE.serverLog() + " (tail) ---\n" + NODE.serverLogTail(60));
-        }
-        String version = response.headers().firstValue(SegmentServlet.VERSION_HEADER).orElseThrow(
-                () -> new AssertionError("expected header " + SegmentServlet.VERSION_HEADER + " on GET " + request.uri()));
-        return new Loaded(Long.parseLong(version), response.body());
+    /** A load on the restarted node itself: its own disk answers, so "unavailable" (503) fails too. */
+    private SegmentClient.Loaded get(String name) throws IOException, InterruptedException {
+        return client.loadRetryingWhileUnavailable(NODE, name, Duration.ZERO, "after its restart");
     }
 
     private static void assertSameBytes(byte[] expected, byte[] actual) {
@@ -242,6 +205,4 @@ class DiskSegmentsSurviveRestartIT {
         return bytes;
     }
 
-    private record Loaded(long version, byte[] state) {
-    }
 }

@@ -189,10 +189,33 @@ public class JavaProcess {
                 return false;
             });
         } catch (ConditionTimeoutException e) {
+            String tail = logTail(60);
             throw new AssertionError(name + " did not log " + pattern + " within " + timeout + "; log " + logFile
-                    + ":\n" + logTail(60), e);
+                    + " (" + dumpThreads() + "):\n" + tail, e);
         }
         return match.get();
+    }
+
+    /**
+     * Asks the JVM for a thread dump (SIGQUIT: HotSpot prints every thread's stack to its output,
+     * which is this process's log), so that a process stuck on its way somewhere shows where.
+     *
+     * @return where the dump went, for a failure message
+     */
+    public String dumpThreads() {
+        if (!process.isAlive()) {
+            return "no thread dump: the process has exited";
+        }
+        try {
+            signal("QUIT");
+            Thread.sleep(1_000); // the JVM writes the dump asynchronously
+            return "thread dump of pid " + pid() + " appended to the log";
+        } catch (IllegalStateException e) {
+            return "no thread dump: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "no thread dump: interrupted";
+        }
     }
 
     /** @return everything this instance logged so far (not earlier instances in the same file) */

@@ -74,4 +74,21 @@ class JavaProcessIT {
             second.killQuietly();
         }
     }
+
+    @Test
+    void aProcessThatMissesItsLineLeavesAThreadDumpInItsLog() {
+        JavaProcess parent = JavaProcess.start("stuck", directory.resolve("stuck.log"), JavaCommand.create()
+                .maxHeap("64m").mainClass(SleepingParent.class.getName()).arguments("stuck").toList());
+        try {
+            parent.awaitLogLine(READY, Duration.ofSeconds(60));
+            AssertionError e = assertThrows(AssertionError.class,
+                    () -> parent.awaitLogLine(Pattern.compile("a line it never logs"), Duration.ofSeconds(1)));
+            assertTrue(e.getMessage().contains("thread dump of pid " + parent.pid() + " appended to the log"),
+                    e.getMessage());
+            assertTrue(parent.log().contains("Full thread dump"), parent.log());
+            assertTrue(parent.log().contains("\"main\""), "the dump names the main thread: " + parent.log());
+        } finally {
+            parent.killQuietly();
+        }
+    }
 }

@@ -4,6 +4,7 @@ import io.checkpointservice.testsupport.Await;
 import io.checkpointservice.testsupport.JavaProcess;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -18,12 +19,25 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 public abstract class ClusterProcess extends JavaProcess {
 
-    /** JVM flags every node gets: small footprint on a 2-core machine, readable one-line logs. */
-    static final List<String> COMMON_JVM_FLAGS = List.of(
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-Djava.net.preferIPv4Stack=true",
-            "-Djava.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s [%3$s] %5$s%6$s%n");
+    /**
+     * JVM flags every node gets: small footprint on a 2-core machine, readable one-line logs, and
+     * with {@code -Dit.nodeLogging=<file>} that java.util.logging configuration (for example
+     * src/test/resources/state-transfer-debug.properties, for Infinispan's state transfer at DEBUG).
+     */
+    static final List<String> COMMON_JVM_FLAGS = commonJvmFlags();
+
+    private static List<String> commonJvmFlags() {
+        List<String> flags = new ArrayList<>(List.of(
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Djava.net.preferIPv4Stack=true",
+                "-Djava.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s [%3$s] %5$s%6$s%n"));
+        String logging = System.getProperty("it.nodeLogging");
+        if (logging != null && !logging.isBlank()) {
+            flags.add("-Djava.util.logging.config.file=" + Path.of(logging).toAbsolutePath());
+        }
+        return List.copyOf(flags);
+    }
 
     /** Infinispan's "Received new [, MERGED] cluster view" line; group 1 is the member list. */
     private static final Pattern LOGGED_VIEW = Pattern.compile("Received new(?:, MERGED)? cluster view for channel "

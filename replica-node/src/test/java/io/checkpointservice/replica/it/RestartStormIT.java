@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * usual 90 s; a node that does not leaves a thread dump in its log (target/it-logs/RestartStormIT.*).
  *
  * <p>Simultaneous joins are where the fault trials' rare start hang shows (a joiner's initial state
- * transfer of a replicated cache that never completes, docs/RELIABILITY.md "Known limits"): this
+ * transfer of a replicated cache that never completes; docs/RELIABILITY.md, "Randomized fault trials"): this
  * runs them back to back to reproduce it. Skipped unless {@code -Dit.restartStorm=N} asks for N
  * rounds (about 15 s each); {@code -Dit.restartStorm.seed} repeats the choice of victims.
  */

@@ -57,7 +57,6 @@ class DiskSegmentsSurviveRestartIT {
     private static final String ADAPTER = "node-2-checkpoint-ra";
     private static final String APP = "node-2-segment-app";
     private static final String APP_CONTEXT = "segment-app";
-    private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(30);
 
     @Deployment(name = ADAPTER, order = 1, managed = false, testable = false)

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The failover scenario on two real Payara domains: write on A, SIGKILL A, load on B with
- * identical bytes (G2-G6 across a crash). A is pt-2, B is pt-3 (manual containers), one checkpoint
+ * identical bytes (G2-G6 across a crash); B also lists the older version A wrote before
+ * ({@code retainVersions} 2) and loads it with its bytes. A is pt-2, B is pt-3 (manual containers), one checkpoint
  * cluster of their own (R = 1, memory storage, so B's replica is the only copy left once A's JVM
  * is killed; see pom.xml). Each domain gets the adapter and its binding by the README's admin step
  * when it starts ({@link AdapterSetupExtension}); the application is the segment servlet the
@@ -119,6 +120,11 @@ class WriterKilledOnPayaraIT {
         awaitTwoMemberCluster();
 
         String name = "payara-it/writer-killed/" + UUID.randomUUID();
+        byte[] older = new byte[SEGMENT_BYTES / 2];
+        new Random(22).nextBytes(older);
+        long olderVersion = client.put(A, name, older);
+        assertTrue(client.awaitReplicated(A, name, olderVersion, REPLICATION_TIMEOUT),
+                "expected " + name + " v" + olderVersion + " replicated to " + B.qualifier() + logs());
         byte[] state = new byte[SEGMENT_BYTES];
         new Random(23).nextBytes(state);
         long version = client.put(A, name, state);
@@ -147,6 +153,12 @@ class WriterKilledOnPayaraIT {
         assertEquals(SegmentServlet.sha256(state), loaded.sha256Header(), "the SHA-256 computed on " + B.qualifier());
         assertEquals(version, loaded.version(), "the version awaited on " + A.qualifier());
         assertEquals(A.qualifier(), loaded.originNode(), "the writer was " + A.qualifier() + "'s node (its domain's name)");
+        // retainVersions 2: the older version is kept on the replica too, and reading it takes nothing over.
+        assertEquals(List.of(version, olderVersion), client.versions(B, name), "versions kept on " + B.qualifier());
+        SegmentClient.Loaded kept = client.loadVersion(B, name, olderVersion).orElseThrow(() -> new AssertionError(
+                "v" + olderVersion + " of " + name + " not kept on " + B.qualifier() + logs()));
+        assertEquals(olderVersion, kept.version(), "the older version loaded on " + B.qualifier());
+        assertArrayEquals(older, kept.state(), "the older bytes written on " + A.qualifier());
 
         // B is alone now although its settings name a peer: not ready, but alive.
         awaitConsole(B.qualifier() + " readiness DOWN with 1 member", () -> ready(B).code() == 503

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Disk mode on two real WildFly nodes, both server JVMs SIGKILLed at the same instant and started
  * again in the other order: B, which never wrote or loaded the segments, loads every one that A
- * had written and awaited, with A's bytes; then A loads them too. The records come back from the
- * nodes' disks and the chunks from the replica's disk or A's own copy (docs/ARCHITECTURE.md,
- * "Persistence in disk mode").
+ * had written and awaited, with A's bytes; then A loads them too. With {@code retainVersions} 2,
+ * both nodes also list the older version of a segment written twice and load it with its bytes.
+ * The records come back from the nodes' disks and the chunks from the replica's disk or A's own
+ * copy (docs/ARCHITECTURE.md, "Persistence in disk mode").
  *
  * <p>A is node-3, B is node-4 ({@link TwoNodeFailoverBase}: the failover cluster of pom.xml, R = 1,
  * cluster secret), started here in disk mode with storage directories of this test.
@@ -44,18 +45,20 @@ class WholeClusterRestartIT extends TwoNodeFailoverBase {
         Map<String, byte[]> written = new LinkedHashMap<>();
         Map<String, Long> versions = new LinkedHashMap<>();
         String prefix = "restart-it/" + UUID.randomUUID() + "/";
+        String twice = prefix + 1; // written twice: its older version must come back too (retainVersions 2)
+        byte[] older = new byte[30_000];
+        new Random(-1).nextBytes(older);
+        long olderVersion = client.put(A, twice, older);
+        assertTrue(awaitWithB(Map.of(twice, olderVersion)), "expected awaitReplicated(" + twice + ", v" + olderVersion
+                + ") on " + A.qualifier() + " to say true with " + B.qualifier() + " in the cluster within "
+                + REPLICATION_TIMEOUT + logs());
         for (int i = 0; i < 4; i++) {
             byte[] state = new byte[i == 0 ? 1_500_000 : 40_000 + i]; // one of two chunks, three of one
             new Random(i).nextBytes(state);
             written.put(prefix + i, state);
             versions.put(prefix + i, client.put(A, prefix + i, state));
         }
-        long deadline = System.nanoTime() + REPLICATION_TIMEOUT.toNanos();
-        boolean replicated = false;
-        while (!replicated && System.nanoTime() < deadline) { // until B has joined and holds every copy
-            replicated = client.awaitAllReplicated(A, versions, Duration.ofSeconds(5));
-        }
-        assertTrue(replicated, "expected awaitAllReplicated(" + versions + ") on " + A.qualifier() + " to say true with "
+        assertTrue(awaitWithB(versions), "expected awaitAllReplicated(" + versions + ") on " + A.qualifier() + " to say true with "
                 + B.qualifier() + " in the cluster within " + REPLICATION_TIMEOUT + logs());
 
         killTogether(A, B);
@@ -72,7 +75,23 @@ class WholeClusterRestartIT extends TwoNodeFailoverBase {
                 assertArrayEquals(segment.getValue(), loaded.state(), "bytes of " + segment.getKey() + " loaded on "
                         + node.qualifier() + " after the restart");
             }
+            assertEquals(List.of(versions.get(twice), olderVersion), client.versions(node, twice),
+                    "versions of " + twice + " kept on " + node.qualifier() + " after the restart");
+            SegmentClient.Loaded kept = client.loadVersion(node, twice, olderVersion).orElseThrow(() -> new AssertionError(
+                    "v" + olderVersion + " of " + twice + " not kept on " + node.qualifier() + " after the restart" + logs()));
+            assertEquals(olderVersion, kept.version(), "version of the older " + twice + " on " + node.qualifier());
+            assertArrayEquals(older, kept.state(), "bytes of v" + olderVersion + " of " + twice + " on " + node.qualifier());
         }
+    }
+
+    /** Awaits the versions on A, again and again until B has joined and holds every copy. */
+    private boolean awaitWithB(Map<String, Long> versions) throws Exception {
+        long deadline = System.nanoTime() + REPLICATION_TIMEOUT.toNanos();
+        boolean replicated = false;
+        while (!replicated && System.nanoTime() < deadline) {
+            replicated = client.awaitAllReplicated(A, versions, Duration.ofSeconds(5));
+        }
+        return replicated;
     }
 
     private void start(Nodes node, String adapter, String app) {
@@ -88,6 +107,7 @@ class WholeClusterRestartIT extends TwoNodeFailoverBase {
         return node.startConfig(
                 "-Dcheckpoint.storageMode=disk",
                 "-Dcheckpoint.syncPolicy=none",
+                "-Dcheckpoint.retainVersions=2",
                 "-Dcheckpoint.storageDirectory=" + STORAGE.resolve(node.qualifier()).toAbsolutePath());
     }
 }

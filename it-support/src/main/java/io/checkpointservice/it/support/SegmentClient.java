@@ -8,14 +8,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * The client side of {@link SegmentServlet}: write, await and load on a WildFly or Payara node
+ * The client side of {@link SegmentServlet}: write, await, load and list kept versions on a WildFly or Payara node
  * over HTTP, failing the test (an {@link AssertionError}) with the given logs when an answer is not
  * the expected one.
  */
@@ -86,10 +88,7 @@ public final class SegmentClient {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             if (response.statusCode() == 200) {
-                return new Loaded(Long.parseLong(header(response, SegmentServlet.VERSION_HEADER)),
-                        header(response, SegmentServlet.ORIGIN_HEADER),
-                        header(response, SegmentServlet.SHA256_HEADER), response.body(),
-                        earlier.size() + 1, earlier);
+                return loaded(response, earlier.size() + 1, earlier);
             }
             String answer = response.statusCode() + " after " + took + " ms: "
                     + new String(response.body(), StandardCharsets.UTF_8);
@@ -100,6 +99,43 @@ public final class SegmentClient {
             earlier.add(answer);
             Thread.sleep(500);
         }
+    }
+
+    /** @return {@code versions(name)} on {@code node}: the kept versions, newest first */
+    public List<Long> versions(HttpNode node, String name) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(uri(node, "versions/" + name)).timeout(HTTP_TIMEOUT).GET().build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("expected HTTP 200 from GET " + request.uri() + ", got " + response.statusCode()
+                    + ": " + response.body() + logs.get());
+        }
+        String listed = response.body().trim();
+        return listed.isEmpty() ? List.of() : Arrays.stream(listed.split(",")).map(Long::valueOf).toList();
+    }
+
+    /**
+     * {@code load(name, version)} on {@code node}, a kept version (reads only).
+     *
+     * @return empty when the node answers that the version is not kept (404)
+     */
+    public Optional<Loaded> loadVersion(HttpNode node, String name, long version) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(uri(node, "segments/" + name + "?version=" + version))
+                .timeout(HTTP_TIMEOUT).GET().build();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (response.statusCode() != 200) {
+            throw new AssertionError("expected HTTP 200 or 404 from GET " + request.uri() + ", got " + response.statusCode()
+                    + ": " + new String(response.body(), StandardCharsets.UTF_8) + logs.get());
+        }
+        return Optional.of(loaded(response, 1, List.of()));
+    }
+
+    private static Loaded loaded(HttpResponse<byte[]> response, int attempts, List<String> earlier) {
+        return new Loaded(Long.parseLong(header(response, SegmentServlet.VERSION_HEADER)),
+                header(response, SegmentServlet.ORIGIN_HEADER),
+                header(response, SegmentServlet.SHA256_HEADER), response.body(), attempts, earlier);
     }
 
     private URI uri(HttpNode node, String pathAndQuery) {

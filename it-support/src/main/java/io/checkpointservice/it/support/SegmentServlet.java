@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The application of the failover tests on WildFly and Payara, driven over HTTP by
@@ -29,6 +30,10 @@ import java.util.Optional;
  *   <li>{@code GET /segments/<name>}: {@code load}; answers the bytes with version, origin node and
  *       SHA-256 (computed here, from what {@code load} returned) in headers; 404 when absent, 503
  *       with the message on {@link SegmentUnavailableException} (the caller may retry, G8).</li>
+ *   <li>{@code GET /segments/<name>?version=V}: {@code load(name, V)}, a kept version (reads
+ *       only), answered like {@code load}; 404 when that version is not kept.</li>
+ *   <li>{@code GET /versions/<name>}: {@code versions}, the kept versions newest first,
+ *       comma-separated (empty when none); 503 on {@link SegmentUnavailableException}.</li>
  *   <li>{@code POST /replicated/<name>?version=V&timeoutMillis=T}: {@code awaitReplicated};
  *       answers {@code true} or {@code false}.</li>
  *   <li>{@code POST /replicated-all?timeoutMillis=T} with lines {@code <name>=<version>} as the
@@ -37,7 +42,7 @@ import java.util.Optional;
  * Any other exception is answered 500 with its class and message, so the client's failure message
  * says what went wrong on the node.
  */
-@WebServlet(urlPatterns = {"/segments/*", "/replicated/*", "/replicated-all"})
+@WebServlet(urlPatterns = {"/segments/*", "/versions/*", "/replicated/*", "/replicated-all"})
 public class SegmentServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
@@ -64,9 +69,14 @@ public class SegmentServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String name = segmentName(request);
+        if ("/versions".equals(request.getServletPath())) {
+            versions(name, response);
+            return;
+        }
+        String version = request.getParameter("version");
         Optional<Checkpoint> checkpoint;
         try (CheckpointConnection connection = factory.getConnection()) {
-            checkpoint = connection.load(name);
+            checkpoint = version == null ? connection.load(name) : connection.load(name, Long.parseLong(version));
         } catch (SegmentUnavailableException e) {
             text(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, e.toString());
             return;
@@ -75,7 +85,8 @@ public class SegmentServlet extends HttpServlet {
             return;
         }
         if (checkpoint.isEmpty()) {
-            text(response, HttpServletResponse.SC_NOT_FOUND, "no segment " + name);
+            text(response, HttpServletResponse.SC_NOT_FOUND,
+                    version == null ? "no segment " + name : "version " + version + " of " + name + " is not kept");
             return;
         }
         byte[] state = checkpoint.get().state();
@@ -86,6 +97,17 @@ public class SegmentServlet extends HttpServlet {
         response.setHeader(SHA256_HEADER, sha256(state));
         response.setContentLength(state.length);
         response.getOutputStream().write(state);
+    }
+
+    private void versions(String name, HttpServletResponse response) throws IOException {
+        try (CheckpointConnection connection = factory.getConnection()) {
+            text(response, HttpServletResponse.SC_OK,
+                    connection.versions(name).stream().map(String::valueOf).collect(Collectors.joining(",")));
+        } catch (SegmentUnavailableException e) {
+            text(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, e.toString());
+        } catch (RuntimeException e) {
+            text(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, e.toString());
+        }
     }
 
     @Override

@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 
 /**
  * An application node for the multi-process tests: a {@link CheckpointNode} started from the
@@ -50,6 +51,10 @@ import java.util.concurrent.Executors;
  *   <li>{@code GET /load?name=}: 200 {@code membersBefore} (the size of this node's view when the
  *       load began), {@code version, size, sha256, crc32c, originNode, writtenAt}; 404 when the
  *       segment is absent (empty)</li>
+ *   <li>{@code GET /versions?name=}: 200 {@code versions} (the kept published versions, newest
+ *       first, comma-separated; empty when none)</li>
+ *   <li>{@code GET /loadVersion?name=&version=}: 200 {@code version, originNode, size, sha256,
+ *       crc32c} of that kept version (reads only); 404 when it is not kept</li>
  *   <li>{@code POST /await?name=&version=&timeoutMs=}: 200 {@code replicated=true|false}</li>
  *   <li>{@code POST /delete?name=}: 200 {@code deleted=true|false}</li>
  *   <li>{@code GET /members}: 200 {@code members=a,b,c}, {@code count}</li>
@@ -118,6 +123,18 @@ public final class AppNodeMain {
             reply.put("version", Long.toString(c.version()));
             reply.put("originNode", c.originNode());
             reply.put("writtenAt", c.writtenAt().toString());
+            describe(c.state(), reply);
+            return reply;
+        }));
+        server.createContext("/versions", exchange -> handle(exchange, q -> Map.of("versions",
+                service.versions(ns(q), q.get("name")).stream().map(String::valueOf)
+                        .collect(Collectors.joining(",")))));
+        server.createContext("/loadVersion", exchange -> handle(exchange, q -> {
+            Checkpoint c = service.load(ns(q), q.get("name"), Long.parseLong(q.get("version")))
+                    .orElseThrow(Absent::new);
+            Map<String, String> reply = new LinkedHashMap<>();
+            reply.put("version", Long.toString(c.version()));
+            reply.put("originNode", c.originNode());
             describe(c.state(), reply);
             return reply;
         }));

@@ -106,6 +106,21 @@ public final class NodeProcess extends ClusterProcess {
         return send("/load", HttpRequest.BodyPublishers.noBody(), Duration.ofSeconds(120), "name", name);
     }
 
+    /** @return the kept published versions of the segment, newest first (the call must succeed) */
+    public List<Long> versions(String name) {
+        Reply reply = send("/versions", HttpRequest.BodyPublishers.noBody(), Duration.ofSeconds(60), "name", name);
+        reply.expectStatus(200, "versions('" + name + "') on " + name());
+        String listed = reply.get("versions");
+        return listed == null || listed.isEmpty() ? List.of()
+                : Arrays.stream(listed.split(",")).map(Long::valueOf).toList();
+    }
+
+    /** Loads one kept version (reads only): 200 with version and hashes, 404 when not kept, 503 unavailable. */
+    public Reply loadVersion(String name, long version) {
+        return send("/loadVersion", HttpRequest.BodyPublishers.noBody(), Duration.ofSeconds(120), "name", name,
+                "version", Long.toString(version));
+    }
+
     /** awaitReplicated with the given timeout; the call itself must succeed. */
     public boolean awaitReplicated(String name, long version, Duration timeout) {
         Reply reply = send("/await", HttpRequest.BodyPublishers.noBody(), timeout.plusSeconds(30), "name", name,

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
  * and starts all three again at once. Each restarted node must start (log READY) within the
  * usual 90 s; a node that does not leaves a thread dump in its log (target/it-logs/RestartStormIT.*).
  *
- * <p>Simultaneous joins are where the fault trials' rare start hang showed (a joiner's initial state
- * transfer of a replicated cache that never completes; docs/RELIABILITY.md, "Randomized fault
- * trials", has what it found): this repeats that step alone, as often as asked, with few segments.
+ * <p>Simultaneous joins are where the fault trials found Infinispan's start hang before 16.2 (a
+ * joiner's initial state transfer of a replicated cache that never completes; docs/RELIABILITY.md,
+ * "Why Infinispan 16.2 or newer"): this repeats that step alone, as often as asked, with few segments.
  * Skipped unless {@code -Dit.restartStorm=N} asks for N
  * rounds (about 12 s each); {@code -Dit.restartStorm.seed} repeats the choice of victims, and
  * {@code -Dit.nodeLogging=src/test/resources/state-transfer-debug.properties} logs Infinispan's

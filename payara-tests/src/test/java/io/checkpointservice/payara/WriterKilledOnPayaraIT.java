@@ -153,7 +153,7 @@ class WriterKilledOnPayaraIT {
         assertEquals(SegmentServlet.sha256(state), loaded.sha256Header(), "the SHA-256 computed on " + B.qualifier());
         assertEquals(version, loaded.version(), "the version awaited on " + A.qualifier());
         assertEquals(A.qualifier(), loaded.originNode(), "the writer was " + A.qualifier() + "'s node (its domain's name)");
-        // retainVersions 2: the older version is kept on the replica too, and reading it takes nothing over.
+        // retainVersions 2: the older version was kept on the replica too.
         assertEquals(List.of(version, olderVersion), client.versions(B, name), "versions kept on " + B.qualifier());
         SegmentClient.Loaded kept = client.loadVersion(B, name, olderVersion).orElseThrow(() -> new AssertionError(
                 "v" + olderVersion + " of " + name + " not kept on " + B.qualifier() + logs()));

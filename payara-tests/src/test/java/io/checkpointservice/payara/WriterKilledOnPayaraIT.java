@@ -155,7 +155,7 @@ class WriterKilledOnPayaraIT {
         assertEquals(A.qualifier(), loaded.originNode(), "the writer was " + A.qualifier() + "'s node (its domain's name)");
         // retainVersions 2: the older version was kept on the replica too.
         assertEquals(List.of(version, olderVersion), client.versions(B, name), "versions kept on " + B.qualifier());
-        SegmentClient.Loaded kept = client.loadVersion(B, name, olderVersion).orElseThrow(() -> new AssertionError(
+        SegmentClient.Loaded kept = client.loadVersion(B, name, olderVersion, LOAD_AFTER_KILL_DEADLINE).orElseThrow(() -> new AssertionError(
                 "v" + olderVersion + " of " + name + " not kept on " + B.qualifier() + logs()));
         assertEquals(olderVersion, kept.version(), "the older version loaded on " + B.qualifier());
         assertArrayEquals(older, kept.state(), "the older bytes written on " + A.qualifier());

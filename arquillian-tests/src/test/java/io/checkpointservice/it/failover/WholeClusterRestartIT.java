@@ -77,7 +77,7 @@ class WholeClusterRestartIT extends TwoNodeFailoverBase {
             }
             assertEquals(List.of(versions.get(twice), olderVersion), client.versions(node, twice),
                     "versions of " + twice + " kept on " + node.qualifier() + " after the restart");
-            SegmentClient.Loaded kept = client.loadVersion(node, twice, olderVersion).orElseThrow(() -> new AssertionError(
+            SegmentClient.Loaded kept = client.loadVersion(node, twice, olderVersion, LOAD_DEADLINE).orElseThrow(() -> new AssertionError(
                     "v" + olderVersion + " of " + twice + " not kept on " + node.qualifier() + " after the restart" + logs()));
             assertEquals(olderVersion, kept.version(), "version of the older " + twice + " on " + node.qualifier());
             assertArrayEquals(older, kept.state(), "bytes of v" + olderVersion + " of " + twice + " on " + node.qualifier());

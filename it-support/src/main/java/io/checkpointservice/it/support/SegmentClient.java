@@ -80,21 +80,35 @@ public final class SegmentClient {
      */
     public Loaded loadRetryingWhileUnavailable(HttpNode node, String name, Duration deadline, String situation)
             throws IOException, InterruptedException {
+        return getRetryingWhileUnavailable(node, "segments/" + name, false, deadline, "load on " + node.qualifier()
+                + " " + situation).orElseThrow();
+    }
+
+    /**
+     * GETs until 200 or {@code notFound} (when {@code notFoundIsAnAnswer}), retrying 503 until
+     * {@code deadline}; anything else fails the test.
+     */
+    private Optional<Loaded> getRetryingWhileUnavailable(HttpNode node, String pathAndQuery, boolean notFoundIsAnAnswer,
+                                                         Duration deadline, String what)
+            throws IOException, InterruptedException {
         long until = System.nanoTime() + deadline.toNanos();
         List<String> earlier = new ArrayList<>();
         while (true) {
-            HttpRequest request = HttpRequest.newBuilder(uri(node, "segments/" + name)).timeout(HTTP_TIMEOUT).GET().build();
+            HttpRequest request = HttpRequest.newBuilder(uri(node, pathAndQuery)).timeout(HTTP_TIMEOUT).GET().build();
             long start = System.nanoTime();
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             if (response.statusCode() == 200) {
-                return loaded(response, earlier.size() + 1, earlier);
+                return Optional.of(loaded(response, earlier.size() + 1, earlier));
+            }
+            if (response.statusCode() == 404 && notFoundIsAnAnswer) {
+                return Optional.empty();
             }
             String answer = response.statusCode() + " after " + took + " ms: "
                     + new String(response.body(), StandardCharsets.UTF_8);
             if (response.statusCode() != 503 || System.nanoTime() > until) {
-                throw new AssertionError("expected HTTP 200 from GET " + request.uri() + " (load on " + node.qualifier() + " " + situation
-                        + "), got " + answer + "; earlier answers: " + earlier + logs.get());
+                throw new AssertionError("expected HTTP 200" + (notFoundIsAnAnswer ? " or 404" : "") + " from GET "
+                        + request.uri() + " (" + what + "), got " + answer + "; earlier answers: " + earlier + logs.get());
             }
             earlier.add(answer);
             Thread.sleep(500);
@@ -114,22 +128,15 @@ public final class SegmentClient {
     }
 
     /**
-     * {@code load(name, version)} on {@code node}, a kept version (reads only).
+     * {@code load(name, version)} on {@code node}, a kept version (reads only); "unavailable" (503,
+     * e.g. its chunks not yet put back after a restart) is retried until {@code deadline}.
      *
      * @return empty when the node answers that the version is not kept (404)
      */
-    public Optional<Loaded> loadVersion(HttpNode node, String name, long version) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri(node, "segments/" + name + "?version=" + version))
-                .timeout(HTTP_TIMEOUT).GET().build();
-        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() == 404) {
-            return Optional.empty();
-        }
-        if (response.statusCode() != 200) {
-            throw new AssertionError("expected HTTP 200 or 404 from GET " + request.uri() + ", got " + response.statusCode()
-                    + ": " + new String(response.body(), StandardCharsets.UTF_8) + logs.get());
-        }
-        return Optional.of(loaded(response, 1, List.of()));
+    public Optional<Loaded> loadVersion(HttpNode node, String name, long version, Duration deadline)
+            throws IOException, InterruptedException {
+        return getRetryingWhileUnavailable(node, "segments/" + name + "?version=" + version, true, deadline,
+                "load of v" + version + " on " + node.qualifier());
     }
 
     private static Loaded loaded(HttpResponse<byte[]> response, int attempts, List<String> earlier) {

@@ -138,6 +138,7 @@ public final class ClusterNode implements AutoCloseable {
             }
             portWarning.ifPresent(LOG::warning);
             manager.start();
+            long joinedMillis = Duration.ofNanos(System.nanoTime() - began).toMillis();
             ClusterNode node = new ClusterNode(manager, nodeName, settings, threads, globalStore);
             started = node;
             StartupChecks.boundWhereConfigured(node.physicalAddresses(), settings.bindAddress());
@@ -164,7 +165,8 @@ public final class ClusterNode implements AutoCloseable {
                     + "' at " + node.physicalAddresses() + (keyHandle != null
                     ? " (traffic encrypted and authenticated, " + GcmSymEncrypt.ALGORITHM + ")"
                     : " (traffic in clear: loopback only)") + "; members " + node.members() + "; started in "
-                    + Duration.ofNanos(System.nanoTime() - began).toMillis() + " ms");
+                    + Duration.ofNanos(System.nanoTime() - began).toMillis() + " ms (caches started and joined in "
+                    + joinedMillis + " ms)");
             return node;
         } catch (RuntimeException e) {
             if (started != null) {
@@ -176,6 +178,9 @@ public final class ClusterNode implements AutoCloseable {
             manager.stop();
             globalStore.close();
             GracefulCloseLogFilter.uninstall();
+            if (e instanceof ClusterUnavailableException unavailable) {
+                throw unavailable; // joined, but could not complete the start: its message says why
+            }
             throw new ClusterUnavailableException("cannot join checkpoint cluster '" + settings.clusterName()
                     + "' on " + settings.bindAddress() + ":" + settings.bindPort() + ": " + e.getMessage()
                     + "; check bindAddress, bindPort (is the port free?) and initialHosts"
@@ -198,6 +203,11 @@ public final class ClusterNode implements AutoCloseable {
      */
     Optional<SegmentRecord> recordHeldHere(String key) {
         return Optional.ofNullable(SegmentRecord.decode(records.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).get(key)));
+    }
+
+    /** @return the cluster's records cache (for tests that make it refuse writes) */
+    Cache<String, String> recordsCache() {
+        return records;
     }
 
     /** @return the name of the primary owner of a chunk in the current topology (for tests: placement) */

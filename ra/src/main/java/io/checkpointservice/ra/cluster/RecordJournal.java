@@ -43,7 +43,8 @@ import org.infinispan.notifications.cachelistener.event.CacheEntryEvent;
  * <p>The file store writes to the page cache: the journal survives a process kill; a power loss
  * of a host may cost its last changes, which the other nodes' journals still hold. A record the
  * file store cannot read (a write cut short by a kill) is left out with a warning, and a journal
- * that cannot be read at all, or written, never stops the node or a record change.
+ * that cannot be read at all, or written, never stops the node or a record change. A cluster
+ * that refuses the kept records does stop the node's start ({@link #restoreWithRetries}).
  */
 @Listener(observation = Listener.Observation.POST)
 final class RecordJournal {
@@ -54,6 +55,8 @@ final class RecordJournal {
     private static final int IN_MEMORY = 1_024;
     /** Compare-and-sets of a restore in flight at once; each carries one record of a few hundred bytes. */
     static final int OFFERS_IN_FLIGHT = 256;
+    /** Attempts at bringing the kept records back before the node's start fails. */
+    static final int RESTORE_ATTEMPTS = 3;
 
     private final Cache<String, String> journal;
     private final JournalSupport failures = new JournalSupport(LOG, "record journal");
@@ -77,18 +80,57 @@ final class RecordJournal {
     static RecordJournal open(DefaultCacheManager manager, Cache<String, String> records, boolean restoreAbsent) {
         RecordJournal journal = new RecordJournal(manager.getCache(CACHE));
         records.addListener(journal); // first, so no change made while restoring is missed
+        long start = System.nanoTime();
+        Map<String, String> kept;
         try {
-            long start = System.nanoTime();
-            Map<String, String> kept = journal.readAll();
-            int restored = journal.restoreInto(records, kept, restoreAbsent);
-            int journaled = journal.catchUpWith(records, kept);
-            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            LOG.info(() -> "record journal: " + restored + " records brought back into the cluster from this node's disk, "
-                    + journaled + " learnt from the cluster, in " + millis + " ms");
+            kept = journal.readAll();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "record journal cannot be read; this node starts with the cluster's records only", e);
+            return journal;
         }
+        int restored = journal.restoreWithRetries(records, kept, restoreAbsent);
+        int journaled = catchUpOrWarn(journal, records, kept);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        LOG.info(() -> "record journal: " + restored + " records brought back into the cluster from this node's disk, "
+                + journaled + " learnt from the cluster, in " + millis + " ms");
         return journal;
+    }
+
+    /**
+     * Brings the kept records back, trying again when the cluster refuses a write (a lock that
+     * timed out, a member that left meanwhile): every offer is a compare-and-set that keeps the
+     * newer record, so offering again is safe. A node whose records could not be brought back
+     * must not start: it would answer "absent" for segments the cluster had (G8), and the chunk
+     * journal would drop the kept chunks no record points at.
+     *
+     * @throws ClusterUnavailableException when the last attempt failed too
+     */
+    private int restoreWithRetries(Cache<String, String> records, Map<String, String> kept, boolean restoreAbsent) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return restoreInto(records, kept, restoreAbsent);
+            } catch (RuntimeException e) {
+                if (attempt == RESTORE_ATTEMPTS) {
+                    throw new ClusterUnavailableException("the " + kept.size() + " records this node's disk kept could "
+                            + "not be brought back into the cluster (" + e.getMessage() + "); the node did not start, "
+                            + "so that it never answers \"absent\" for a segment the cluster had; starting it again is safe", e);
+                }
+                int tried = attempt;
+                LOG.log(Level.WARNING, e, () -> "record journal: bringing the kept records back into the cluster failed "
+                        + "(attempt " + tried + " of " + RESTORE_ATTEMPTS + "); trying again");
+            }
+        }
+    }
+
+    /** The journal is this node's second copy: failing to write what the cluster has into it never stops the node. */
+    private static int catchUpOrWarn(RecordJournal journal, Cache<String, String> records, Map<String, String> kept) {
+        try {
+            return journal.catchUpWith(records, kept);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "record journal: the records learnt from the cluster cannot all be written to this "
+                    + "node's disk; the cluster's copies are unaffected", e);
+            return 0;
+        }
     }
 
     /**

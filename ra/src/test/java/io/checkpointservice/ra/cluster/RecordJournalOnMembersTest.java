@@ -1,12 +1,19 @@
 package io.checkpointservice.ra.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.checkpointservice.ra.testsupport.LoopbackMembers;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
+import org.infinispan.commands.write.PutKeyValueCommand;
+import org.infinispan.commands.write.ReplaceCommand;
+import org.infinispan.context.InvocationContext;
+import org.infinispan.factories.ComponentRegistry;
+import org.infinispan.interceptors.AsyncInterceptorChain;
+import org.infinispan.interceptors.DDAsyncInterceptor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +55,42 @@ class RecordJournalOnMembersTest {
         for (ClusterNode node : new ClusterNode[] {a2, b2}) {
             assertEquals(Optional.of(data(2, 1, "a")), node.recordHeldHere("app/x"), "x on " + node.nodeName());
             assertEquals(Optional.of(data(1, 1, "a")), node.recordHeldHere("app/y"), "y on " + node.nodeName());
+        }
+    }
+
+    @Test
+    void aMemberWhoseKeptRecordsTheClusterRefusesDoesNotStartAndKeepsThem() {
+        ClusterNode a = members.start(0, "a", 1, disks.resolve("a"));
+        assertTrue(a.directory().compareAndSet("app/x", Optional.empty(), data(2, 1, "a")));
+        a.close(); // the cluster is gone; only a's journal knows x
+
+        ClusterNode b = members.start(1, "b", 1, null);
+        RefuseWrites refusal = new RefuseWrites();
+        ComponentRegistry.of(b.recordsCache()).getComponent(AsyncInterceptorChain.class).addInterceptor(refusal, 0);
+
+        ClusterUnavailableException refused = assertThrows(ClusterUnavailableException.class,
+                () -> members.start(2, "a", 1, disks.resolve("a")),
+                "a start that could not bring x back would answer \"absent\" for it");
+        assertTrue(refused.getMessage().contains("could not be brought back into the cluster"), refused.getMessage());
+        assertEquals(Optional.empty(), b.recordHeldHere("app/x"), "b never took the refused record");
+
+        ComponentRegistry.of(b.recordsCache()).getComponent(AsyncInterceptorChain.class)
+                .removeInterceptor(RefuseWrites.class);
+        ClusterNode a3 = members.start(3, "a", 1, disks.resolve("a"));
+        assertEquals(Optional.of(data(2, 1, "a")), a3.recordHeldHere("app/x"), "x from a's journal, on a");
+        assertEquals(Optional.of(data(2, 1, "a")), b.recordHeldHere("app/x"), "x from a's journal, on b");
+    }
+
+    /** Makes a member refuse every record write, as a member whose lock on a record timed out would. */
+    private static final class RefuseWrites extends DDAsyncInterceptor {
+        @Override
+        public Object visitPutKeyValueCommand(InvocationContext ctx, PutKeyValueCommand command) {
+            throw new IllegalStateException("refused by the test");
+        }
+
+        @Override
+        public Object visitReplaceCommand(InvocationContext ctx, ReplaceCommand command) {
+            throw new IllegalStateException("refused by the test");
         }
     }
 

@@ -154,20 +154,12 @@ final class ChunkJournal {
         }
     }
 
-    /**
-     * A plain remove first: one with SKIP_CACHE_LOAD or IGNORE_RETURN_VALUES does not reach an
-     * entry kept only in the file store and leaves it. An entry the store cannot read fails the
-     * plain remove (it loads the entry); the flagged one is the best left for it.
-     */
+    /** Removes the kept chunk without reading it: an entry the store cannot read goes too. */
     private void drop(String cacheKey) {
         try {
-            journal.remove(cacheKey);
-        } catch (RuntimeException unreadable) {
-            try {
-                journal.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES, Flag.SKIP_CACHE_LOAD).remove(cacheKey);
-            } catch (RuntimeException e) {
-                LOG.fine(() -> "chunk journal: " + cacheKey + " not dropped now: " + e.getMessage());
-            }
+            JournalSupport.removeWithoutReading(journal, cacheKey).join();
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "chunk journal: " + cacheKey + " not dropped now: " + e.getMessage());
         }
     }
 
@@ -191,9 +183,7 @@ final class ChunkJournal {
 
     @CacheEntryRemoved
     public CompletionStage<?> chunkRemoved(CacheEntryEvent<String, byte[]> event) {
-        // A plain remove: one with SKIP_CACHE_LOAD or IGNORE_RETURN_VALUES does not reach a chunk
-        // kept only in the file store (most are: the journal keeps few in memory) and leaves it.
-        return failures.absorb(journal.removeAsync(event.getKey()));
+        return failures.absorb(JournalSupport.removeWithoutReading(journal, event.getKey()));
     }
 
     /** Owned here and published by another node: this node's own versions are in its local store. */

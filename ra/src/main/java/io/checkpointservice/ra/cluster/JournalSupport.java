@@ -1,12 +1,16 @@
 package io.checkpointservice.ra.cluster;
 
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
+import org.infinispan.Cache;
 import org.infinispan.configuration.cache.CacheMode;
 import org.infinispan.configuration.cache.ConfigurationBuilder;
+import org.infinispan.functional.impl.FunctionalMapImpl;
 import org.infinispan.manager.DefaultCacheManager;
+import org.infinispan.marshall.core.MarshallableFunctions;
 
 /**
  * What the journals share: the local cache on Infinispan's soft-index file store that holds a
@@ -44,6 +48,18 @@ final class JournalSupport {
                 .indexLocation(directory.resolve("index").toAbsolutePath().toString())
                 .maxFileSize(maxFileBytes)
                 .build());
+    }
+
+    /**
+     * Removes a journal's entry from memory and from its file store without reading it first.
+     * A plain remove loads the entry from the store to return it (a 1 MiB read for a chunk), and
+     * one with IGNORE_RETURN_VALUES or SKIP_CACHE_LOAD does not reach an entry kept only in the
+     * store (most are: a journal keeps few in memory) and leaves it; a write-only functional
+     * remove does neither: it marks the entry removed, which deletes it from the store, found or not.
+     */
+    static <K, V> CompletableFuture<Void> removeWithoutReading(Cache<K, V> journal, K key) {
+        return FunctionalMapImpl.create(journal.getAdvancedCache()).toWriteOnlyMap()
+                .eval(key, MarshallableFunctions.removeConsumer());
     }
 
     /** @return a stage that completes when {@code write} does, successfully even when it failed */

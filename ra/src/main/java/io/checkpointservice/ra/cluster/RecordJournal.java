@@ -339,9 +339,7 @@ final class RecordJournal {
      */
     void forget(String key) {
         try {
-            // A plain remove, not one with IGNORE_RETURN_VALUES: that one does not reach an entry
-            // kept only in the file store (most are: the journal keeps few in memory) and leaves it.
-            journal.remove(key);
+            JournalSupport.removeWithoutReading(journal, key).join();
         } catch (RuntimeException e) {
             LOG.warning(() -> "record journal: the forgotten record of '" + key + "' stays on this node's disk: "
                     + e.getMessage());
@@ -355,7 +353,7 @@ final class RecordJournal {
         } catch (RuntimeException e) {
             LOG.warning(() -> "record journal: the kept record of '" + key + "' cannot be read and is dropped: " + e.getMessage());
             try {
-                journal.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES, Flag.SKIP_CACHE_LOAD).remove(key);
+                JournalSupport.removeWithoutReading(journal, key).join();
             } catch (RuntimeException ignored) {
                 // dropped at the next change of this record, which overwrites it
             }

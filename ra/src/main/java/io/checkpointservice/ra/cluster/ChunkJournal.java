@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import org.infinispan.Cache;
 import org.infinispan.context.Flag;
+import org.infinispan.functional.FunctionalMap.WriteOnlyMap;
 import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.notifications.Listener;
 import org.infinispan.notifications.cachelistener.annotation.CacheEntryCreated;
@@ -49,6 +50,8 @@ final class ChunkJournal {
     private static final String PUT_BACK = "checkpoint-chunk-put-back";
 
     private final Cache<String, byte[]> journal;
+    /** The journal's write-only view: removals that do not read the entry first. */
+    private final WriteOnlyMap<String, byte[]> removals;
     private final ChunkOwners owners;
     private final String nodeName;
     private final JournalSupport failures = new JournalSupport(LOG, "chunk journal");
@@ -58,6 +61,7 @@ final class ChunkJournal {
 
     private ChunkJournal(Cache<String, byte[]> journal, ChunkOwners owners, String nodeName) {
         this.journal = journal;
+        this.removals = JournalSupport.writeOnly(journal);
         this.owners = owners;
         this.nodeName = nodeName;
     }
@@ -157,7 +161,7 @@ final class ChunkJournal {
     /** Removes the kept chunk without reading it: an entry the store cannot read goes too. */
     private void drop(String cacheKey) {
         try {
-            JournalSupport.removeWithoutReading(journal, cacheKey).join();
+            JournalSupport.removeWithoutReading(removals, cacheKey).join();
         } catch (RuntimeException e) {
             LOG.fine(() -> "chunk journal: " + cacheKey + " not dropped now: " + e.getMessage());
         }
@@ -183,7 +187,7 @@ final class ChunkJournal {
 
     @CacheEntryRemoved
     public CompletionStage<?> chunkRemoved(CacheEntryEvent<String, byte[]> event) {
-        return failures.absorb(JournalSupport.removeWithoutReading(journal, event.getKey()));
+        return failures.absorb(JournalSupport.removeWithoutReading(removals, event.getKey()));
     }
 
     /** Owned here and published by another node: this node's own versions are in its local store. */

@@ -128,6 +128,7 @@ public final class ClusterNode implements AutoCloseable {
         Optional<String> portWarning = EphemeralPortRange.ofThisHost().flatMap(r -> r.warningFor(settings.bindPort()));
         DefaultCacheManager manager = new DefaultCacheManager(global.build(), false);
         ClusterNode started = null;
+        boolean joined = false;
         GracefulCloseLogFilter.install();
         try {
             CacheDefinitions.define(manager, replicaCount, settings.capacityFactor());
@@ -143,6 +144,7 @@ public final class ClusterNode implements AutoCloseable {
             started = node;
             StartupChecks.boundWhereConfigured(node.physicalAddresses(), settings.bindAddress());
             StartupChecks.sealed(manager, keyHandle != null);
+            joined = true;
             CompactionMarker marker = CompactionMarker.open(manager, persistence);
             node.missedCompaction = marker.missedCompaction();
             if (persistence != null) {
@@ -178,8 +180,10 @@ public final class ClusterNode implements AutoCloseable {
             manager.stop();
             globalStore.close();
             GracefulCloseLogFilter.uninstall();
-            if (e instanceof ClusterUnavailableException unavailable) {
-                throw unavailable; // joined, but could not complete the start: its message says why
+            if (joined) {
+                // Bringing back what the disks or the global store kept failed: the network settings are not the cause.
+                throw new ClusterUnavailableException("node '" + nodeName + "' joined checkpoint cluster '"
+                        + settings.clusterName() + "' but did not start: " + e.getMessage(), e);
             }
             throw new ClusterUnavailableException("cannot join checkpoint cluster '" + settings.clusterName()
                     + "' on " + settings.bindAddress() + ":" + settings.bindPort() + ": " + e.getMessage()

@@ -8,6 +8,7 @@ import java.util.logging.Logger;
 import org.infinispan.Cache;
 import org.infinispan.configuration.cache.CacheMode;
 import org.infinispan.configuration.cache.ConfigurationBuilder;
+import org.infinispan.functional.FunctionalMap.WriteOnlyMap;
 import org.infinispan.functional.impl.FunctionalMapImpl;
 import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.marshall.core.MarshallableFunctions;
@@ -57,9 +58,13 @@ final class JournalSupport {
      * store (most are: a journal keeps few in memory) and leaves it; a write-only functional
      * remove does neither: it marks the entry removed, which deletes it from the store, found or not.
      */
-    static <K, V> CompletableFuture<Void> removeWithoutReading(Cache<K, V> journal, K key) {
-        return FunctionalMapImpl.create(journal.getAdvancedCache()).toWriteOnlyMap()
-                .eval(key, MarshallableFunctions.removeConsumer());
+    static <K, V> CompletableFuture<Void> removeWithoutReading(WriteOnlyMap<K, V> journal, K key) {
+        return journal.eval(key, MarshallableFunctions.removeConsumer());
+    }
+
+    /** @return the write-only view of a journal's cache, for {@link #removeWithoutReading} */
+    static <K, V> WriteOnlyMap<K, V> writeOnly(Cache<K, V> journal) {
+        return FunctionalMapImpl.create(journal.getAdvancedCache()).toWriteOnlyMap();
     }
 
     /** @return a stage that completes when {@code write} does, successfully even when it failed */

@@ -15,6 +15,7 @@ import java.util.logging.Logger;
 import org.infinispan.Cache;
 import org.infinispan.commons.util.CloseableIterator;
 import org.infinispan.context.Flag;
+import org.infinispan.functional.FunctionalMap.WriteOnlyMap;
 import org.infinispan.manager.DefaultCacheManager;
 import org.infinispan.notifications.Listener;
 import org.infinispan.notifications.cachelistener.annotation.CacheEntryCreated;
@@ -59,10 +60,13 @@ final class RecordJournal {
     static final int RESTORE_ATTEMPTS = 3;
 
     private final Cache<String, String> journal;
+    /** The journal's write-only view: removals that do not read the entry first. */
+    private final WriteOnlyMap<String, String> removals;
     private final JournalSupport failures = new JournalSupport(LOG, "record journal");
 
     private RecordJournal(Cache<String, String> journal) {
         this.journal = journal;
+        this.removals = JournalSupport.writeOnly(journal);
     }
 
     /** Defines the journal's cache, with its files under {@code directory}. */
@@ -112,8 +116,8 @@ final class RecordJournal {
             } catch (RuntimeException e) {
                 if (attempt == RESTORE_ATTEMPTS) {
                     throw new ClusterUnavailableException("the " + kept.size() + " records this node's disk kept could "
-                            + "not be brought back into the cluster (" + e.getMessage() + "); the node did not start, "
-                            + "so that it never answers \"absent\" for a segment the cluster had; starting it again is safe", e);
+                            + "not be brought back into the cluster (" + e.getMessage() + "); without them it would "
+                            + "answer \"absent\" for segments the cluster had; starting it again is safe", e);
                 }
                 int tried = attempt;
                 LOG.log(Level.WARNING, e, () -> "record journal: bringing the kept records back into the cluster failed "
@@ -339,7 +343,7 @@ final class RecordJournal {
      */
     void forget(String key) {
         try {
-            JournalSupport.removeWithoutReading(journal, key).join();
+            JournalSupport.removeWithoutReading(removals, key).join();
         } catch (RuntimeException e) {
             LOG.warning(() -> "record journal: the forgotten record of '" + key + "' stays on this node's disk: "
                     + e.getMessage());
@@ -353,7 +357,7 @@ final class RecordJournal {
         } catch (RuntimeException e) {
             LOG.warning(() -> "record journal: the kept record of '" + key + "' cannot be read and is dropped: " + e.getMessage());
             try {
-                JournalSupport.removeWithoutReading(journal, key).join();
+                JournalSupport.removeWithoutReading(removals, key).join();
             } catch (RuntimeException ignored) {
                 // dropped at the next change of this record, which overwrites it
             }

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
@@ -286,16 +287,19 @@ public final class LoopbackCluster implements AutoCloseable {
                 + "-DskipTests) and run the benchmarks from the project root, or set -Dbench.replicaJar");
     }
 
+    /**
+     * {@code -Dbench.replicaJvmArgs}: extra options for the node JVMs the benchmarks start (e.g. GC
+     * logging, a flight recording), separated by ';' or spaces (JMH's -jvmArgsAppend splits its own
+     * value at spaces, so inside it use ';'). "%n" in them becomes the node's name, so each node can
+     * log to a file of its own.
+     */
+    static List<String> extraJvmOptions(String nodeName) {
+        return Arrays.stream(System.getProperty("bench.replicaJvmArgs", "").trim().split("[;\\s]+"))
+                .filter(option -> !option.isEmpty()).map(option -> option.replace("%n", nodeName)).toList();
+    }
+
     private JavaProcess startReplica(Path jar, String name, int port, List<String> hosts) {
-        JavaCommand command = JavaCommand.create().maxHeap(spec.replicaHeap());
-        // -Dbench.replicaJvmArgs: extra options for the replica JVMs (e.g. GC logging), separated by
-        // ';' or spaces (JMH's -jvmArgsAppend splits its own value at spaces, so inside it use ';').
-        // "%n" in them becomes the replica's name, so each replica can log to a file of its own.
-        for (String option : System.getProperty("bench.replicaJvmArgs", "").trim().split("[;\\s]+")) {
-            if (!option.isEmpty()) {
-                command.jvmOptions(option.replace("%n", name));
-            }
-        }
+        JavaCommand command = JavaCommand.create().maxHeap(spec.replicaHeap()).jvmOptions(extraJvmOptions(name));
         command.jvmOptions("-Djava.net.preferIPv4Stack=true")
                 .systemProperty("checkpoint.nodeName", name)
                 .systemProperty("checkpoint.clusterName", clusterName)

@@ -55,8 +55,8 @@ import java.util.regex.Pattern;
  * <pre>java -cp bench/target/benchmarks.jar io.checkpointservice.bench.RestartProbe [segments=10000] [sizeBytes=4096] [restarts=3] [sampleEvery=10]</pre>
  *
  * Run from the project root; node logs in {@code java.io.tmpdir/checkpoint-bench/restart-*}, kept
- * with {@code -Dbench.keepLogs=true}. {@code -Dbench.nodeJvmOptions="..."} adds JVM options to
- * every node (space-separated), e.g. a flight recording to see where a start spends its time.
+ * with {@code -Dbench.keepLogs=true}. {@code -Dbench.replicaJvmArgs} adds JVM options to every node
+ * ({@link LoopbackCluster#extraJvmOptions}), e.g. a flight recording to see where a start spends its time.
  */
 public final class RestartProbe {
 
@@ -162,8 +162,7 @@ public final class RestartProbe {
         private void start(String name, String role, int sampleOffset) {
             JavaCommand command = JavaCommand.create().maxHeap("512m")
                     .jvmOptions("-Djava.net.preferIPv4Stack=true")
-                    .jvmOptions(List.of(System.getProperty("bench.nodeJvmOptions", "").split(" +")).stream()
-                            .filter(option -> !option.isEmpty()).toList())
+                    .jvmOptions(LoopbackCluster.extraJvmOptions(name))
                     .mainClass(System.getProperty("java.class.path"), RestartProbe.class.getName())
                     .arguments("node", name, Integer.toString(ports.get(name)), hosts, clusterName,
                             work.resolve(name + "-data").toString(), role, Integer.toString(segments),

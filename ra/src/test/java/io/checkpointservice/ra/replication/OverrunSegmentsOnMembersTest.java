@@ -64,15 +64,17 @@ class OverrunSegmentsOnMembersTest {
         long[] newest = new long[SEGMENTS];
         long[] newestRound = new long[SEGMENTS];
         long until = System.nanoTime() + Duration.ofMillis(1_500).toNanos();
+        boolean laneUsed = false;
         for (long round = 0; System.nanoTime() < until; round++) {
             for (int s = 0; s < SEGMENTS; s++) {
                 newest[s] = writer.write(NS, name(s), state(s, round));
                 newestRound[s] = round;
             }
+            // Looked at while writing: once the writer stops, the workers may catch up before a look.
+            laneUsed |= IntStream.range(0, SEGMENTS)
+                    .anyMatch(s -> writer.replicator().isOverrun(new SegmentKey(NS, name(s)).key()));
         }
-        long overrun = IntStream.range(0, SEGMENTS)
-                .filter(s -> writer.replicator().isOverrun(new SegmentKey(NS, name(s)).key())).count();
-        assertTrue(overrun > 0, "precondition: the writer outran replication, so the lane was in use");
+        assertTrue(laneUsed, "precondition: the writer outran replication, so the lane was in use");
 
         for (int s = 0; s < SEGMENTS; s++) {
             assertTrue(writer.awaitReplicated(NS, name(s), newest[s], Duration.ofSeconds(30)),
